@@ -1,0 +1,270 @@
+"""The record kinds a prefecture submits: one place for Chinese/English headers, types and rules.
+
+Every other layer (readers, validation, raw DDL, the clerk template, synthetic data, dbt sources)
+reads these definitions; the Chinese header of a column is also its description.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Column types. `code` and `text` stay strings; `idlist` is normalised to "a,b,c".
+TEXT, CODE, DATE, BOOL, INT, FLOAT, ENUM, IDLIST = (
+    "text", "code", "date", "bool", "int", "float", "enum", "idlist",
+)
+
+DUCKDB_TYPES = {
+    TEXT: "VARCHAR", CODE: "VARCHAR", ENUM: "VARCHAR", IDLIST: "VARCHAR",
+    DATE: "DATE", BOOL: "BOOLEAN", INT: "BIGINT", FLOAT: "DOUBLE",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # English snake_case: the warehouse name in every layer
+    zh: str  # canonical Chinese template header, also the description
+    type: str = TEXT
+    required: bool = False
+    values: tuple[str, ...] = ()  # allowed values of an ENUM
+    default: str | None = None  # value used when the cell is empty
+    description_en: str = ""
+
+    @property
+    def header(self) -> str:
+        """Template header: required columns carry a trailing `*`."""
+        return self.zh + ("*" if self.required else "")
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # English id, also the raw table name
+    zh: str  # Chinese name used in file and sheet names
+    description_en: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    aliases: tuple[str, ...] = field(default_factory=tuple)  # other names in file/sheet names
+    # Dates that must not lie after the submission date.
+    event_dates: tuple[str, ...] = ()
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.zh, self.name, *self.aliases)
+
+
+PREFECTURE = Column("prefecture_code", "州市代码", CODE, description_en="GB/T 2260 prefecture code")
+
+LEVELS = ("全国", "自治区", "州市", "县区", "乡镇")
+DEPUTY_STATUSES = ("在任", "辞职", "罢免", "去世", "调离")
+MEETING_TYPES = ("人民代表大会会议", "常委会会议")
+ATTENDANCE_ROLES = ("出席", "列席")
+ATTENDANCE_STATUSES = ("出席", "请假", "缺席")
+MOTION_DECISIONS = ("列为议案", "转为建议", "撤回")
+CHANNELS = ("会议期间", "闭会期间", "网络平台", "家站")
+REPLY_CLASSES = ("A", "B", "C", "D")
+SATISFACTION = ("满意", "基本满意", "不满意", "未反馈")
+ORGANISERS = ("代表小组", "常委会工作机构", "专门委员会", "家室站")
+ACTIVITY_TYPES = ("学习", "视察", "专题调研", "执法检查", "走访选民", "座谈", "述职", "其他")
+MEMBER_ROLES = ("常委会组成人员", "专门委员会", "一府一委两院")
+CONTACT_METHODS = ("走访", "电话", "座谈", "微信", "其他")
+STATION_TYPES = ("代表之家", "代表工作室", "代表联络站")
+TRAINING_TYPES = ("任职培训", "履职培训", "专题培训")
+PROJECT_STATUSES = ("实施中", "已办结", "未实施")
+
+# The ten 第八十条 flags of a station ("十有").
+STATION_FLAGS = (
+    ("has_site", "有场地"), ("has_sign", "有标识"), ("has_equipment", "有设备"),
+    ("has_staff", "有人员"), ("has_rules", "有制度"), ("has_plan", "有计划"),
+    ("has_activities", "有活动"), ("has_records", "有资料"), ("has_ledger", "有台账"),
+    ("has_funds", "有经费"),
+)
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        "deputies", "代表名册", "Deputy roster",
+        (
+            Column("deputy_id", "代表编号", CODE, True),
+            Column("name", "姓名", TEXT, True),
+            Column("gender", "性别", ENUM, values=("男", "女")),
+            Column("ethnicity", "民族"),
+            Column("birth_year", "出生年份", INT),
+            Column("level", "层级", ENUM, True, LEVELS),
+            Column("congress_code", "所属人大", CODE, True),
+            Column("electoral_unit", "选举单位"),
+            Column("is_grassroots", "是否基层代表", BOOL),
+            Column("is_leader", "是否担任领导职务", BOOL),
+            Column("group_id", "代表小组", CODE),
+            Column("station_id", "联系站点", CODE),
+            Column("county", "县区"),
+            Column("term_start", "任期开始", DATE, True),
+            Column("term_end", "任期结束", DATE),
+            Column("status", "状态", ENUM, values=DEPUTY_STATUSES, default="在任"),
+            Column("status_date", "状态日期", DATE),
+            Column("id_card_no", "身份证号", CODE),
+            Column("phone", "手机", CODE),
+            PREFECTURE,
+        ),
+        key=("deputy_id",), aliases=("名册", "代表"),
+    ),
+    Kind(
+        "meetings", "会议", "Meetings",
+        (
+            Column("meeting_id", "会议编号", CODE, True),
+            Column("meeting_type", "会议类型", ENUM, True, MEETING_TYPES),
+            Column("congress_code", "所属人大", CODE, True),
+            Column("session_no", "届次", TEXT),
+            Column("start_date", "开始日期", DATE, True),
+            Column("end_date", "结束日期", DATE),
+            PREFECTURE,
+        ),
+        key=("meeting_id",), event_dates=("start_date",),
+    ),
+    Kind(
+        "attendance", "出席列席", "Meeting attendance and observers",
+        (
+            Column("meeting_id", "会议编号", CODE, True),
+            Column("deputy_id", "代表编号", CODE, True),
+            Column("role", "身份", ENUM, True, ATTENDANCE_ROLES),
+            Column("status", "状态", ENUM, True, ATTENDANCE_STATUSES),
+            Column("speeches", "发言次数", INT),
+            PREFECTURE,
+        ),
+        key=("meeting_id", "deputy_id"), aliases=("出席",),
+    ),
+    Kind(
+        "motions", "议案", "Motions",
+        (
+            Column("motion_id", "议案编号", CODE, True),
+            Column("meeting_id", "会议编号", CODE),
+            Column("lead_deputy_id", "领衔代表编号", CODE, True),
+            Column("cosigner_ids", "附议代表编号", IDLIST),
+            Column("title", "标题", TEXT, True),
+            Column("submitted_on", "提出日期", DATE, True),
+            Column("decision", "处理结果", ENUM, values=MOTION_DECISIONS),
+            Column("assigned_on", "交办日期", DATE),
+            Column("concluded_on", "办结日期", DATE),
+            PREFECTURE,
+        ),
+        key=("motion_id",), event_dates=("submitted_on", "assigned_on", "concluded_on"),
+    ),
+    Kind(
+        "suggestions", "建议", "Suggestions, criticisms and opinions",
+        (
+            Column("suggestion_id", "建议编号", CODE, True),
+            Column("lead_deputy_id", "领衔代表编号", CODE, True),
+            Column("cosigner_ids", "联名代表编号", IDLIST),
+            Column("channel", "提出方式", ENUM, values=CHANNELS),
+            Column("category", "类别"),
+            Column("title", "标题", TEXT, True),
+            Column("submitted_on", "提出日期", DATE, True),
+            Column("assigned_on", "交办日期", DATE),
+            Column("lead_unit", "主办单位"),
+            Column("co_units", "协办单位", IDLIST),
+            Column("is_key_supervised", "是否重点督办", BOOL),
+            Column("extended_due", "延期至", DATE),
+            Column("replied_on", "答复日期", DATE),
+            Column("reply_class", "答复类别", ENUM, values=REPLY_CLASSES),
+            Column("satisfaction", "代表满意度", ENUM, values=SATISFACTION),
+            Column("concluded_on", "办结日期", DATE),
+            Column("county", "县区"),
+            PREFECTURE,
+        ),
+        key=("suggestion_id",), aliases=("建议批评和意见",),
+        event_dates=("submitted_on", "assigned_on", "replied_on", "concluded_on"),
+    ),
+    Kind(
+        "activities", "代表活动", "Deputy activities between sessions",
+        (
+            Column("activity_id", "活动编号", CODE, True),
+            Column("deputy_id", "代表编号", CODE, True),
+            Column("organiser", "组织方", ENUM, values=ORGANISERS),
+            Column("group_id", "代表小组", CODE),
+            Column("activity_type", "活动类型", ENUM, True, ACTIVITY_TYPES),
+            Column("activity_date", "活动日期", DATE, True),
+            PREFECTURE,
+        ),
+        key=("activity_id", "deputy_id"), aliases=("活动",), event_dates=("activity_date",),
+    ),
+    Kind(
+        "liaison", "联系代表", "Liaison assignments of members to deputies",
+        (
+            Column("member_name", "联系人", TEXT, True),
+            Column("member_role", "联系人身份", ENUM, True, MEMBER_ROLES),
+            Column("deputy_id", "代表编号", CODE, True),
+            Column("year", "年度", INT, True),
+            PREFECTURE,
+        ),
+        key=("member_name", "member_role", "deputy_id", "year"),
+    ),
+    Kind(
+        "contacts", "联系记录", "Liaison contacts",
+        (
+            Column("member_name", "联系人", TEXT, True),
+            Column("deputy_id", "代表编号", CODE, True),
+            Column("contact_date", "联系日期", DATE, True),
+            Column("method", "方式", ENUM, values=CONTACT_METHODS),
+            PREFECTURE,
+        ),
+        key=("member_name", "deputy_id", "contact_date"), event_dates=("contact_date",),
+    ),
+    Kind(
+        "stations", "家室站", "Deputy homes, offices and liaison stations",
+        (
+            Column("station_id", "站点编号", CODE, True),
+            Column("name", "名称", TEXT, True),
+            Column("station_type", "类型", ENUM, True, STATION_TYPES),
+            Column("county", "县区"),
+            Column("township", "乡镇街道"),
+            *(Column(name, zh, BOOL) for name, zh in STATION_FLAGS),
+            Column("established_on", "建成日期", DATE),
+            PREFECTURE,
+        ),
+        key=("station_id",), aliases=("站点",), event_dates=("established_on",),
+    ),
+    Kind(
+        "receptions", "接待", "Receptions of constituents at stations",
+        (
+            Column("station_id", "站点编号", CODE, True),
+            Column("deputy_id", "代表编号", CODE, True),
+            Column("reception_date", "接待日期", DATE, True),
+            Column("visitors", "接待群众人次", INT),
+            Column("opinions_collected", "收集意见建议", INT),
+            Column("opinions_resolved", "已办结", INT),
+            PREFECTURE,
+        ),
+        key=("station_id", "deputy_id", "reception_date"), aliases=("进站接待",),
+        event_dates=("reception_date",),
+    ),
+    Kind(
+        "trainings", "培训", "Deputy trainings",
+        (
+            Column("training_id", "培训编号", CODE, True),
+            Column("deputy_id", "代表编号", CODE, True),
+            Column("training_type", "培训类型", ENUM, True, TRAINING_TYPES),
+            Column("training_date", "培训日期", DATE, True),
+            PREFECTURE,
+        ),
+        key=("training_id", "deputy_id"), event_dates=("training_date",),
+    ),
+    Kind(
+        "projects", "民生实事", "Livelihood projects decided by deputies' vote",
+        (
+            Column("project_id", "项目编号", CODE, True),
+            Column("level", "层级", ENUM, values=LEVELS),
+            Column("name", "名称", TEXT, True),
+            Column("voted_on", "票决日期", DATE, True),
+            Column("votes_for", "赞成票", INT),
+            Column("votes_against", "反对票", INT),
+            Column("status", "状态", ENUM, values=PROJECT_STATUSES),
+            Column("completed_on", "办结日期", DATE),
+            Column("satisfaction_rate", "满意度测评", FLOAT),
+            PREFECTURE,
+        ),
+        key=("project_id",), aliases=("民生实事项目", "livelihood_projects"),
+        event_dates=("voted_on", "completed_on"),
+    ),
+)
+
+KINDS_BY_NAME = {k.name: k for k in KINDS}

@@ -1,0 +1,220 @@
+"""Validation: typed rows that may land, and one error row per broken rule for the clerk.
+
+A row with any error is quarantined whole; its original text is kept in the quarantine table so
+nothing is lost. All checks are vectorised Polars expressions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from ingest.normalize import cleaned_text, parse
+from ingest.readers import ROW_NUMBER, SheetTable
+from ingest.schemas import BOOL, DATE, ENUM, FLOAT, INT, Column, Kind
+
+PREFECTURE_CODES = (
+    "650100", "650200", "650400", "650500", "652300", "652700", "652800",
+    "652900", "653000", "653100", "653200", "654000", "654200", "654300",
+)
+MIN_MOTION_SIGNERS = 10  # 第十三条
+MAX_EXTENSION_MONTHS = 6  # 第二十四条
+
+# rule_id -> (Chinese name, English name); the report explains each rule by these.
+RULES = {
+    "required": ("必填项为空", "required value missing"),
+    "bad_date": ("日期无法识别", "unreadable date"),
+    "bad_bool": ("是/否无法识别", "unreadable yes/no"),
+    "bad_int": ("应为整数", "not a whole number"),
+    "bad_float": ("应为数字", "not a number"),
+    "bad_enum": ("不在允许值中", "value not in the allowed list"),
+    "prefecture_unknown": ("无法确定州市", "prefecture unknown"),
+    "future_date": ("日期晚于报送日期", "date after the submission date"),
+    "end_before_start": ("结束日期早于开始日期", "end before start"),
+    "status_date_missing": ("离任缺少状态日期", "left office without a status date"),
+    "assigned_before_submitted": ("交办早于提出", "assigned before submitted"),
+    "reply_before_assignment": ("答复早于交办", "reply before assignment"),
+    "extension_too_long": ("延期超过六个月", "extension beyond six months (第二十四条)"),
+    "resolved_exceeds_collected": ("办结数大于收集数", "more opinions resolved than collected"),
+    "motion_too_few_signers": ("议案联名不足10人", "motion with fewer than 10 deputies (第十三条)"),
+    "duplicate_key": ("文件内主键重复", "duplicate key inside one file"),
+}
+
+ERROR_SCHEMA = {
+    ROW_NUMBER: pl.Int64, "column_name": pl.String, "header": pl.String,
+    "value": pl.String, "rule_id": pl.String, "message": pl.String,
+}
+
+
+@dataclass
+class Checked:
+    valid: pl.DataFrame  # typed rows that may land
+    errors: pl.DataFrame  # ERROR_SCHEMA, one row per broken rule
+    quarantined: pl.DataFrame  # original text of the rejected rows, as JSON per row
+
+
+def _text(name: str) -> str:
+    return f"{name}__text"
+
+
+def _fmt(expr: pl.Expr) -> pl.Expr:
+    return expr.cast(pl.String)
+
+
+def _check(frame: pl.DataFrame, failed: pl.Expr, column: Column, rule: str, message: pl.Expr) -> pl.DataFrame:
+    return frame.filter(failed.fill_null(False)).select(
+        pl.col(ROW_NUMBER),
+        pl.lit(column.name).alias("column_name"),
+        pl.lit(column.zh).alias("header"),
+        pl.col(_text(column.name)).alias("value"),
+        pl.lit(rule).alias("rule_id"),
+        message.alias("message"),
+    )
+
+
+def _column_checks(frame: pl.DataFrame, kind: Kind) -> list[pl.DataFrame]:
+    """Required values, unparseable values and enumerations, column by column."""
+    found = []
+    for column in kind.columns:
+        text, value = pl.col(_text(column.name)), pl.col(column.name)
+        if column.required:
+            found.append(_check(frame, text.is_null(), column, "required", pl.lit(f"必填项“{column.zh}”为空")))
+        if column.type == ENUM:
+            allowed = "、".join(column.values)
+            message = pl.format(f"“{column.zh}”的值“{{}}”不在允许值中：{allowed}", text)
+            found.append(_check(frame, text.is_not_null() & value.is_null(), column, "bad_enum", message))
+        hint = {
+            DATE: ("bad_date", "不是有效日期，可写作 2024-03-05、2024/3/5、2024.3.5 或 2024年3月5日"),
+            BOOL: ("bad_bool", "应为 是 或 否（也可写 Y/N、1/0）"),
+            INT: ("bad_int", "应为整数"),
+            FLOAT: ("bad_float", "应为数字"),
+        }.get(column.type)
+        if hint:
+            message = pl.format(f"“{column.zh}”的值“{{}}”{hint[1]}", text)
+            found.append(_check(frame, text.is_not_null() & value.is_null(), column, hint[0], message))
+    return found
+
+
+def _months_later(day: pl.Expr, months: int) -> pl.Expr:
+    """Calendar months: Jan 31 + 3 months = Apr 30 (polars clamps to the month's end)."""
+    return day.dt.offset_by(f"{months}mo")
+
+
+def _rule_checks(frame: pl.DataFrame, kind: Kind, submitted_on: date) -> list[pl.DataFrame]:
+    """Rules across columns: order of dates, extensions, counts, signers, future dates."""
+    c, found = pl.col, []
+    has = set(frame.columns)
+
+    def add(column: str, failed: pl.Expr, rule: str, message: pl.Expr) -> None:
+        found.append(_check(frame, failed, kind.column(column), rule, message))
+
+    for name in kind.event_dates:
+        add(name, c(name) > submitted_on, "future_date",
+            pl.format(f"“{kind.column(name).zh}”{{}} 晚于报送日期 {submitted_on}", _fmt(c(name))))
+    for start, end in (("term_start", "term_end"), ("start_date", "end_date")):
+        if {start, end} <= has:
+            add(end, c(end) < c(start), "end_before_start",
+                pl.format(f"“{kind.column(end).zh}”{{}} 早于“{kind.column(start).zh}”{{}}", _fmt(c(end)), _fmt(c(start))))
+    if kind.name == "deputies":
+        add("status_date", (c("status") != "在任") & c("status_date").is_null() & c(_text("status_date")).is_null(),
+            "status_date_missing", pl.format("状态为“{}”时必须填写“状态日期”", c("status")))
+    if {"submitted_on", "assigned_on"} <= has:
+        add("assigned_on", c("assigned_on") < c("submitted_on"), "assigned_before_submitted",
+            pl.format("交办日期 {} 早于提出日期 {}", _fmt(c("assigned_on")), _fmt(c("submitted_on"))))
+    if kind.name == "suggestions":
+        add("replied_on", c("replied_on") < c("assigned_on"), "reply_before_assignment",
+            pl.format("答复日期 {} 早于交办日期 {}", _fmt(c("replied_on")), _fmt(c("assigned_on"))))
+        latest = _months_later(c("assigned_on"), MAX_EXTENSION_MONTHS)
+        add("extended_due", c("extended_due") > latest, "extension_too_long",
+            pl.format("延期至 {} 超过交办日期 {} 后六个月（最晚 {}，第二十四条）",
+                      _fmt(c("extended_due")), _fmt(c("assigned_on")), _fmt(latest)))
+    if kind.name == "receptions":
+        add("opinions_resolved", c("opinions_resolved") > c("opinions_collected"), "resolved_exceeds_collected",
+            pl.format("已办结 {} 大于收集意见建议 {}", _fmt(c("opinions_resolved")), _fmt(c("opinions_collected"))))
+    if kind.name == "motions":
+        others = c("cosigner_ids").str.split(",").list.set_difference(c("lead_deputy_id").cast(pl.List(pl.String)))
+        signers = 1 + others.list.len().fill_null(0)
+        add("cosigner_ids", c("lead_deputy_id").is_not_null() & (signers < MIN_MOTION_SIGNERS),
+            "motion_too_few_signers",
+            pl.format(f"领衔代表与附议代表共 {{}} 人，少于 {MIN_MOTION_SIGNERS} 人（第十三条）", signers))
+    return found
+
+
+def _duplicate_keys(frame: pl.DataFrame, kind: Kind) -> pl.DataFrame:
+    key = list(kind.key)
+    complete = frame.filter(pl.all_horizontal(pl.col(key).is_not_null()))
+    rows = (
+        complete.group_by(key).agg(pl.col(ROW_NUMBER).sort().alias("rows"))
+        .filter(pl.col("rows").list.len() > 1)
+    )
+    if rows.height == 0:
+        return pl.DataFrame(schema=ERROR_SCHEMA)
+    first = kind.column(key[0])
+    headers = "、".join(kind.column(k).zh for k in key)
+    value = pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator=" / ")
+    return (
+        rows.with_columns(
+            value.alias("value"),
+            pl.col("rows").list.eval(pl.element().cast(pl.String)).list.join("、").alias("listed"),
+        )
+        .explode("rows")
+        .select(
+            pl.col("rows").alias(ROW_NUMBER),
+            pl.lit(first.name).alias("column_name"),
+            pl.lit(first.zh).alias("header"),
+            pl.col("value"),
+            pl.lit("duplicate_key").alias("rule_id"),
+            pl.format(f"同一文件中“{headers}”为“{{}}”的记录重复出现（第 {{}} 行），请只保留一条", "value", "listed")
+            .alias("message"),
+        )
+    )
+
+
+def hash_id_card(value: str | None, salt: str) -> str | None:
+    """Salted SHA-256 of an ID-card number; the number itself is never stored."""
+    if value is None or not value.strip():
+        return None
+    return hashlib.sha256(f"{salt}:{value.strip().upper()}".encode()).hexdigest()
+
+
+def check(table: SheetTable, prefecture_code: str | None, submitted_on: date, salt: str) -> Checked:
+    kind, frame = table.kind, table.frame
+    if "id_card_no" in frame.columns:
+        # The clear ID number leaves the frame here, before it can reach any table or report.
+        frame = frame.with_columns(
+            pl.col("id_card_no").map_elements(lambda v: hash_id_card(v, salt), return_dtype=pl.String)
+        )
+    missing = [c.name for c in kind.columns if c.name not in frame.columns]
+    frame = frame.with_columns(pl.lit(None, pl.String).alias(name) for name in missing)
+    frame = frame.with_columns(cleaned_text(c.name).alias(_text(c.name)) for c in kind.columns)
+    if prefecture_code:
+        frame = frame.with_columns(pl.col(_text("prefecture_code")).fill_null(pl.lit(prefecture_code)))
+    typed = frame.with_columns(
+        parse(c, pl.col(_text(c.name))).alias(c.name) for c in kind.columns
+    ).with_columns(
+        pl.col(c.name).fill_null(pl.lit(c.default)) for c in kind.columns if c.default
+    )
+    prefecture = kind.column("prefecture_code")
+    unknown_prefecture = _check(
+        typed, ~pl.col("prefecture_code").is_in(PREFECTURE_CODES).fill_null(False), prefecture,
+        "prefecture_unknown",
+        pl.format("无法确定州市：“州市代码”为“{}”，文件名也未以新疆 14 个地州市之一的 6 位代码开头",
+                  pl.col(_text("prefecture_code")).fill_null("")),
+    )
+    errors = pl.concat(
+        [*_column_checks(typed, kind), *_rule_checks(typed, kind, submitted_on),
+         _duplicate_keys(typed, kind), unknown_prefecture],
+        how="vertical_relaxed",
+    ).sort(ROW_NUMBER, "column_name")
+    bad_rows = errors.get_column(ROW_NUMBER).unique()
+    is_bad = pl.col(ROW_NUMBER).is_in(bad_rows.implode())
+    names = [c.name for c in kind.columns]
+    valid = typed.filter(~is_bad).select(ROW_NUMBER, *names)
+    quarantined = typed.filter(is_bad).select(
+        ROW_NUMBER,
+        pl.struct([pl.col(_text(n)).alias(n) for n in names]).struct.json_encode().alias("row_json"),
+    )
+    return Checked(valid, errors, quarantined)

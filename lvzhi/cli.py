@@ -1,0 +1,190 @@
+"""lvzhi 命令行 — the command line: synth → ingest → build → indicators / serve."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from lvzhi import pipeline, warehouse
+from lvzhi.home import DEFAULT_HOME, Home
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写作 YYYY-MM-DD，例如 2025-12-31（收到“{text}”）") from None
+
+
+def cmd_synth(args) -> int:
+    from lvzhi.synth import generate
+
+    manifest = generate(Path(args.out), args.scale, args.seed, clean=args.clean, progress=print)
+    rows = sum(manifest["rows"].values())
+    print(f"已生成 {len(manifest['files'])} 个文件、{rows:,} 行 → {args.out}")
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    home = Home.at(args.home)
+    results = pipeline.ingest(home, [Path(p) for p in args.paths], args.submitted_on)
+    loaded = [r for r in results if r.status == "loaded"]
+    print(
+        f"共 {len(results)} 个文件：入库 {len(loaded)} 个，跳过 {sum(r.status == 'duplicate' for r in results)} 个，"
+        f"拒收 {sum(r.status == 'rejected' for r in results)} 个；"
+        f"入库 {sum(r.rows_loaded for r in loaded):,} 行，隔离 {sum(r.rows_quarantined for r in loaded):,} 行。"
+    )
+    if any(r.rows_quarantined or r.status == "rejected" for r in results):
+        print(f"错误报告（可交给报送人员修改）：{home.reports_dir}")
+    return pipeline.exit_code(results)
+
+
+def cmd_build(args) -> int:
+    home = Home.at(args.home)
+    print(f"构建模型（统计日 {args.as_of}）…")
+    result = pipeline.build(home, args.as_of, args.select)
+    if not result.success:
+        print("✗ 构建失败，已发布的数据保持不变：", file=sys.stderr)
+        for failure in result.failures:
+            print(f"  - {failure}", file=sys.stderr)
+        return 1
+    print(f"✓ 构建完成 {result.seconds:.1f}s，已发布 {result.published.name}")
+    return 0
+
+
+def cmd_indicators(args) -> int:
+    home = Home.at(args.home)
+    values = pipeline.indicator_values(home)
+    if args.as_of and values.height and values["as_of"][0] != args.as_of:
+        print(f"注意：已发布数据的统计日是 {values['as_of'][0]}，不是 {args.as_of}；请先运行 lvzhi build --as-of {args.as_of}",
+              file=sys.stderr)
+        return 1
+    if args.format == "csv":
+        sys.stdout.write(values.select(pipeline.CONTRACT_COLUMNS).write_csv())
+    else:
+        import polars as pl
+
+        with pl.Config(tbl_rows=args.limit, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=40):
+            print(values.filter(pl.col("period_type") == "year").select(
+                "indicator_name", "scope_name", "period_label", "numerator", "denominator", "value", "status"))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    home = Home.at(args.home)
+    app = pipeline.PROJECT_DIR / "dashboard" / "app.py"
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.address", args.address, "--server.port", str(args.port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--", "--home", str(home.root),
+    ]
+    print(f"仪表盘：http://{args.address}:{args.port}")
+    return subprocess.call(command)
+
+
+def cmd_demo(args) -> int:
+    home = Home.at(args.home)
+    inbox = home.root / "inbox"
+    args.out, args.seed, args.clean = str(inbox), 1, False
+    cmd_synth(args)
+    args.paths, args.submitted_on = [str(inbox)], None
+    if cmd_ingest(args) == 2:
+        return 2
+    args.select = None
+    if cmd_build(args):
+        return 1
+    return cmd_serve(args)
+
+
+def cmd_publish(args) -> int:
+    home = Home.at(args.home)
+    with warehouse.writer_lock(home):
+        path = warehouse.publish(home, {"as_of": None, "manual": True})
+    print(f"已发布 {path.name}")
+    return 0
+
+
+def cmd_rollback(args) -> int:
+    path = warehouse.rollback(Home.at(args.home))
+    print(f"已回退到 {path.name}")
+    return 0
+
+
+def cmd_status(args) -> int:
+    home = Home.at(args.home)
+    current = warehouse.current_published(home)
+    print(f"工作仓库 working: {home.work_db} ({'存在' if home.work_db.exists() else '尚未创建'})")
+    for path in warehouse.published_versions(home):
+        print(f"{'→' if path == current else ' '} 已发布 {path.name}  {path.stat().st_size / 1e6:.1f} MB")
+    if current is None:
+        print("尚未发布任何版本 (nothing published yet)")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="lvzhi", description="履职数据仓库 lvzhi: 人大代表履职数据的导入、指标计算与展示")
+    top.add_argument("--home", default=str(DEFAULT_HOME), help="数据目录（仓库、报告、导出）/ state folder, default data/")
+    commands = top.add_subparsers(dest="command", required=True, metavar="命令")
+
+    def command(name, function, help_text):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--home", default=argparse.SUPPRESS, help="数据目录 / state folder")
+        sub.set_defaults(function=function)
+        return sub
+
+    def scale_options(sub):
+        sub.add_argument("--scale", choices=("tiny", "demo", "region"), default="demo",
+                         help="规模：tiny（测试）、demo（约5千代表）、region（全区6万代表）")
+
+    sub = command("synth", cmd_synth, "生成14个地州市的模拟报送文件 / write sample submission files")
+    sub.add_argument("--out", required=True, help="输出目录 / output folder")
+    scale_options(sub)
+    sub.add_argument("--seed", type=int, default=1)
+    sub.add_argument("--clean", action="store_true", help="不注入错误行 / no deliberately bad rows")
+
+    sub = command("ingest", cmd_ingest, "导入报送文件（文件或目录）/ load files or folders")
+    sub.add_argument("paths", nargs="+", help="文件或目录 / files or folders")
+    sub.add_argument("--submitted-on", type=_date, default=None, help="报送日期，默认今天 / submission date")
+
+    sub = command("build", cmd_build, "运行 dbt 计算指标并发布 / build the models and publish")
+    sub.add_argument("--as-of", type=_date, default=date.today(), help="统计日 YYYY-MM-DD，默认今天")
+    sub.add_argument("--select", default=None, help="只构建部分模型（dbt 选择语法）")
+
+    sub = command("indicators", cmd_indicators, "输出指标表 / print indicator_values")
+    sub.add_argument("--as-of", type=_date, default=None, help="核对已发布数据的统计日")
+    sub.add_argument("--format", choices=("table", "csv"), default="table")
+    sub.add_argument("--limit", type=int, default=60, help="表格最多显示行数")
+
+    for name, function, text in (("serve", cmd_serve, "启动仪表盘 / serve the dashboard"),
+                                 ("demo", cmd_demo, "模拟数据→导入→构建→启动仪表盘 / the whole demo")):
+        sub = command(name, function, text)
+        sub.add_argument("--address", default="127.0.0.1")
+        sub.add_argument("--port", type=int, default=8501)
+        if name == "demo":
+            scale_options(sub)
+            sub.add_argument("--as-of", type=_date, default=date(2025, 12, 31), help="统计日")
+
+    command("publish", cmd_publish, "发布当前工作仓库 / publish the working warehouse")
+    command("rollback", cmd_rollback, "回退到上一个已发布版本 / switch readers to the previous version")
+    command("status", cmd_status, "显示工作仓库与已发布版本 / working and published versions")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.function(args)
+    except warehouse.WarehouseBusy as busy:
+        print(f"✗ {busy}", file=sys.stderr)
+        return 3
+    except FileNotFoundError as missing:
+        print(f"✗ {missing}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

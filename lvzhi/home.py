@@ -1,0 +1,59 @@
+"""Where one installation keeps its state: everything lives under `--home` (default data/)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_HOME = Path(os.environ.get("LVZHI_HOME", "data"))
+
+
+@dataclass(frozen=True)
+class Home:
+    root: Path
+
+    @classmethod
+    def at(cls, path: str | Path | None = None) -> "Home":
+        home = cls(Path(path or DEFAULT_HOME).resolve())
+        for folder in (home.warehouse_dir, home.published_dir, home.reports_dir, home.archive_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        return home
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.root / "warehouse"
+
+    @property
+    def work_db(self) -> Path:
+        """The working warehouse: ingest and dbt write here, readers never open it."""
+        return self.warehouse_dir / "work.duckdb"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.warehouse_dir / "writer.lock"
+
+    @property
+    def published_dir(self) -> Path:
+        return self.root / "published"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.root / "exports"
+
+    def salt(self) -> str:
+        """Salt for ID-card hashes: made on first use, kept under home (outside git)."""
+        path = self.root / "secret_salt"
+        if not path.exists():
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()

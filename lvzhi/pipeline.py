@@ -1,0 +1,119 @@
+"""The stages of the flow as functions: ingest files, build the models, publish, read indicators.
+
+The CLI, the benchmarks and the tests call these; each stage writing the working warehouse holds
+the single-writer lock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from ingest.load import FileResult, ensure_raw_schema, expand_paths, ingest_file
+from lvzhi import warehouse
+from lvzhi.home import Home
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CONTRACT_COLUMNS = (
+    "indicator_id", "scope_level", "scope_code", "scope_name", "period_type", "period_label",
+    "period_start", "period_end", "as_of", "numerator", "denominator", "value",
+)
+
+
+def ingest(home: Home, paths: list[Path], submitted_on: date | None = None, say=print) -> list[FileResult]:
+    files = expand_paths(paths)
+    results = []
+    with warehouse.writer_lock(home, say=say):
+        con = warehouse.connect_work(home)
+        try:
+            ensure_raw_schema(con)
+            for number, path in enumerate(files, 1):
+                started = time.perf_counter()
+                result = ingest_file(con, home, path, submitted_on)
+                results.append(result)
+                say(_summary_line(number, len(files), result, time.perf_counter() - started))
+        finally:
+            con.close()
+    return results
+
+
+def _summary_line(number: int, total: int, result: FileResult, seconds: float) -> str:
+    bar = "█" * round(20 * number / total) + "░" * (20 - round(20 * number / total))
+    prefix = f"{bar} [{number}/{total}] {result.path.name}"
+    if result.status == "loaded":
+        return (f"{prefix}：读取 {result.rows_read:,} 行，入库 {result.rows_loaded:,} 行，"
+                f"隔离 {result.rows_quarantined:,} 行（{seconds:.1f}s）")
+    if result.status == "duplicate":
+        return f"{prefix}：已导入过，跳过"
+    return f"{prefix}：✗ 文件被拒收 —— {result.message}"
+
+
+def exit_code(results: list[FileResult]) -> int:
+    """0 all loaded, 1 some rows quarantined, 2 a file could not be read at all."""
+    if any(r.status == "rejected" for r in results):
+        return 2
+    if any(r.rows_quarantined for r in results):
+        return 1
+    return 0
+
+
+@dataclass
+class BuildResult:
+    success: bool
+    seconds: float
+    failures: list[str]
+    published: Path | None = None
+
+
+def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None) -> BuildResult:
+    """Run a dbt command in-process against the working warehouse (no per-call start-up)."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ["LVZHI_WAREHOUSE"] = str(home.work_db)
+    command = [
+        *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+        "--target-path", str(home.root / "dbt_target"), "--log-path", str(home.root / "dbt_logs"),
+        "--vars", json.dumps({"as_of": as_of.isoformat()}), "--quiet",
+    ]
+    if select:
+        command += ["--select", select]
+    started = time.perf_counter()
+    outcome = dbtRunner().invoke(command)
+    failures = []
+    if outcome.result is not None and hasattr(outcome.result, "results"):
+        for node in outcome.result.results:
+            if str(node.status) in ("error", "fail"):
+                failures.append(f"{node.node.name}: {node.message}")
+    if outcome.exception is not None:
+        failures.append(str(outcome.exception))
+    return BuildResult(outcome.success, time.perf_counter() - started, failures)
+
+
+def build(home: Home, as_of: date, select: str | None = None, publish: bool = True, say=print) -> BuildResult:
+    """dbt build on the working warehouse; on success publish a new read-only version."""
+    with warehouse.writer_lock(home, say=say):
+        con = warehouse.connect_work(home)
+        try:
+            ensure_raw_schema(con)
+        finally:
+            con.close()
+        result = run_dbt(home, ["build"], as_of, select)
+        if result.success and publish:
+            result.published = warehouse.publish(home, {"as_of": as_of.isoformat()})
+    return result
+
+
+def indicator_values(home: Home) -> pl.DataFrame:
+    con = warehouse.connect_published(home)
+    try:
+        return con.sql(
+            "select * from indicator_values order by indicator_id, scope_level, scope_code, period_type, period_label"
+        ).pl()
+    finally:
+        con.close()

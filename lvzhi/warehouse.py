@@ -1,0 +1,164 @@
+"""The working warehouse (one writer) and its published, read-only versions.
+
+DuckDB allows one writing process per file, and a reader blocks the writer. So ingest and dbt write
+to `work.duckdb` under a writer lock; `publish` copies the analyst schema into an immutable,
+versioned file and switches the `CURRENT` pointer atomically; readers attach that file read-only.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from lvzhi.home import Home
+
+PUBLISHED_SCHEMA = "marts"  # what leaders, analysts and exports read; never raw personal data
+KEEP_VERSIONS = 5
+
+
+class WarehouseBusy(Exception):
+    pass
+
+
+@contextmanager
+def writer_lock(home: Home, timeout: float = 600, say=print):
+    """Hold the single-writer lock; wait (saying so) up to `timeout` seconds."""
+    home.lock_file.touch(exist_ok=True)
+    with open(home.lock_file, "r+") as handle:
+        deadline = time.monotonic() + timeout
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise WarehouseBusy(
+                        f"仓库正被另一个导入或构建进程写入，等待 {timeout:.0f} 秒后放弃 (warehouse busy)"
+                    ) from None
+                if not told:
+                    say("另一个导入或构建正在进行，等待其完成… (waiting for the other writer)")
+                    told = True
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def connect_work(home: Home) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(home.work_db))
+
+
+# ---------------------------------------------------------------- publishing
+
+
+def _pointer(home: Home) -> Path:
+    return home.published_dir / "CURRENT"
+
+
+def current_published(home: Home) -> Path | None:
+    """The published file readers should use now, or None before the first publish."""
+    try:
+        name = _pointer(home).read_text().strip()
+    except FileNotFoundError:
+        return None
+    path = home.published_dir / name
+    return path if path.exists() else None
+
+
+def published_versions(home: Home) -> list[Path]:
+    return sorted(home.published_dir.glob("lvzhi-*.duckdb"))
+
+
+def _switch(home: Home, target: Path) -> None:
+    temporary = _pointer(home).with_suffix(".tmp")
+    temporary.write_text(target.name)
+    os.replace(temporary, _pointer(home))
+
+
+def publish(home: Home, metadata: dict) -> Path:
+    """Copy the analyst schema of the working warehouse into a new version and switch to it."""
+    version = datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    target = home.published_dir / f"lvzhi-{version}.duckdb"
+    partial = target.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{home.work_db}' as work (read_only)")
+        con.execute(f"attach '{partial}' as pub")
+        con.execute(f"create schema pub.{PUBLISHED_SCHEMA}")
+        tables = con.sql(
+            "select table_name, comment from duckdb_tables() "
+            "where database_name = 'work' and schema_name = ? order by table_name",
+            params=[PUBLISHED_SCHEMA],
+        ).fetchall()
+        for table, comment in tables:
+            con.execute(f"create table pub.{PUBLISHED_SCHEMA}.{table} as select * from work.{PUBLISHED_SCHEMA}.{table}")
+            _copy_comments(con, table, comment)
+        info = {**metadata, "version": version, "published_at": datetime.now().isoformat(timespec="seconds")}
+        con.execute(f"create table pub.{PUBLISHED_SCHEMA}.publish_info as select ? as info_json",
+                    [json.dumps(info, ensure_ascii=False)])
+        con.execute("checkpoint pub")
+        con.execute("detach pub")
+    finally:
+        con.close()
+    os.replace(partial, target)
+    _switch(home, target)
+    _prune(home)
+    return target
+
+
+def _copy_comments(con, table: str, comment: str | None) -> None:
+    """Keep the Chinese/English descriptions dbt wrote as comments (persist_docs)."""
+    def quote(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    if comment:
+        con.execute(f"comment on table pub.{PUBLISHED_SCHEMA}.{table} is {quote(comment)}")
+    columns = con.sql(
+        "select column_name, comment from duckdb_columns() where database_name = 'work' "
+        "and schema_name = ? and table_name = ? and comment is not null",
+        params=[PUBLISHED_SCHEMA, table],
+    ).fetchall()
+    for column, text in columns:
+        con.execute(f"comment on column pub.{PUBLISHED_SCHEMA}.{table}.{column} is {quote(text)}")
+
+
+def _prune(home: Home) -> None:
+    current = current_published(home)
+    for old in published_versions(home)[:-KEEP_VERSIONS]:
+        if old != current:
+            old.unlink(missing_ok=True)
+
+
+def rollback(home: Home) -> Path:
+    versions = published_versions(home)
+    current = current_published(home)
+    older = [v for v in versions if current is None or v < current]
+    if not older:
+        raise RuntimeError("没有更早的已发布版本可回退 (no earlier published version)")
+    _switch(home, older[-1])
+    return older[-1]
+
+
+def connect_published(home: Home) -> duckdb.DuckDBPyConnection:
+    """In-memory connection with the current published version attached read-only as `wh`.
+
+    Attaching (rather than connecting by path) avoids DuckDB's per-path instance cache, which
+    would keep serving an old version after a switch.
+    """
+    path = current_published(home)
+    if path is None:
+        raise FileNotFoundError("尚未发布任何数据版本：请先运行 lvzhi build (nothing published yet)")
+    con = duckdb.connect()
+    con.execute(f"attach '{path}' as wh (read_only)")
+    con.execute(f"use wh.{PUBLISHED_SCHEMA}")
+    return con

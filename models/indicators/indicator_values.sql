@@ -1,0 +1,54 @@
+-- 指标值 (the contract table): one row per indicator x scope x period, as of the build's date,
+-- with numerator and denominator beside every value, the catalogue's target and a status.
+with family_rows as (
+    select * from {{ ref('ind_suggestions') }}
+    union all
+    select * from {{ ref('ind_meetings') }}
+),
+
+catalogue as (
+    select * from {{ ref('indicator_catalogue') }}
+),
+
+scopes as (
+    select * from {{ ref('int_scopes') }}
+),
+
+final as (
+    select
+        family_rows.indicator_id,
+        family_rows.scope_level,
+        family_rows.scope_code,
+        scopes.scope_name,
+        family_rows.period_type,
+        family_rows.period_label,
+        family_rows.period_start,
+        family_rows.period_end,
+        {{ as_of() }} as as_of,
+        family_rows.numerator,
+        family_rows.denominator,
+        family_rows.value,
+        catalogue.name_zh as indicator_name,
+        catalogue.family,
+        catalogue.unit,
+        catalogue.target,
+        catalogue.direction,
+        coalesce(family_rows.denominator, 0) < {{ var('min_denominator') }} as is_small_sample,
+        case
+            when family_rows.value is null then 'no_data'
+            when coalesce(family_rows.denominator, 0) < {{ var('min_denominator') }} then 'insufficient'
+            when catalogue.green_at is null then 'none'
+            when catalogue.direction = 'higher' and family_rows.value >= catalogue.green_at then 'green'
+            when catalogue.direction = 'higher' and family_rows.value >= catalogue.amber_at then 'amber'
+            when catalogue.direction = 'lower' and family_rows.value <= catalogue.green_at then 'green'
+            when catalogue.direction = 'lower' and family_rows.value <= catalogue.amber_at then 'amber'
+            else 'red'
+        end as status
+    from family_rows
+    inner join catalogue on family_rows.indicator_id = catalogue.indicator_id
+    left join scopes
+        on family_rows.scope_level = scopes.scope_level
+        and family_rows.scope_code = scopes.scope_code
+)
+
+select * from final

@@ -1,0 +1,15 @@
+-- One row per calendar day: the spine for dim_date and the reporting periods.
+with days as (
+    {{ dbt.date_spine('day', "cast('2015-01-01' as date)", "cast('2031-01-01' as date)") }}
+),
+
+final as (
+    select
+        cast(date_day as date) as date_day,
+        year(date_day) as year_number,
+        quarter(date_day) as quarter_number,
+        month(date_day) as month_number
+    from days
+)
+
+select * from final

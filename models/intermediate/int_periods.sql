@@ -1,0 +1,64 @@
+-- Reporting periods (month, quarter, year) from the first year with deputies up to the as-of date.
+with days as (
+    select * from {{ ref('int_calendar_days') }}
+),
+
+bounds as (
+    select year(min(term_start)) as first_year
+    from {{ ref('stg_raw__deputies') }}
+),
+
+in_range as (
+    select days.*
+    from days
+    cross join bounds
+    where days.year_number between bounds.first_year and year({{ as_of() }})
+),
+
+months as (
+    select
+        'month' as period_type,
+        concat(cast(year_number as {{ dbt.type_string() }}), '-', lpad(cast(month_number as {{ dbt.type_string() }}), 2, '0')) as period_label,
+        min(date_day) as period_start,
+        max(date_day) as period_end
+    from in_range
+    group by year_number, month_number
+),
+
+quarters as (
+    select
+        'quarter' as period_type,
+        concat(cast(year_number as {{ dbt.type_string() }}), 'Q', cast(quarter_number as {{ dbt.type_string() }})) as period_label,
+        min(date_day) as period_start,
+        max(date_day) as period_end
+    from in_range
+    group by year_number, quarter_number
+),
+
+years as (
+    select
+        'year' as period_type,
+        cast(year_number as {{ dbt.type_string() }}) as period_label,
+        min(date_day) as period_start,
+        max(date_day) as period_end
+    from in_range
+    group by year_number
+),
+
+final as (
+    select * from months
+    union all
+    select * from quarters
+    union all
+    select * from years
+)
+
+select
+    period_type,
+    period_label,
+    period_start,
+    period_end,
+    -- The last day that counts: a period still running is measured up to the as-of date.
+    case when period_end > {{ as_of() }} then {{ as_of() }} else period_end end as measured_until
+from final
+where period_start <= {{ as_of() }}

@@ -1,0 +1,21 @@
+-- 培训: the current version of each key (training_id, deputy_id); earlier versions stay in raw.
+with current_rows as (
+    {{ current_version('trainings', ['training_id', 'deputy_id']) }}
+),
+
+final as (
+    select
+        training_id,
+        deputy_id,
+        training_type,
+        training_date,
+        prefecture_code,
+        _batch_id as source_batch_id,
+        _source_file as source_file,
+        _sheet as source_sheet,
+        _row_number as source_row_number,
+        _loaded_at as loaded_at
+    from current_rows
+)
+
+select * from final
