@@ -135,7 +135,7 @@ def _rule_checks(frame: pl.DataFrame, kind: Kind, submitted_on: date) -> list[pl
         add("opinions_resolved", c("opinions_resolved") > c("opinions_collected"), "resolved_exceeds_collected",
             pl.format("已办结 {} 大于收集意见建议 {}", _fmt(c("opinions_resolved")), _fmt(c("opinions_collected"))))
     if kind.name == "motions":
-        others = c("cosigner_ids").str.split(",").list.set_difference(c("lead_deputy_id").cast(pl.List(pl.String)))
+        others = c("cosigner_ids").str.split(",").list.set_difference(pl.concat_list(c("lead_deputy_id")))
         signers = 1 + others.list.len().fill_null(0)
         add("cosigner_ids", c("lead_deputy_id").is_not_null() & (signers < MIN_MOTION_SIGNERS),
             "motion_too_few_signers",

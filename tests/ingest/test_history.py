@@ -1,0 +1,34 @@
+"""Nothing doubled: the same file twice is a no-op; a corrected resubmission replaces the current
+version and keeps the old one in history."""
+
+from __future__ import annotations
+
+from ingest.load import ingest_file
+from tests.ingest.conftest import SUBMITTED, rows_of, write_csv
+
+HEADER = ["建议编号*", "领衔代表编号*", "标题*", "提出日期*", "交办日期", "答复日期"]
+
+
+def test_same_file_twice_changes_nothing(home, con, tmp_path):
+    path = write_csv(tmp_path / "654000_建议_2024.csv", [HEADER, ["J1", "D1", "标题", "2024-01-05", "2024-01-31", ""]])
+    assert ingest_file(con, home, path, SUBMITTED).status == "loaded"
+    assert ingest_file(con, home, path, SUBMITTED).status == "duplicate"
+    assert rows_of(con, "select count(*) from raw.suggestions") == [(1,)]
+    assert rows_of(con, "select count(*) from raw.batches") == [(1,)]
+    archived = list(home.archive_dir.iterdir())
+    assert len(archived) == 1 and archived[0].read_bytes() == path.read_bytes()
+
+
+def test_resubmission_keeps_history(home, con, tmp_path):
+    first = write_csv(tmp_path / "654000_建议_2024.csv", [HEADER, ["J1", "D1", "标题", "2024-01-05", "2024-01-31", ""]])
+    ingest_file(con, home, first, SUBMITTED)
+    second = write_csv(tmp_path / "654000_建议_2024_更正.csv",
+                       [HEADER, ["J1", "D1", "标题", "2024-01-05", "2024-01-31", "2024-03-01"]])
+    ingest_file(con, home, second, SUBMITTED)
+    history = rows_of(con, "select _batch_id, replied_on from raw.suggestions order by _batch_id")
+    assert [str(r[1]) for r in history] == ["None", "2024-03-01"]
+    # Staging's rule, applied here directly: the newest batch of a key is the current version.
+    current = rows_of(con, """
+        select replied_on from raw.suggestions
+        qualify row_number() over (partition by suggestion_id order by _batch_id desc, _row_number desc) = 1""")
+    assert [str(r[0]) for r in current] == ["2024-03-01"]
