@@ -42,6 +42,14 @@ def cmd_ingest(args) -> int:
     return pipeline.exit_code(results)
 
 
+def cmd_template(args) -> int:
+    from ingest.template import write_template
+
+    path = write_template(Path(args.out))
+    print(f"已生成报送模板：{path}")
+    return 0
+
+
 def cmd_build(args) -> int:
     home = Home.at(args.home)
     print(f"构建模型（统计日 {args.as_of}）…")
@@ -149,6 +157,9 @@ def parser() -> argparse.ArgumentParser:
     sub = command("ingest", cmd_ingest, "导入报送文件（文件或目录）/ load files or folders")
     sub.add_argument("paths", nargs="+", help="文件或目录 / files or folders")
     sub.add_argument("--submitted-on", type=_date, default=None, help="报送日期，默认今天 / submission date")
+
+    sub = command("template", cmd_template, "生成空白报送模板（xlsx）/ write the blank submission workbook")
+    sub.add_argument("--out", required=True, help="输出文件，例如 模板.xlsx")
 
     sub = command("build", cmd_build, "运行 dbt 计算指标并发布 / build the models and publish")
     sub.add_argument("--as-of", type=_date, default=date.today(), help="统计日 YYYY-MM-DD，默认今天")
