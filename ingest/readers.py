@@ -130,7 +130,8 @@ def _table(frame: pl.DataFrame, kind: Kind, sheet: str | None, header_index: int
     # Rows with no value at all are blank lines, not records.
     values = [c for c in data.columns if c != ROW_NUMBER]
     data = data.filter(pl.any_horizontal(pl.col(values).str.strip_chars().str.len_chars() > 0))
-    return SheetTable(kind, sheet, data, first_row_number + header_index, ignored)
+    # One chunk: Polars 2.1 intermittently panics ("i < self.len()") filtering multi-chunk string views.
+    return SheetTable(kind, sheet, data.rechunk(), first_row_number + header_index, ignored)
 
 
 # ---------------------------------------------------------------- CSV
