@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import xlsxwriter
 
 from ingest.readers import ROW_NUMBER, FileRejected, read_file
 from ingest.schemas import DUCKDB_TYPES, KINDS, Column
@@ -198,7 +199,9 @@ def write_report(home: Home, path: Path, digest: str, errors: pl.DataFrame) -> P
         report = pl.DataFrame({h: [None] for h in REPORT_HEADERS.values()}, schema=report.schema).with_columns(
             pl.lit(f"{path.name}：未发现问题，全部记录已导入").alias("问题说明")
         )
-    report.write_excel(stem.with_suffix(".xlsx"), worksheet="错误清单", autofit=True)
+    # in_memory: no temporary files per report (they cost more than the report itself).
+    with xlsxwriter.Workbook(str(stem.with_suffix(".xlsx")), {"in_memory": True}) as workbook:
+        report.write_excel(workbook, worksheet="错误清单", autofit=report.height < 2000)
     with open(stem.with_suffix(".csv"), "wb") as handle:
         handle.write(b"\xef\xbb\xbf")
         report.write_csv(handle)

@@ -64,28 +64,37 @@ def _fmt(expr: pl.Expr) -> pl.Expr:
     return expr.cast(pl.String)
 
 
-def _check(frame: pl.DataFrame, failed: pl.Expr, column: Column, rule: str, message: pl.Expr) -> pl.DataFrame:
-    return frame.filter(failed.fill_null(False)).select(
+@dataclass(frozen=True)
+class Rule:
+    """One check: rows where `failed` is true break `rule_id` in `column`; `message` explains it."""
+    column: Column
+    rule_id: str
+    failed: pl.Expr
+    message: pl.Expr
+
+
+def _errors(frame: pl.DataFrame, flag: str, rule: Rule) -> pl.DataFrame:
+    return frame.filter(pl.col(flag)).select(
         pl.col(ROW_NUMBER),
-        pl.lit(column.name).alias("column_name"),
-        pl.lit(column.zh).alias("header"),
-        pl.col(_text(column.name)).alias("value"),
-        pl.lit(rule).alias("rule_id"),
-        message.alias("message"),
+        pl.lit(rule.column.name).alias("column_name"),
+        pl.lit(rule.column.zh).alias("header"),
+        pl.col(_text(rule.column.name)).alias("value"),
+        pl.lit(rule.rule_id).alias("rule_id"),
+        rule.message.alias("message"),
     )
 
 
-def _column_checks(frame: pl.DataFrame, kind: Kind) -> list[pl.DataFrame]:
+def _column_checks(kind: Kind) -> list[Rule]:
     """Required values, unparseable values and enumerations, column by column."""
     found = []
     for column in kind.columns:
         text, value = pl.col(_text(column.name)), pl.col(column.name)
         if column.required:
-            found.append(_check(frame, text.is_null(), column, "required", pl.lit(f"必填项“{column.zh}”为空")))
+            found.append(Rule(column, "required", text.is_null(), pl.lit(f"必填项“{column.zh}”为空")))
         if column.type == ENUM:
             allowed = "、".join(column.values)
             message = pl.format(f"“{column.zh}”的值“{{}}”不在允许值中：{allowed}", text)
-            found.append(_check(frame, text.is_not_null() & value.is_null(), column, "bad_enum", message))
+            found.append(Rule(column, "bad_enum", text.is_not_null() & value.is_null(), message))
         hint = {
             DATE: ("bad_date", "不是有效日期，可写作 2024-03-05、2024/3/5、2024.3.5 或 2024年3月5日"),
             BOOL: ("bad_bool", "应为 是 或 否（也可写 Y/N、1/0）"),
@@ -94,7 +103,7 @@ def _column_checks(frame: pl.DataFrame, kind: Kind) -> list[pl.DataFrame]:
         }.get(column.type)
         if hint:
             message = pl.format(f"“{column.zh}”的值“{{}}”{hint[1]}", text)
-            found.append(_check(frame, text.is_not_null() & value.is_null(), column, hint[0], message))
+            found.append(Rule(column, hint[0], text.is_not_null() & value.is_null(), message))
     return found
 
 
@@ -103,13 +112,13 @@ def _months_later(day: pl.Expr, months: int) -> pl.Expr:
     return day.dt.offset_by(f"{months}mo")
 
 
-def _rule_checks(frame: pl.DataFrame, kind: Kind, submitted_on: date) -> list[pl.DataFrame]:
+def _rule_checks(kind: Kind, submitted_on: date) -> list[Rule]:
     """Rules across columns: order of dates, extensions, counts, signers, future dates."""
     c, found = pl.col, []
-    has = set(frame.columns)
+    has = {column.name for column in kind.columns}
 
     def add(column: str, failed: pl.Expr, rule: str, message: pl.Expr) -> None:
-        found.append(_check(frame, failed, kind.column(column), rule, message))
+        found.append(Rule(kind.column(column), rule, failed, message))
 
     for name in kind.event_dates:
         add(name, c(name) > submitted_on, "future_date",
@@ -143,26 +152,22 @@ def _rule_checks(frame: pl.DataFrame, kind: Kind, submitted_on: date) -> list[pl
     return found
 
 
-def _duplicate_keys(frame: pl.DataFrame, kind: Kind) -> pl.DataFrame:
+def _duplicate_keys(frame: pl.LazyFrame, kind: Kind) -> pl.LazyFrame:
     key = list(kind.key)
-    complete = frame.filter(pl.all_horizontal(pl.col(key).is_not_null()))
-    rows = (
-        complete.group_by(key).agg(pl.col(ROW_NUMBER).sort().alias("rows"))
-        .filter(pl.col("rows").list.len() > 1)
-    )
-    if rows.height == 0:
-        return pl.DataFrame(schema=ERROR_SCHEMA)
     first = kind.column(key[0])
     headers = "、".join(kind.column(k).zh for k in key)
     value = pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator=" / ")
     return (
-        rows.with_columns(
+        frame.filter(pl.all_horizontal(pl.col(key).is_not_null()))
+        .group_by(key).agg(pl.col(ROW_NUMBER).sort().alias("rows"))
+        .filter(pl.col("rows").list.len() > 1)
+        .with_columns(
             value.alias("value"),
             pl.col("rows").list.eval(pl.element().cast(pl.String)).list.join("、").alias("listed"),
         )
         .explode("rows")
         .select(
-            pl.col("rows").alias(ROW_NUMBER),
+            pl.col("rows").cast(pl.Int64).alias(ROW_NUMBER),
             pl.lit(first.name).alias("column_name"),
             pl.lit(first.zh).alias("header"),
             pl.col("value"),
@@ -181,13 +186,13 @@ def hash_id_card(value: str | None, salt: str) -> str | None:
 
 
 def check(table: SheetTable, prefecture_code: str | None, submitted_on: date, salt: str) -> Checked:
-    kind, frame = table.kind, table.frame
-    if "id_card_no" in frame.columns:
+    kind, frame = table.kind, table.frame.lazy()
+    if "id_card_no" in table.frame.columns:
         # The clear ID number leaves the frame here, before it can reach any table or report.
         frame = frame.with_columns(
             pl.col("id_card_no").map_elements(lambda v: hash_id_card(v, salt), return_dtype=pl.String)
         )
-    missing = [c.name for c in kind.columns if c.name not in frame.columns]
+    missing = [c.name for c in kind.columns if c.name not in table.frame.columns]
     frame = frame.with_columns(pl.lit(None, pl.String).alias(name) for name in missing)
     frame = frame.with_columns(cleaned_text(c.name).alias(_text(c.name)) for c in kind.columns)
     if prefecture_code:
@@ -197,23 +202,27 @@ def check(table: SheetTable, prefecture_code: str | None, submitted_on: date, sa
     ).with_columns(
         pl.col(c.name).fill_null(pl.lit(c.default)) for c in kind.columns if c.default
     )
-    prefecture = kind.column("prefecture_code")
-    unknown_prefecture = _check(
-        typed, ~pl.col("prefecture_code").is_in(PREFECTURE_CODES).fill_null(False), prefecture,
-        "prefecture_unknown",
+    rules = [*_column_checks(kind), *_rule_checks(kind, submitted_on), Rule(
+        kind.column("prefecture_code"), "prefecture_unknown",
+        ~pl.col("prefecture_code").is_in(PREFECTURE_CODES).fill_null(False),
         pl.format("无法确定州市：“州市代码”为“{}”，文件名也未以新疆 14 个地州市之一的 6 位代码开头",
                   pl.col(_text("prefecture_code")).fill_null("")),
-    )
-    errors = pl.concat(
-        [*_column_checks(typed, kind), *_rule_checks(typed, kind, submitted_on),
-         _duplicate_keys(typed, kind), unknown_prefecture],
-        how="vertical_relaxed",
-    ).sort(ROW_NUMBER, "column_name")
-    bad_rows = errors.get_column(ROW_NUMBER).unique()
-    is_bad = pl.col(ROW_NUMBER).is_in(bad_rows.implode())
+    )]
+    # One pass flags every rule on every row; messages are built only for rules that fired.
+    flags = [f"__rule_{i}" for i in range(len(rules))]
+    flagged = typed.with_columns(
+        rule.failed.fill_null(False).alias(flag) for rule, flag in zip(rules, flags)
+    ).collect()
+    fired = flagged.select(pl.col(flags).any()).row(0)
+    parts = [_errors(flagged, flag, rule) for rule, flag, hit in zip(rules, flags, fired) if hit]
+    parts.append(_duplicate_keys(flagged.lazy(), kind).collect())
+    errors = pl.concat(parts, how="vertical_relaxed").sort(ROW_NUMBER, "column_name")
     names = [c.name for c in kind.columns]
-    valid = typed.filter(~is_bad).select(ROW_NUMBER, *names)
-    quarantined = typed.filter(is_bad).select(
+    if errors.height == 0:
+        return Checked(flagged.select(ROW_NUMBER, *names), errors, pl.DataFrame(schema={ROW_NUMBER: pl.Int64, "row_json": pl.String}))
+    is_bad = pl.col(ROW_NUMBER).is_in(errors.get_column(ROW_NUMBER).unique().implode())
+    valid = flagged.filter(~is_bad).select(ROW_NUMBER, *names)
+    quarantined = flagged.filter(is_bad).select(
         ROW_NUMBER,
         pl.struct([pl.col(_text(n)).alias(n) for n in names]).struct.json_encode().alias("row_json"),
     )
