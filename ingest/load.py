@@ -22,6 +22,7 @@ import xlsxwriter
 from ingest.readers import ROW_NUMBER, FileRejected, read_file
 from ingest.schemas import DUCKDB_TYPES, KINDS, Column
 from ingest.validate import PREFECTURE_CODES, RULES, check
+from lvzhi.faults import fault_point
 from lvzhi.home import Home
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
@@ -142,6 +143,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, home: Home, path: Path,
              result.encoding, submitted_on, loaded_at, outcome.rows_read, outcome.rows_loaded,
              outcome.rows_quarantined, str(archive)],
         )
+        fault_point("ingest_before_commit")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
