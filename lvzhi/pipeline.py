@@ -17,6 +17,7 @@ import polars as pl
 
 from ingest.load import FileResult, ensure_raw_schema, expand_paths, ingest_file
 from lvzhi import warehouse
+from lvzhi.faults import fault_point
 from lvzhi.home import Home
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -84,7 +85,11 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None)
     if select:
         command += ["--select", select]
     started = time.perf_counter()
-    outcome = dbtRunner().invoke(command)
+    def on_event(event) -> None:
+        if event.info.name == "NodeFinished":
+            fault_point("build_mid_dbt")
+
+    outcome = dbtRunner(callbacks=[on_event]).invoke(command)
     failures = []
     if outcome.result is not None and hasattr(outcome.result, "results"):
         for node in outcome.result.results:

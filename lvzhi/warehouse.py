@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from lvzhi.faults import fault_point
 from lvzhi.home import Home
 
 PUBLISHED_SCHEMA = "marts"  # what leaders, analysts and exports read; never raw personal data
@@ -28,8 +29,9 @@ class WarehouseBusy(Exception):
 
 
 @contextmanager
-def writer_lock(home: Home, timeout: float = 600, say=print):
+def writer_lock(home: Home, timeout: float | None = None, say=print):
     """Hold the single-writer lock; wait (saying so) up to `timeout` seconds."""
+    timeout = float(os.environ.get("LVZHI_LOCK_TIMEOUT", 600)) if timeout is None else timeout
     home.lock_file.touch(exist_ok=True)
     with open(home.lock_file, "r+") as handle:
         deadline = time.monotonic() + timeout
@@ -89,7 +91,8 @@ def publish(home: Home, metadata: dict) -> Path:
     version = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     target = home.published_dir / f"lvzhi-{version}.duckdb"
     partial = target.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
+    for stale in home.published_dir.glob("*.partial*"):  # left by a publish that was killed
+        stale.unlink(missing_ok=True)
     con = duckdb.connect()
     try:
         con.execute(f"attach '{home.work_db}' as work (read_only)")
@@ -103,6 +106,7 @@ def publish(home: Home, metadata: dict) -> Path:
         for table, comment in tables:
             con.execute(f"create table pub.{PUBLISHED_SCHEMA}.{table} as select * from work.{PUBLISHED_SCHEMA}.{table}")
             _copy_comments(con, table, comment)
+            fault_point("publish_mid_copy")
         info = {**metadata, "version": version, "published_at": datetime.now().isoformat(timespec="seconds")}
         con.execute(f"create table pub.{PUBLISHED_SCHEMA}.publish_info as select ? as info_json",
                     [json.dumps(info, ensure_ascii=False)])
