@@ -125,9 +125,14 @@ def cmd_rollback(args) -> int:
 def cmd_status(args) -> int:
     home = Home.at(args.home)
     current = warehouse.current_published(home)
-    print(f"工作仓库 working: {home.work_db} ({'存在' if home.work_db.exists() else '尚未创建'})")
+    size = f"{home.work_db.stat().st_size / 1e6:.1f} MB" if home.work_db.exists() else "尚未创建"
+    print(f"工作仓库 working: {home.work_db} ({size})")
     for path in warehouse.published_versions(home):
-        print(f"{'→' if path == current else ' '} 已发布 {path.name}  {path.stat().st_size / 1e6:.1f} MB")
+        info = warehouse.describe(path)
+        rows = info["rows"]
+        print(f"{'→' if path == current else ' '} 已发布 {path.name}  统计日 {info.get('as_of')}  发布于 {info.get('published_at')}  "
+              f"{len(rows)} 张表  indicator_values {rows.get('indicator_values', 0):,} 行  "
+              f"{path.stat().st_size / 1e6:.1f} MB")
     if current is None:
         print("尚未发布任何版本 (nothing published yet)")
     return 0

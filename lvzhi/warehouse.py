@@ -143,6 +143,20 @@ def _prune(home: Home) -> None:
             old.unlink(missing_ok=True)
 
 
+def describe(path: Path) -> dict:
+    """As-of date, publish time and row counts of one published version."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{path}' as v (read_only)")
+        info = json.loads(con.sql(f"select info_json from v.{PUBLISHED_SCHEMA}.publish_info").fetchall()[0][0])
+        tables = [t for (t,) in con.sql(
+            "select table_name from duckdb_tables() where database_name = 'v' order by table_name").fetchall()]
+        info["rows"] = {t: con.sql(f"select count(*) from v.{PUBLISHED_SCHEMA}.{t}").fetchall()[0][0] for t in tables}
+        return info
+    finally:
+        con.close()
+
+
 def rollback(home: Home) -> Path:
     versions = published_versions(home)
     current = current_published(home)

@@ -93,3 +93,13 @@ def test_second_writer_waits_then_fails_clearly(built_home):
         holder.join()
     assert result.returncode == 3
     assert "等待" in result.stdout and "放弃" in result.stderr
+
+
+def test_status_shows_versions_with_as_of_and_rows(built_home, capsys):
+    from lvzhi import cli
+
+    assert cli.main(["--home", str(built_home.root), "status"]) == 0
+    out = capsys.readouterr().out
+    assert "→ 已发布" in out and "统计日 2024-06-30" in out
+    count = pipeline.indicator_values(built_home).height
+    assert f"indicator_values {count:,} 行" in out
