@@ -15,7 +15,7 @@ class Home:
     root: Path
 
     @classmethod
-    def at(cls, path: str | Path | None = None) -> "Home":
+    def at(cls, path: str | Path | None = None) -> Home:
         home = cls(Path(path or DEFAULT_HOME).resolve())
         for folder in (home.warehouse_dir, home.published_dir, home.reports_dir, home.archive_dir):
             folder.mkdir(parents=True, exist_ok=True)

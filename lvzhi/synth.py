@@ -576,8 +576,9 @@ def _motions(rng, ro: Roster, meetings: pl.DataFrame, scale: str) -> pl.DataFram
                              "、".join(ro.ids[np.sort(chosen[1:])]), title, sub, decision,
                              assigned, concluded, year))
     cols = list(zip(*rows))
-    to_date = lambda v: pl.Series([None if x is None else EPOCH + timedelta(days=int(x)) for x in v],
-                                  dtype=pl.Date)
+    def to_date(v):
+        return pl.Series([None if x is None else EPOCH + timedelta(days=int(x)) for x in v],
+                                      dtype=pl.Date)
     return pl.DataFrame({
         "motion_id": cols[0], "meeting_id": cols[1], "lead_deputy_id": cols[2], "cosigner_ids": cols[3],
         "title": cols[4], "submitted_on": to_date(cols[5]), "decision": cols[6],
@@ -910,8 +911,9 @@ def _projects(rng, ro: Roster, scale: str) -> pl.DataFrame:
             rows.append((f"{p.code}MS{year}{k + 1:03d}", level, f"{place}{rng.choice(PROJECT_TOPICS)}",
                          voted, total - against, against, status, done, rate, year))
     cols = list(zip(*rows))
-    to_date = lambda v: pl.Series([None if x is None else EPOCH + timedelta(days=int(x)) for x in v],
-                                  dtype=pl.Date)
+    def to_date(v):
+        return pl.Series([None if x is None else EPOCH + timedelta(days=int(x)) for x in v],
+                                      dtype=pl.Date)
     return pl.DataFrame({"project_id": cols[0], "level": cols[1], "name": cols[2],
                          "voted_on": to_date(cols[3]), "votes_for": pl.Series(cols[4], dtype=pl.Int64),
                          "votes_against": pl.Series(cols[5], dtype=pl.Int64), "status": cols[6],

@@ -31,7 +31,7 @@ class WarehouseBusy(Exception):
 @contextmanager
 def writer_lock(home: Home, timeout: float | None = None, say=print):
     """Hold the single-writer lock; wait (saying so) up to `timeout` seconds."""
-    timeout = float(os.environ.get("LVZHI_LOCK_TIMEOUT", 600)) if timeout is None else timeout
+    timeout = float(os.environ.get("LVZHI_LOCK_TIMEOUT", "600")) if timeout is None else timeout
     home.lock_file.touch(exist_ok=True)
     with open(home.lock_file, "r+") as handle:
         deadline = time.monotonic() + timeout
