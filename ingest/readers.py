@@ -140,7 +140,12 @@ def _table(frame: pl.DataFrame, kind: Kind, sheet: str | None, header_index: int
 def decode(raw: bytes, source: str) -> tuple[str, str]:
     """Text and encoding name: UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return raw[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as error:
+            raise FileRejected(
+                f"{source}：文件标明为 UTF-8 编码，但第 {error.start + 3} 字节处内容损坏（文件可能被截断），请重新导出"
+            ) from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRejected(f"{source}：文件是 UTF-16 编码，请在 Excel/WPS 中另存为“CSV UTF-8”或 xlsx")
     try:
