@@ -6,7 +6,7 @@ HOME_DIR ?= data
 SCALE   ?= demo
 AS_OF   ?= 2025-12-31
 
-.PHONY: venv demo synth ingest build serve test lint bench clean
+.PHONY: venv demo synth ingest build serve test lint bench loadtest clean
 
 venv: $(BIN)/lvzhi
 $(BIN)/lvzhi: pyproject.toml
@@ -39,6 +39,10 @@ lint: venv
 
 bench: venv
 	$(BIN)/python -m lvzhi.bench
+
+# 20 dashboard sessions for 2 minutes while a file is ingested, rebuilt and published every 20 s.
+loadtest: venv
+	$(BIN)/python -m lvzhi.loadtest
 
 clean:
 	rm -rf $(VENV) target logs
