@@ -1,39 +1,66 @@
 -- 建议办理指标. Cohort: suggestions assigned in the period (assigned_on <= as-of), lead deputy known.
+-- Scopes: region, prefecture, county (as the suggestion names it) - each suggestion once - and
+-- handling unit - each suggestion once per unit (lead and co-units), years and terms only. Periods: month, quarter,
+-- year, and the term of the lead deputy's congress.
 with suggestions as (
-    select * from {{ ref('fct_suggestions') }}
+    select
+        suggestion_id,
+        prefecture_code,
+        county,
+        cast(null as {{ dbt.type_string() }}) as handling_unit_id,
+        congress_code,
+        assigned_on,
+        is_replied,
+        is_replied_on_time,
+        due_on,
+        concluded_on,
+        reply_class,
+        satisfaction,
+        has_feedback,
+        has_extension,
+        is_overdue,
+        days_to_reply
+    from {{ ref('fct_suggestions') }}
     where assigned_on is not null and has_known_deputy
 ),
 
-scoped as (
-    {{ in_region_and_prefecture('suggestions') }}
-),
-
-grid as (
-    {{ scope_period_grid() }}
-),
-
-cohort as (
+handling as (
     select
-        grid.*,
-        scoped.suggestion_id,
-        scoped.is_replied,
-        scoped.is_replied_on_time,
-        scoped.due_on,
-        scoped.concluded_on,
-        scoped.reply_class,
-        scoped.satisfaction,
-        scoped.has_feedback,
-        scoped.has_extension,
-        scoped.is_overdue,
-        scoped.days_to_reply
-    from grid
-    left join scoped
-        on grid.scope_level = scoped.scope_level
-        and grid.scope_code = scoped.scope_code
-        and scoped.assigned_on between grid.period_start and grid.period_end
+        suggestion_id,
+        prefecture_code,
+        county,
+        handling_unit_id,
+        congress_code,
+        assigned_on,
+        is_replied,
+        is_replied_on_time,
+        due_on,
+        concluded_on,
+        reply_class,
+        satisfaction,
+        has_feedback,
+        has_extension,
+        is_overdue,
+        days_to_reply
+    from {{ ref('fct_suggestion_handling') }}
+    where assigned_on is not null and has_known_deputy
 ),
 
-counts as (
+suggestion_periods as (
+    {{ in_periods('suggestions', 'assigned_on', 'congress_code') }}
+),
+
+handling_periods as (
+    {{ in_periods('handling', 'assigned_on', 'congress_code', period_types=['year', 'term']) }}
+),
+
+scoped as (
+    {{ in_scopes('suggestion_periods', ['region', 'prefecture', 'county']) }}
+    union all
+    {{ in_scopes('handling_periods', ['handling_unit']) }}
+),
+
+aggregated as (
     select
         scope_level,
         scope_code,
@@ -54,8 +81,19 @@ counts as (
         count(case when has_extension then 1 end) as extended,
         count(case when is_overdue then 1 end) as overdue,
         median(days_to_reply) as median_days_to_reply
-    from cohort
+    from scoped
     group by scope_level, scope_code, period_type, period_label, period_start, period_end
+),
+
+grid as (
+    {{ scope_period_grid(['region', 'prefecture', 'county'], ['month', 'quarter', 'year', 'term']) }}
+),
+
+counts as (
+    {{ fill_grid('grid', 'aggregated',
+        ['assigned', 'replied', 'due_or_replied', 'replied_on_time', 'concluded', 'class_a', 'class_a_or_b',
+         'with_feedback', 'satisfied', 'fully_satisfied', 'extended', 'overdue'],
+        ['median_days_to_reply']) }}
 ),
 
 final as (

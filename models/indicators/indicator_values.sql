@@ -4,6 +4,20 @@ with family_rows as (
     select * from {{ ref('ind_suggestions') }}
     union all
     select * from {{ ref('ind_meetings') }}
+    union all
+    select * from {{ ref('ind_motions') }}
+    union all
+    select * from {{ ref('ind_activities') }}
+    union all
+    select * from {{ ref('ind_liaison') }}
+    union all
+    select * from {{ ref('ind_stations') }}
+    union all
+    select * from {{ ref('ind_trainings') }}
+    union all
+    select * from {{ ref('ind_projects') }}
+    union all
+    select * from {{ ref('ind_deputies') }}
 ),
 
 catalogue as (
@@ -43,7 +57,8 @@ final as (
             when catalogue.direction = 'lower' and family_rows.value <= catalogue.green_at then 'green'
             when catalogue.direction = 'lower' and family_rows.value <= catalogue.amber_at then 'amber'
             else 'red'
-        end as status
+        end as status,
+        scopes.prefecture_code as scope_prefecture_code
     from family_rows
     inner join catalogue on family_rows.indicator_id = catalogue.indicator_id
     left join scopes

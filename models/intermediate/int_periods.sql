@@ -1,4 +1,6 @@
--- Reporting periods (month, quarter, year) from the first year with deputies up to the as-of date.
+-- Reporting periods (month, quarter, year) from the first year with deputies up to the as-of date,
+-- and one 'term' period per congress (label = congress code, from the earliest term_start to the
+-- latest term_end of its deputies).
 with days as (
     select * from {{ ref('int_calendar_days') }}
 ),
@@ -45,12 +47,25 @@ years as (
     group by year_number
 ),
 
+terms as (
+    select
+        'term' as period_type,
+        congress_code as period_label,
+        min(term_start) as period_start,
+        -- A congress whose roster gives no term_end is measured up to the as-of date.
+        coalesce(max(term_end), {{ as_of() }}) as period_end
+    from {{ ref('stg_raw__deputies') }}
+    group by congress_code
+),
+
 final as (
     select * from months
     union all
     select * from quarters
     union all
     select * from years
+    union all
+    select * from terms
 )
 
 select

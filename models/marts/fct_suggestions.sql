@@ -7,7 +7,7 @@ with suggestions as (
 ),
 
 deputies as (
-    select deputy_id from {{ ref('int_deputy_terms') }}
+    select deputy_id, congress_code from {{ ref('int_deputy_terms') }}
 ),
 
 as_of_cut as (
@@ -70,6 +70,7 @@ final as (
         due_dated.concluded_on,
         {{ dbt.datediff('due_dated.assigned_on', 'due_dated.replied_on', 'day') }} as days_to_reply,
         deputies.deputy_id is not null as has_known_deputy,
+        deputies.congress_code,
         {{ as_of() }} as as_of,
         due_dated.source_file,
         due_dated.source_row_number
