@@ -36,12 +36,22 @@ def ingest(home: Home, paths: list[Path], submitted_on: date | None = None, say=
             ensure_raw_schema(con)
             for number, path in enumerate(files, 1):
                 started = time.perf_counter()
-                result = ingest_file(con, home, path, submitted_on)
+                result = _ingest_one(con, home, path, submitted_on)
                 results.append(result)
                 say(_summary_line(number, len(files), result, time.perf_counter() - started))
         finally:
             con.close()
     return results
+
+
+def _ingest_one(con, home: Home, path: Path, submitted_on: date | None) -> FileResult:
+    """One file; an internal failure (a library panic included) rejects that file, not the run."""
+    try:
+        return ingest_file(con, home, path, submitted_on)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # pyo3 panics derive from BaseException
+        return FileResult(path, "rejected", message=f"{path.name}：内部错误，文件未导入，请联系管理员（{type(error).__name__}: {error}）")
 
 
 def _summary_line(number: int, total: int, result: FileResult, seconds: float) -> str:
