@@ -87,7 +87,7 @@ def cmd_serve(args) -> int:
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.address", args.address, "--server.port", str(args.port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
         "--", "--home", str(home.root),
     ]
     print(f"仪表盘：http://{args.address}:{args.port}")

@@ -1,0 +1,1 @@
+"""The lvzhi dashboard (Streamlit): `app.py` routes, `views/` holds one file per page."""

@@ -1,0 +1,41 @@
+"""lvzhi 仪表盘 — the entry point: page set-up, language, shared filters and the page router.
+
+Run with `lvzhi serve` (which passes `-- --home DIR`), or `streamlit run dashboard/app.py -- --home DIR`;
+without `--home` the state folder is $LVZHI_HOME or `data`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import db, filters
+from dashboard.i18n import t
+
+VIEWS = Path(__file__).resolve().parent / "views"
+PAGES = (  # file, title key, icon, url
+    ("overview.py", "page_overview", ":material/dashboard:", "overview"),
+    ("suggestions.py", "page_suggestions", ":material/mail:", "suggestions"),
+    ("attendance.py", "page_attendance", ":material/groups:", "attendance"),
+    ("activities.py", "page_activities", ":material/event:", "activities"),
+    ("liaison.py", "page_liaison", ":material/handshake:", "liaison"),
+    ("stations.py", "page_stations", ":material/home_work:", "stations"),
+    ("trainings.py", "page_trainings", ":material/school:", "trainings"),
+    ("deputy.py", "page_deputy", ":material/badge:", "deputy"),
+    ("quality.py", "page_quality", ":material/fact_check:", "quality"),
+)
+
+st.set_page_config(page_title="履职 lvzhi", page_icon=":material/account_balance:", layout="wide")
+filters.language_switch()
+
+if db.published_path() is None:
+    st.title(t("app_title"))
+    st.warning(t("not_published", home=db.home().root), icon=":material/info:")
+    st.stop()
+
+filters.sidebar()
+st.sidebar.caption(f"{t('as_of')} {db.as_of() or '—'} · {t('published_at')} {db.publish_info().get('published_at', '—')}")
+pages = [st.Page(VIEWS / file, title=t(title), icon=icon, url_path=url, default=url == "overview")
+         for file, title, icon, url in PAGES]
+st.navigation(pages).run()

@@ -1,0 +1,61 @@
+"""Time every dashboard page: `python -m dashboard.bench --home DIR [--runs N]`.
+
+Each page runs N times in Streamlit's AppTest with the query cache cleared before each run, so the
+time is the page's queries plus building its elements (no browser). Prints median and p95 in ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import statistics
+import time
+from pathlib import Path
+
+import streamlit as st
+from streamlit.logger import set_log_level
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parent / "app.py"
+PAGES = ("overview", "suggestions", "attendance", "activities", "liaison", "stations", "trainings", "deputy",
+         "quality")
+
+
+def time_page(page: str, runs: int, query: dict[str, str]) -> list[float]:
+    seconds = []
+    for _ in range(runs):
+        st.cache_data.clear()
+        app = AppTest.from_file(str(APP), default_timeout=120)
+        for key, value in query.items():
+            app.query_params[key] = value
+        app.run()  # the default page (overview); then the page itself, timed
+        if page != "overview":
+            app.switch_page(f"views/{page}.py")
+        st.cache_data.clear()
+        started = time.perf_counter()
+        app.run()
+        seconds.append(time.perf_counter() - started)
+        assert not app.exception, [e.value for e in app.exception]
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="每个页面的查询与渲染用时 / per-page timings")
+    parser.add_argument("--home", default=os.environ.get("LVZHI_HOME", "data"))
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--prefecture", default="", help="例如 654000；默认全区")
+    args = parser.parse_args()
+    set_log_level("error")  # AppTest outside a server warns about the missing runtime on every run
+    logging.disable(logging.WARNING)
+    os.environ["LVZHI_HOME"] = str(Path(args.home).resolve())
+    query = {"prefecture": args.prefecture} if args.prefecture else {}
+    print(f"{'page':<12} {'median ms':>10} {'p95 ms':>8}")
+    for page in PAGES:
+        seconds = sorted(time_page(page, args.runs, query))
+        p95 = seconds[min(len(seconds) - 1, round(0.95 * (len(seconds) - 1)))]
+        print(f"{page:<12} {1000 * statistics.median(seconds):>10.0f} {1000 * p95:>8.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""Every chart of the dashboard, built here so that all look the same: plotly, Chinese labels,
+rates in percent with one decimal, target lines dashed, status colours shared with the cards."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard.i18n import t
+
+FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif"
+STATUS_COLOURS = {
+    "green": "#2e7d32", "amber": "#f9a825", "red": "#c62828",
+    "insufficient": "#9e9e9e", "no_data": "#e0e0e0", "none": "#1565c0",
+}
+LINE_COLOURS = ("#1565c0", "#9e9e9e", "#6a1b9a", "#00838f")
+TARGET_COLOUR = "#424242"
+
+
+def scale(unit: str | None) -> float:
+    """Rates are stored as fractions and drawn in percent."""
+    return 100.0 if unit == "rate" else 1.0
+
+
+def suffix(unit: str | None) -> str:
+    return "%" if unit == "rate" else ""
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "font": {"size": 15}}, height=height, template="plotly_white",
+        font={"family": FONT, "size": 12}, margin={"l": 10, "r": 20, "t": 50, "b": 10},
+        hoverlabel={"font": {"family": FONT}}, showlegend=len(fig.data) > 1,
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return fig
+
+
+def _target_text(target: float, unit: str | None) -> str:
+    return f"{t('target')} {target * scale(unit):.1f}{suffix(unit)}" if unit == "rate" else f"{t('target')} {target:g}"
+
+
+def ranking(rows: pl.DataFrame, title: str, unit: str | None, target: float | None, highlight: str = "") -> go.Figure:
+    """Horizontal bars, best first; small samples and empty prefectures at the bottom, greyed."""
+    k = scale(unit)
+    best_first = rows["direction"][0] != "lower"
+    group = pl.when(pl.col("value").is_null()).then(2).when(pl.col("is_small_sample")).then(1).otherwise(0)
+    ordered = rows.with_columns(group.alias("_group")).sort(["_group", "value"], descending=[False, best_first],
+                                                           nulls_last=True)
+    names = [f"<b>{n}</b>" if c == highlight else n for n, c in zip(ordered["scope_name"], ordered["scope_code"],
+                                                                       strict=True)]
+    texts = [_bar_text(v, n, s, unit) for v, n, s in
+             zip(ordered["value"], ordered["denominator"], ordered["is_small_sample"], strict=True)]
+    fig = go.Figure(go.Bar(
+        x=[(v or 0) * k for v in ordered["value"]], y=names, orientation="h", text=texts, textposition="auto",
+        marker_color=[STATUS_COLOURS.get(s, "#1565c0") for s in ordered["status"]],
+        customdata=ordered["denominator"].to_list(),
+        hovertemplate="%{y}: %{x:.1f}" + suffix(unit) + " (n=%{customdata:,.0f})<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(ticksuffix=suffix(unit), rangemode="tozero")
+    if target is not None:
+        fig.add_vline(x=target * k, line_dash="dash", line_color=TARGET_COLOUR,
+                      annotation_text=_target_text(target, unit), annotation_position="top")
+    return _layout(fig, title, height=max(320, 28 * ordered.height + 90))
+
+
+def _bar_text(value: float | None, n: float | None, small: bool, unit: str | None) -> str:
+    if value is None:
+        return t("no_data")
+    shown = f"{value * scale(unit):.1f}{suffix(unit)} (n={n or 0:,.0f})"
+    return f"{shown} {t('small_sample')}" if small else shown
+
+
+def trend(rows: pl.DataFrame, title: str, unit: str | None, target: float | None) -> go.Figure:
+    """One line per scope over the quarters; hover shows n; the target as a dashed line."""
+    k = scale(unit)
+    fig = go.Figure()
+    for number, (name,) in enumerate(rows.select("scope_name").unique(maintain_order=True).iter_rows()):
+        part = rows.filter(pl.col("scope_name") == name)
+        fig.add_trace(go.Scatter(
+            x=part["period_label"].to_list(), y=[None if v is None else v * k for v in part["value"]],
+            name=name, mode="lines+markers", line={"color": LINE_COLOURS[number % len(LINE_COLOURS)]},
+            customdata=part["denominator"].to_list(), connectgaps=False,
+            hovertemplate="%{x}: %{y:.1f}" + suffix(unit) + " (n=%{customdata:,.0f})<extra>" + name + "</extra>",
+        ))
+    if target is not None:
+        fig.add_hline(y=target * k, line_dash="dash", line_color=TARGET_COLOUR,
+                      annotation_text=_target_text(target, unit), annotation_position="top left")
+    fig.update_yaxes(ticksuffix=suffix(unit), rangemode="tozero")
+    fig.update_xaxes(type="category")
+    return _layout(fig, title, height=340)
+
+
+def funnel(stages: list[tuple[str, int]], title: str) -> go.Figure:
+    fig = go.Figure(go.Funnel(y=[s for s, _ in stages], x=[n for _, n in stages], textinfo="value+percent initial",
+                              marker={"color": LINE_COLOURS[0]}))
+    return _layout(fig, title, height=300)
+
+
+def shares(rows: pl.DataFrame, title: str, category: str = "category", count: str = "count",
+           colour: str | None = None) -> go.Figure:
+    """Counts per category as bars, each labelled with its count and share."""
+    total = rows[count].sum() or 1
+    fig = go.Figure(go.Bar(
+        x=rows[category].to_list(), y=rows[count].to_list(),
+        text=[f"{n:,} ({100 * n / total:.1f}%)" for n in rows[count]], textposition="auto",
+        marker_color=colour or LINE_COLOURS[0], hovertemplate="%{x}: %{y:,}<extra></extra>",
+    ))
+    fig.update_xaxes(type="category")
+    return _layout(fig, title, height=300)
+
+
+def stacked(rows: pl.DataFrame, title: str, x: str, colour_by: str, count: str = "count") -> go.Figure:
+    """Counts per x split by a category (e.g. 出席 / 请假 / 缺席 kept apart)."""
+    fig = go.Figure()
+    for number, (name,) in enumerate(rows.select(colour_by).unique(maintain_order=True).iter_rows()):
+        part = rows.filter(pl.col(colour_by) == name)
+        fig.add_trace(go.Bar(x=part[x].to_list(), y=part[count].to_list(), name=str(name),
+                             marker_color=LINE_COLOURS[number % len(LINE_COLOURS)]))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category")
+    return _layout(fig, title, height=320)
+
+
+def rate_bars(rows: pl.DataFrame, title: str, label: str, rate: str, n: str, target: float | None) -> go.Figure:
+    """Rates (already fractions) per label, with n in the text and the target line."""
+    fig = go.Figure(go.Bar(
+        x=[None if v is None else v * 100 for v in rows[rate]], y=rows[label].to_list(), orientation="h",
+        text=[t("no_data") if v is None else f"{v * 100:.1f}% (n={d:,})" for v, d in zip(rows[rate], rows[n],
+                                                                                          strict=True)],
+        textposition="auto", marker_color=LINE_COLOURS[0],
+    ))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(ticksuffix="%", rangemode="tozero")
+    if target is not None:
+        fig.add_vline(x=target * 100, line_dash="dash", line_color=TARGET_COLOUR,
+                      annotation_text=_target_text(target, "rate"), annotation_position="top")
+    return _layout(fig, title, height=max(300, 28 * rows.height + 90))

@@ -1,0 +1,145 @@
+"""The filters every page shares (year, quarter, prefecture, language), kept in the URL.
+
+A link such as `/?year=2024&quarter=1&prefecture=654000&lang=en` opens the same view. A value
+the warehouse does not know (a forged prefecture code, a year without data) is ignored and the
+default used instead. The current filters live in `st.session_state` for the pages to read.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from dashboard import db
+from dashboard.i18n import LANG_KEY, lang, t
+
+QUARTERS = ("", "1", "2", "3", "4")  # "" = whole year
+_STATE = "_filters"
+
+
+@dataclass(frozen=True)
+class Filters:
+    as_of: date | None
+    year: str
+    quarter: str
+    prefecture: str  # "" = the whole region
+    prefecture_name: str
+    county: str = ""  # "" = the whole prefecture; counties are named by the records (no code)
+
+    @property
+    def period_type(self) -> str:
+        return "quarter" if self.quarter else "year"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.year}Q{self.quarter}" if self.quarter else self.year
+
+    @property
+    def previous_label(self) -> str:
+        year = int(self.year)
+        if not self.quarter:
+            return str(year - 1)
+        quarter = int(self.quarter)
+        return f"{year - 1}Q4" if quarter == 1 else f"{year}Q{quarter - 1}"
+
+    @property
+    def scope_level(self) -> str:
+        return "county" if self.county else "prefecture" if self.prefecture else "region"
+
+    @property
+    def scope_code(self) -> str:
+        return self.county or self.prefecture or db.REGION_CODE
+
+    @property
+    def scope_name(self) -> str:
+        return f"{self.prefecture_name} {self.county}" if self.county else self.prefecture_name
+
+    @property
+    def scope(self) -> db.Scope:
+        return db.Scope(self.prefecture, self.county, self.start, self.end)
+
+    @property
+    def trend_window(self) -> tuple[date, date]:
+        """Quarters of the chosen and the previous year, none after the as-of date."""
+        until = min(self.end, self.as_of) if self.as_of else self.end
+        return date(int(self.year) - 1, 1, 1), until
+
+    @property
+    def start(self) -> date:
+        month = 3 * int(self.quarter) - 2 if self.quarter else 1
+        return date(int(self.year), month, 1)
+
+    @property
+    def end(self) -> date:
+        month = 3 * int(self.quarter) if self.quarter else 12
+        return date(int(self.year), month, calendar.monthrange(int(self.year), month)[1])
+
+
+def _seed(key: str, valid, default: str) -> None:
+    """Before the widget exists: take the URL's value if valid, else the default."""
+    if key not in st.session_state or st.session_state[key] not in valid:
+        wanted = st.query_params.get(key, default)
+        st.session_state[key] = wanted if wanted in valid else default
+
+
+def _keep_in_url(key: str, value: str, default: str) -> None:
+    if value == default:
+        st.query_params.pop(key, None)
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+
+
+def language_switch() -> None:
+    """The English toggle; `lang=en` in the URL switches too."""
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = st.query_params.get("lang") == "en"
+    st.sidebar.toggle(t("english"), key=LANG_KEY)
+    _keep_in_url("lang", lang(), "zh")
+
+
+def sidebar() -> Filters:
+    """Draw the shared filters in the sidebar and remember them for the pages."""
+    as_of = db.as_of()
+    years = db.years() or [str((as_of or date.today()).year)]
+    default_year = str(as_of.year) if as_of and str(as_of.year) in years else years[0]
+    codes = db.prefectures()
+    names = dict(zip(codes["prefecture_code"], _names(codes), strict=True))
+
+    _seed("year", years, default_year)
+    _seed("quarter", QUARTERS, "")
+    _seed("prefecture", ["", *names], "")
+
+    st.sidebar.caption(t("filters"))
+    st.sidebar.selectbox(t("year"), years, key="year")
+    st.sidebar.selectbox(t("quarter"), QUARTERS, key="quarter",
+                         format_func=lambda q: f"Q{q}" if q else t("whole_year"))
+    st.sidebar.selectbox(t("prefecture"), ["", *names], key="prefecture",
+                         format_func=lambda code: names.get(code, t("region")))
+    chosen = st.session_state["prefecture"]
+    counties = db.counties(chosen) if chosen else []
+    _seed("county", ["", *counties], "")
+    if counties:
+        st.sidebar.selectbox(t("county"), ["", *counties], key="county",
+                             format_func=lambda county: county or t("whole_prefecture"))
+    county = st.session_state["county"] if counties else ""
+    for key, value, default in (("year", st.session_state["year"], default_year),
+                                ("quarter", st.session_state["quarter"], ""), ("prefecture", chosen, ""),
+                                ("county", county, "")):
+        _keep_in_url(key, value, default)
+
+    filters = Filters(as_of, st.session_state["year"], st.session_state["quarter"], chosen,
+                      names.get(chosen, t("region")), county)
+    st.session_state[_STATE] = filters
+    return filters
+
+
+def _names(codes) -> list[str]:
+    column = "prefecture_name_en" if lang() == "en" else "prefecture_name"
+    return codes[column].to_list()
+
+
+def current() -> Filters:
+    return st.session_state[_STATE]

@@ -1,0 +1,255 @@
+"""Interface text in Chinese (default) and English, and the Chinese/English column labels.
+
+`t(key)` returns the text for the language chosen in the sidebar (session key `lang_en`).
+Exports always use the Chinese labels (`label(column, "zh")`), whatever the interface language.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANG_KEY = "lang_en"
+
+TEXT: dict[str, tuple[str, str]] = {
+    # app and pages
+    "app_title": ("人大代表履职数据", "Deputy work dashboard"),
+    "page_overview": ("总览", "Overview"),
+    "page_suggestions": ("建议办理", "Suggestions"),
+    "page_attendance": ("会议出席与列席", "Attendance"),
+    "page_activities": ("闭会期间活动", "Activities"),
+    "page_liaison": ("联系代表", "Liaison"),
+    "page_stations": ("家室站", "Stations"),
+    "page_trainings": ("培训", "Training"),
+    "page_deputy": ("代表履职档案", "Deputy record"),
+    "page_quality": ("数据质量", "Data quality"),
+    "english": ("English", "English"),
+    # indicator families (catalogue `family`)
+    "family_suggestions": ("建议办理", "Suggestions"),
+    "family_motions": ("议案办理", "Motions"),
+    "family_meetings": ("会议出席与列席", "Meetings"),
+    "family_activities": ("闭会期间活动", "Activities"),
+    "family_liaison": ("联系代表", "Liaison"),
+    "family_stations": ("家室站", "Stations"),
+    "family_trainings": ("培训", "Training"),
+    "family_projects": ("民生实事", "Livelihood projects"),
+    "family_deputies": ("代表履职", "Deputies"),
+    # filters
+    "filters": ("筛选", "Filters"),
+    "year": ("年度", "Year"),
+    "quarter": ("季度", "Quarter"),
+    "whole_year": ("全年", "Whole year"),
+    "prefecture": ("地州市", "Prefecture"),
+    "region": ("全区", "Whole region"),
+    "county": ("县（市、区）", "County"),
+    "whole_prefecture": ("全部县区", "All counties"),
+    "as_of": ("统计日", "As of"),
+    "published_at": ("发布时间", "Published"),
+    # messages
+    "not_published": (
+        "尚未发布任何数据。请先导入报送文件并构建：\n\n"
+        "```\nlvzhi --home {home} ingest <报送文件目录>\nlvzhi --home {home} build --as-of 2025-12-31\n```\n\n"
+        "或运行 `make demo` 生成示例数据。构建完成后刷新本页即可。",
+        "Nothing has been published yet. Ingest the submission files and build:\n\n"
+        "```\nlvzhi --home {home} ingest <folder>\nlvzhi --home {home} build --as-of 2025-12-31\n```\n\n"
+        "or run `make demo` for sample data, then reload this page.",
+    ),
+    "no_data": ("暂无数据", "No data yet"),
+    "no_rows": ("没有符合条件的记录", "No matching records"),
+    "family_no_data": ("该类指标暂无数据（尚未报送或尚未计算）", "No values for this family yet"),
+    "header_caption": ("统计日 {as_of} · 期间 {period} · 范围 {scope}", "As of {as_of} · period {period} · scope {scope}"),
+    "last_submission": ("{name}最近报送：{date}", "{name} last submitted: {date}"),
+    "never_submitted": ("尚未报送", "nothing submitted"),
+    "missing_submissions": ("尚未报送任何文件的地州市：{names}", "Prefectures with no file yet: {names}"),
+    "freshness_expander": ("各地州市最近报送情况", "Last submission per prefecture"),
+    "download_excel": ("下载 Excel", "Excel"),
+    "download_csv": ("下载 CSV", "CSV"),
+    "definitions": ("指标定义", "Indicator definitions"),
+    # KPI cards
+    "target": ("目标", "target"),
+    "no_target": ("无目标值", "no target"),
+    "small_sample": ("样本不足", "small sample"),
+    "formula": ("公式", "Formula"),
+    "basis": ("依据", "Basis"),
+    "previous": ("较上期", "vs previous"),
+    "pp": ("个百分点", "pp"),
+    "status_green": ("达标", "on target"),
+    "status_amber": ("预警", "warning"),
+    "status_red": ("未达标", "below target"),
+    "status_insufficient": ("样本不足", "small sample"),
+    "status_no_data": ("暂无数据", "no data"),
+    "status_none": ("无目标", "no target"),
+    # overview
+    "ranking": ("地州市排名", "Prefecture ranking"),
+    "ranking_indicator": ("排名指标", "Indicator to rank"),
+    "ranking_note": (
+        "样本数 n < 10 的地州市标为“样本不足”，不参与排名；虚线为目标值。",
+        "Prefectures with n < 10 are flagged as small samples and not ranked; the dashed line is the target.",
+    ),
+    "trend": ("季度趋势", "Quarterly trend"),
+    "ranking_table": ("排名明细", "Ranking table"),
+    # suggestions
+    "funnel": ("办理进度（按提出日期）", "Lifecycle (by submission date)"),
+    "stage_submitted": ("提出", "Submitted"),
+    "stage_assigned": ("交办", "Assigned"),
+    "stage_replied": ("已答复", "Replied"),
+    "stage_concluded": ("已办结", "Concluded"),
+    "overdue_list": ("超期未答复建议", "Overdue suggestions"),
+    "overdue_note": (
+        "交办日期在所选期间内、答复期限早于统计日且截至统计日仍未答复的建议，按超期天数排序。",
+        "Assigned in the chosen period, due before the as-of date and not replied by then; most overdue first.",
+    ),
+    "by_unit": ("各主办单位按期答复情况", "On-time replies by handling unit"),
+    "key_supervised": ("重点督办建议", "Key supervised suggestions"),
+    "reply_classes": ("答复类别", "Reply classes"),
+    "satisfaction": ("代表满意度（未反馈单列，不计为不满意）", "Satisfaction (no feedback kept apart)"),
+    "unknown_deputy_note": (
+        "领衔代表编号不在名册中的建议不计入本页，见“数据质量”页。",
+        "Suggestions whose lead deputy is not in any roster are left out here; see Data quality.",
+    ),
+    "state_replied": ("已答复", "replied"),
+    "state_overdue": ("超期未答复", "overdue"),
+    "state_open": ("办理中", "in progress"),
+    # attendance
+    "attendance_status": ("人代会出席状态（请假、缺席分列）", "Congress attendance by status"),
+    "observer_meetings": ("常委会会议列席情况", "Observers per standing-committee meeting"),
+    # deputy
+    "deputy_search": ("按姓名或代表编号查找", "Search by name or deputy id"),
+    "deputy_pick": ("选择代表", "Choose a deputy"),
+    "deputy_facts": ("基本情况", "Facts"),
+    "deputy_suggestions": ("领衔建议", "Suggestions led"),
+    "deputy_meetings": ("出席列席记录", "Meeting attendance"),
+    "deputy_score": ("履职积分及构成", "Duty score and its parts"),
+    "deputy_hint": ("输入姓名或编号开始查找。", "Type a name or id to search."),
+    # data quality
+    "freshness": ("报送与入库情况", "Submissions and loads"),
+    "quarantine": ("隔离记录（未入库的行）", "Quarantined rows"),
+    "reference_errors": ("引用错误（未计入指标）", "Reference errors (left out of indicators)"),
+}
+
+# Column labels: table column -> (中文, English). Exports use the Chinese label.
+COLUMNS: dict[str, tuple[str, str]] = {
+    "suggestion_id": ("建议编号", "Suggestion"),
+    "title": ("标题", "Title"),
+    "prefecture_code": ("地州市代码", "Prefecture code"),
+    "prefecture_name": ("地州市", "Prefecture"),
+    "scope_name": ("范围", "Scope"),
+    "lead_unit": ("主办单位", "Handling unit"),
+    "assigned_on": ("交办日期", "Assigned"),
+    "due_on": ("答复期限", "Due"),
+    "replied_on": ("答复日期", "Replied"),
+    "reply_class": ("答复类别", "Reply class"),
+    "days_overdue": ("超期天数", "Days overdue"),
+    "is_key_supervised": ("重点督办", "Key supervised"),
+    "state": ("状态", "State"),
+    "assigned": ("交办件数", "Assigned"),
+    "replied": ("已答复", "Replied"),
+    "on_time": ("按期答复", "On time"),
+    "due_or_replied": ("应答复", "Due or replied"),
+    "on_time_rate": ("按期答复率(%)", "On-time rate (%)"),
+    "overdue": ("超期未答复", "Overdue"),
+    "indicator_name": ("指标", "Indicator"),
+    "value_display": ("数值", "Value"),
+    "value_pct": ("数值(%)", "Value (%)"),
+    "value": ("数值", "Value"),
+    "numerator": ("分子", "Numerator"),
+    "denominator": ("分母(n)", "Denominator (n)"),
+    "target": ("目标", "Target"),
+    "status_label": ("状态", "Status"),
+    "rank": ("名次", "Rank"),
+    "period_label": ("期间", "Period"),
+    "files_loaded": ("文件数", "Files"),
+    "last_submitted_on": ("最近报送日期", "Last submitted"),
+    "last_loaded_at": ("最近入库时间", "Last loaded"),
+    "rows_loaded": ("入库行数", "Rows loaded"),
+    "rows_quarantined": ("隔离行数", "Rows quarantined"),
+    "open_errors": ("未解决引用错误", "Open reference errors"),
+    "source_file": ("文件", "File"),
+    "sheet": ("工作表", "Sheet"),
+    "kind": ("记录类型", "Record kind"),
+    "row_number": ("Excel行号", "Excel row"),
+    "source_row_number": ("Excel行号", "Excel row"),
+    "column_name": ("字段", "Column"),
+    "header": ("表头", "Header"),
+    "rule_id": ("规则", "Rule"),
+    "message": ("说明", "Message"),
+    "loaded_at": ("入库时间", "Loaded at"),
+    "record_key": ("记录", "Record"),
+    "referenced_id": ("引用编号", "Referenced id"),
+    "status": ("状态", "Status"),
+    "count": ("人次/件数", "Count"),
+    "share_pct": ("占比(%)", "Share (%)"),
+    "category": ("类别", "Category"),
+    "meeting_id": ("会议编号", "Meeting"),
+    "start_date": ("会议日期", "Date"),
+    "meeting_type": ("会议类型", "Meeting type"),
+    "role": ("身份", "Role"),
+    "observers": ("列席人次", "Observers"),
+    "deputy_id": ("代表编号", "Deputy id"),
+    "name": ("姓名", "Name"),
+    "gender": ("性别", "Gender"),
+    "ethnicity": ("民族", "Ethnicity"),
+    "level": ("层级", "Level"),
+    "congress_code": ("所属人大", "Congress"),
+    "serving_from": ("任期开始", "Serving from"),
+    "term_end": ("任期结束", "Term end"),
+    "left_on": ("离任日期", "Left on"),
+    "phone_masked": ("手机（已脱敏）", "Phone (masked)"),
+    "formula_zh": ("公式", "Formula"),
+    "basis": ("依据", "Basis"),
+    "unit": ("单位", "Unit"),
+    "direction": ("方向", "Direction"),
+    "family": ("类别", "Family"),
+    "name_zh": ("指标", "Indicator"),
+    "name_en": ("英文名", "English name"),
+    "part": ("项目", "Part"),
+    # deputy_profile
+    "year_number": ("年度", "Year"),
+    "served_from": ("本年在任起", "Served from"),
+    "served_until": ("本年在任止", "Served until"),
+    "days_served": ("在任天数", "Days served"),
+    "sessions_expected": ("应出席人代会", "Sessions expected"),
+    "sessions_attended": ("出席", "Attended"),
+    "sessions_on_leave": ("请假", "On leave"),
+    "sessions_absent": ("缺席", "Absent"),
+    "sessions_unrecorded": ("未登记", "Unrecorded"),
+    "session_attendance_rate": ("出席率", "Attendance rate"),
+    "sc_meetings_observed": ("列席常委会", "SC meetings observed"),
+    "speeches": ("发言", "Speeches"),
+    "motions_led": ("领衔议案", "Motions led"),
+    "motions_cosigned": ("附议议案", "Motions co-signed"),
+    "suggestions_led": ("领衔建议", "Suggestions led"),
+    "suggestions_cosigned": ("联名建议", "Suggestions co-signed"),
+    "activities": ("闭会期间活动", "Activities"),
+    "receptions": ("进站接待", "Receptions"),
+    "trainings": ("培训", "Trainings"),
+    "duty_score": ("履职积分", "Duty score"),
+    "duty_score_per_365_days": ("年化履职积分", "Score per 365 days"),
+    "county": ("县区", "County"),
+    "unit_name": ("办理单位", "Handling unit"),
+    "unit_role": ("承办方式", "Role"),
+}
+
+
+def lang() -> str:
+    return "en" if st.session_state.get(LANG_KEY) else "zh"
+
+
+def t(key: str, **values) -> str:
+    zh, en = TEXT[key]
+    text = en if lang() == "en" else zh
+    return text.format(**values) if values else text
+
+
+def label(column: str, language: str | None = None) -> str:
+    pair = COLUMNS.get(column)
+    if pair is None:
+        return column
+    return pair[1] if (language or lang()) == "en" else pair[0]
+
+
+def family_label(family: str) -> str:
+    return t(f"family_{family}") if f"family_{family}" in TEXT else family
+
+
+def status_label(status: str | None) -> str:
+    return t(f"status_{status}") if status else t("status_no_data")

@@ -1,0 +1,16 @@
+"""总览: every family's indicators against their targets, the prefecture ranking and the quarterly trend."""
+
+from dashboard import ui
+from dashboard.filters import current
+
+FAMILIES = ("suggestions", "meetings", "motions", "activities", "liaison", "stations", "trainings", "projects")
+# The suggestion family has twelve indicators: the overview shows these, the 建议办理 page all of them.
+LEFT_TO_THEIR_PAGE = ("suggestion_in_progress_rate", "suggestion_fully_satisfied_rate", "suggestion_feedback_rate",
+                      "suggestion_solved_or_planned_rate", "suggestion_extension_rate",
+                      "suggestion_median_days_to_reply")
+
+f = current()
+ui.page_header("page_overview", f)
+shown = ui.family_cards(f, FAMILIES, leave_out=LEFT_TO_THEIR_PAGE)
+ui.ranking_and_trend(f, shown, key="overview_rank")
+ui.definitions(FAMILIES, f)

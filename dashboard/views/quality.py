@@ -1,0 +1,20 @@
+"""数据质量: per prefecture the last file and load, rows quarantined and open reference errors,
+so that a leader can tell a low rate from a late submission."""
+
+import streamlit as st
+
+from dashboard import db, ui
+from dashboard.filters import current
+from dashboard.i18n import t
+
+f = current()
+ui.page_header("page_quality", f)
+
+st.subheader(t("freshness"))
+ui.table(db.freshness(), "freshness", f)
+
+st.subheader(t("quarantine"))
+ui.table(db.quarantine(f.prefecture), "quarantine", f)
+
+st.subheader(t("reference_errors"))
+ui.table(db.reference_errors(f.prefecture), "reference_errors", f)

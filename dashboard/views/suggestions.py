@@ -1,0 +1,52 @@
+"""建议办理: the suggestion indicators, the lifecycle funnel, handling units, overdue and key-supervised lists."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, db, ui
+from dashboard.filters import current
+from dashboard.i18n import t
+
+f = current()
+ui.page_header("page_suggestions", f)
+shown = ui.family_cards(f, ("suggestions",), headings=False)
+
+st.subheader(t("overdue_list"))
+st.caption(t("overdue_note"))
+ui.table(db.overdue(f.scope), "overdue", f)
+
+left, right = st.columns(2)
+with left:
+    stages = db.funnel(f.scope)
+    if stages and stages["submitted"]:
+        labels = [t(f"stage_{s}") for s in stages]
+        ui.plot(charts.funnel(list(zip(labels, stages.values(), strict=True)), t("funnel")), "funnel")
+with right:
+    units = db.by_unit(f.scope)
+    if units.height:
+        units = units.with_columns(
+            (pl.col("on_time") / pl.when(pl.col("due_or_replied") > 0).then(pl.col("due_or_replied"))).alias(
+                "on_time_rate"))
+        ui.plot(charts.rate_bars(units.head(15), t("by_unit"), "unit_name", "on_time_rate", "due_or_replied",
+                                 target=1.0), "units")
+
+st.subheader(t("by_unit"))
+ui.table(units, "units", f, percent=("on_time_rate",))
+
+st.subheader(t("key_supervised"))
+key = db.key_supervised(f.scope)
+if key.height:
+    key = key.with_columns(pl.col("state").replace_strict(
+        {s: t(f"state_{s}") for s in ("replied", "overdue", "open")}))
+ui.table(key, "key_supervised", f)
+
+left, right = st.columns(2)
+for column, rows, title, name in ((left, db.reply_classes(f.scope), t("reply_classes"), "reply_classes"),
+                                  (right, db.satisfaction(f.scope), t("satisfaction"), "satisfaction")):
+    with column:
+        if rows.height:
+            ui.plot(charts.shares(rows, title), name)
+            ui.table(rows, name, f)
+st.caption(t("unknown_deputy_note"))
+ui.ranking_and_trend(f, shown, key="suggestions_rank")
+ui.definitions(("suggestions",), f)

@@ -1,0 +1,120 @@
+"""The overview shows exactly the published indicator_values for the filters in the URL or sidebar."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+ILI, REGION = "654000", "650000"
+
+
+def expected(values: pl.DataFrame, indicator: str, scope: str, period: str) -> dict:
+    row = values.filter((pl.col("indicator_id") == indicator) & (pl.col("scope_code") == scope)
+                        & (pl.col("period_label") == period))
+    assert row.height == 1
+    return row.row(0, named=True)
+
+
+def shown(app, name: str) -> tuple[str, str]:
+    """The value on the card labelled `name`, and the line under it (status, n, target)."""
+    metrics = [m for m in app.metric if m.label == name]
+    assert metrics, f"no card {name}: {[m.label for m in app.metric]}"
+    index = list(app.metric).index(metrics[0])
+    return metrics[0].value, _card_lines(app)[index]
+
+
+def _card_lines(app) -> list[str]:
+    return [m.value for m in app.markdown if " · n = " in m.value or m.value.startswith(":") and "n = " in m.value]
+
+
+def test_ili_2024_cards_equal_the_warehouse(dashboard, handmade_values):
+    app = dashboard(prefecture=ILI, year="2024")
+    value, line = shown(app, "建议答复率")
+    assert value == "57.1%" and "n = 7" in line and "样本不足" in line
+    value, line = shown(app, "人代会出席率")
+    assert value == "80.0%" and "n = 5" in line
+    # Every card equals its row of indicator_values (rates in % with one decimal, n = denominator).
+    for metric, line in zip(app.metric, _card_lines(app), strict=True):
+        row = handmade_values.filter((pl.col("indicator_name") == metric.label) & (pl.col("scope_code") == ILI)
+                                     & (pl.col("period_label") == "2024")).row(0, named=True)
+        if row["value"] is None:
+            assert metric.value == "—"
+        elif row["unit"] == "rate":
+            assert metric.value == f"{row['value'] * 100:.1f}%"
+        assert f"n = {row['denominator']:,.0f}" in line
+
+
+def test_defaults_to_the_region_and_the_as_of_year(dashboard, handmade_values):
+    app = dashboard()
+    assert shown(app, "建议答复率")[0] == "62.5%"  # 5/8
+    assert "n = 8" in shown(app, "建议答复率")[1]
+    assert app.selectbox(key="year").value == "2024"
+    assert "统计日 2024-06-30" in app.caption[0].value
+
+
+def test_quarter_filter(dashboard, handmade_values):
+    app = dashboard(prefecture=ILI, year="2024", quarter="1")
+    row = expected(handmade_values, "suggestion_reply_rate", ILI, "2024Q1")
+    assert shown(app, "建议答复率")[0] == f"{row['value'] * 100:.1f}%" == "66.7%"
+    assert "n = 6" in shown(app, "建议答复率")[1]
+
+
+def test_sidebar_choice_goes_into_the_url(dashboard):
+    app = dashboard()
+    app.selectbox(key="prefecture").set_value(ILI).run()
+    assert shown(app, "建议答复率")[0] == "57.1%"
+    assert app.query_params["prefecture"] == ILI
+
+
+@pytest.mark.parametrize("forged", ["999999", "650000", "654000' or 1=1 --"])
+def test_a_forged_prefecture_code_is_ignored(dashboard, forged):
+    app = dashboard(prefecture=forged, year="1900")
+    assert app.selectbox(key="prefecture").value == ""
+    assert app.selectbox(key="year").value == "2024"
+    assert shown(app, "建议答复率")[0] == "62.5%"  # the region
+    assert "prefecture" not in app.query_params
+
+
+def test_english_switch_changes_the_title(dashboard):
+    app = dashboard()
+    assert app.title[0].value == "总览"
+    app.toggle(key="lang_en").set_value(True).run()
+    assert app.title[0].value == "Overview"
+    assert shown(app, "Suggestion reply rate")[0] == "62.5%"
+    assert dashboard(lang="en").title[0].value == "Overview"
+
+
+def test_ranking_chart_has_values_n_and_the_target_line(dashboard):
+    app = dashboard(prefecture=ILI, year="2024")
+    ranking, trend = (json.loads(chart.proto.spec) for chart in app.get("plotly_chart")[:2])
+    bars = ranking["data"][0]
+    ili = bars["y"].index("<b>伊犁哈萨克自治州</b>")  # the chosen prefecture in bold
+    assert bars["x"][ili] == pytest.approx(400 / 7) and bars["text"][ili] == "57.1% (n=7) 样本不足"
+    target = ranking["layout"]["shapes"][0]
+    assert target["line"]["dash"] == "dash" and target["x0"] == 100
+    assert [line["name"] for line in trend["data"]] == ["新疆维吾尔自治区", "伊犁哈萨克自治州"]
+    assert "2024Q1" in trend["data"][1]["x"]
+
+
+def test_definition_beside_each_number(dashboard):
+    app = dashboard(prefecture=ILI)
+    card = next(m for m in app.metric if m.label == "按期答复率")
+    assert "3个自然月" in card.help and "第二十四条" in card.help
+
+
+def test_county_scope_from_the_url(dashboard, handmade_values):
+    row = expected(handmade_values.filter(pl.col("scope_level") == "county"), "suggestion_reply_rate", "克拉玛依区",
+                   "2024")
+    app = dashboard(prefecture="650200", county="克拉玛依区", year="2024")
+    value, line = shown(app, "建议答复率")
+    assert value == ("—" if row["value"] is None else f"{row['value'] * 100:.1f}%")
+    assert f"n = {row['denominator']:,.0f}" in line
+    assert "克拉玛依市 克拉玛依区" in app.caption[0].value
+
+
+def test_a_county_of_another_prefecture_is_ignored(dashboard):
+    app = dashboard(prefecture=ILI, county="克拉玛依区", year="2024")
+    assert shown(app, "建议答复率")[0] == "57.1%"
+    assert "county" not in app.query_params
