@@ -8,6 +8,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import duckdb
+
 from lvzhi import pipeline, warehouse
 from lvzhi.home import DEFAULT_HOME, Home
 
@@ -58,6 +60,8 @@ def cmd_build(args) -> int:
         print("✗ 构建失败，已发布的数据保持不变：", file=sys.stderr)
         for failure in result.failures:
             print(f"  - {failure}", file=sys.stderr)
+        if any("No space left" in failure for failure in result.failures):
+            print("  磁盘空间不足：请清理空间后重新运行 lvzhi build", file=sys.stderr)
         return 1
     print(f"✓ 构建完成 {result.seconds:.1f}s，已发布 {result.published.name}")
     return 0
@@ -200,6 +204,16 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as missing:
         print(f"✗ {missing}", file=sys.stderr)
         return 1
+    except (OSError, duckdb.Error) as error:
+        print(f"✗ {_explain(error)}", file=sys.stderr)
+        return 1
+
+
+def _explain(error: Exception) -> str:
+    text = str(error)
+    if "No space left" in text or getattr(error, "errno", None) == 28:
+        return f"磁盘空间不足，操作未完成，已发布的数据保持不变（{text.splitlines()[0]}）"
+    return f"读写失败，操作未完成，已发布的数据保持不变（{type(error).__name__}: {text.splitlines()[0] if text else ''}）"
 
 
 if __name__ == "__main__":

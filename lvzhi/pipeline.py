@@ -84,8 +84,11 @@ class BuildResult:
 
 def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None) -> BuildResult:
     """Run a dbt command in-process against the working warehouse (no per-call start-up)."""
+    import logging
+
     from dbt.cli.main import dbtRunner
 
+    logging.raiseExceptions = False  # a log file that cannot be written (full disk) must not print tracebacks
     os.environ["LVZHI_WAREHOUSE"] = str(home.work_db)
     command = [
         *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
