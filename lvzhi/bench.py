@@ -5,6 +5,7 @@ Each stage runs the real CLI in a child process, so its peak memory is measured 
   2. ingest of the xlsx and GBK files; peak memory of the whole region set (target < 4 GiB)
   3. full build at this scale (target <= 3 min at region scale)
   4. one prefecture's monthly file: ingest + rebuild of what it touches (target <= 45 s)
+  5. every dashboard page on the built warehouse: median and p95 (dashboard.bench)
 """
 
 from __future__ import annotations
@@ -132,6 +133,9 @@ def main() -> None:
     print(f"\nlvzhi bench — scale {SCALE}, {os.cpu_count()} cores, files in {inbox}")
     for name, text in figures:
         print(f"  {name:<34} {text}")
+    print("\ndashboard pages on this warehouse (queries + elements, cache cleared each run; target p95 <= 300 ms):")
+    sys.stdout.flush()
+    subprocess.run([sys.executable, "-m", "dashboard.bench", "--home", str(home), "--runs", "5"], check=False)
 
 
 if __name__ == "__main__":
