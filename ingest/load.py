@@ -101,21 +101,32 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return found
 
 
-def ingest_file(con: duckdb.DuckDBPyConnection, home: Home, path: Path,
-                submitted_on: date | None = None) -> FileResult:
-    """Load one file in one transaction; returns what happened, never raises for bad input."""
+@dataclass
+class PreparedFile:
+    """A file read, validated, archived and reported on: everything that needs no warehouse, so
+    the next file can be prepared while this one is written."""
+    outcome: FileResult
+    digest: str = ""
+    submitted_on: date | None = None
+    prefecture: str | None = None
+    encoding: str | None = None
+    archive: Path | None = None
+    pending: list = field(default_factory=list)  # (SheetTable, Checked) per sheet
+
+
+def prepare_file(home: Home, path: Path, submitted_on: date | None = None,
+                 known_digests: frozenset[str] = frozenset()) -> PreparedFile:
     submitted_on = submitted_on or date.today()
     if not path.exists():
-        return FileResult(path, "rejected", message=f"{path.name}：文件不存在")
+        return PreparedFile(FileResult(path, "rejected", message=f"{path.name}：文件不存在"))
     digest = sha256_of(path)
-    if con.execute("select 1 from raw.batches where sha256 = ?", [digest]).fetchall():
-        return FileResult(path, "duplicate", message=f"{path.name}：同一文件已导入过，跳过")
+    if digest in known_digests:
+        return PreparedFile(FileResult(path, "duplicate", message=f"{path.name}：同一文件已导入过，跳过"), digest)
     try:
         result = read_file(path)
     except FileRejected as rejected:
-        return _rejected(home, path, digest, str(rejected))
+        return PreparedFile(_rejected(home, path, digest, str(rejected)), digest)
     prefecture = file_prefecture(path)
-    loaded_at = datetime.now()
     salt = home.salt()
     outcome = FileResult(path, "loaded", kinds=[t.kind.name for t in result.tables])
     reports, pending = [], []
@@ -132,24 +143,45 @@ def ingest_file(con: duckdb.DuckDBPyConnection, home: Home, path: Path,
     archive = home.archive_dir / f"{digest}{path.suffix.lower()}"
     if not archive.exists():
         shutil.copyfile(path, archive)
+    outcome.report = write_report(home, path, digest, pl.concat(reports, how="vertical_relaxed"))
+    return PreparedFile(outcome, digest, submitted_on, prefecture, result.encoding, archive, pending)
+
+
+def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) -> FileResult:
+    """Write a prepared file in one transaction: all its valid rows and errors, or nothing."""
+    outcome, path = prepared.outcome, prepared.outcome.path
+    if outcome.status != "loaded":
+        return outcome
+    if con.execute("select 1 from raw.batches where sha256 = ?", [prepared.digest]).fetchall():
+        return FileResult(path, "duplicate", message=f"{path.name}：同一文件已导入过，跳过")
+    loaded_at = datetime.now()
     con.execute("begin transaction")
     try:
         batch_id = con.execute("select nextval('raw.batch_seq')").fetchall()[0][0]
-        for table, checked in pending:
-            _insert_rows(con, table, checked, batch_id, path.name, prefecture, loaded_at)
+        for table, checked in prepared.pending:
+            _insert_rows(con, table, checked, batch_id, path.name, prepared.prefecture, loaded_at)
         con.execute(
             "insert into raw.batches values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [batch_id, path.name, digest, prefecture, ",".join(outcome.kinds), path.suffix.lower().lstrip("."),
-             result.encoding, submitted_on, loaded_at, outcome.rows_read, outcome.rows_loaded,
-             outcome.rows_quarantined, str(archive)],
+            [batch_id, path.name, prepared.digest, prepared.prefecture, ",".join(outcome.kinds),
+             path.suffix.lower().lstrip("."), prepared.encoding, prepared.submitted_on, loaded_at,
+             outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined, str(prepared.archive)],
         )
         fault_point("ingest_before_commit")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    outcome.report = write_report(home, path, digest, pl.concat(reports, how="vertical_relaxed"))
     return outcome
+
+
+def known_digests(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    return frozenset(d for (d,) in con.execute("select sha256 from raw.batches").fetchall())
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, home: Home, path: Path,
+                submitted_on: date | None = None) -> FileResult:
+    """Load one file in one transaction; returns what happened, never raises for bad input."""
+    return load_prepared(con, prepare_file(home, path, submitted_on, known_digests(con)))
 
 
 def _insert_rows(con, table, checked, batch_id: int, source_file: str, prefecture: str | None,

@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from ingest.load import FileResult, ensure_raw_schema, expand_paths, ingest_file
+from ingest.load import FileResult, ensure_raw_schema, expand_paths, known_digests, load_prepared, prepare_file
 from lvzhi import warehouse
 from lvzhi.faults import fault_point
 from lvzhi.home import Home
@@ -27,27 +29,38 @@ CONTRACT_COLUMNS = (
 )
 
 
+PREFETCH = 2  # files read and validated ahead of the one being written (bounds memory)
+
+
 def ingest(home: Home, paths: list[Path], submitted_on: date | None = None, say=print) -> list[FileResult]:
+    """Load files in order. Reading and validating (Polars) the next files overlaps with writing
+    (DuckDB) the current one: both release the GIL, so the two cores work at once."""
     files = expand_paths(paths)
     results = []
     with warehouse.writer_lock(home, say=say):
         con = warehouse.connect_work(home)
         try:
             ensure_raw_schema(con)
-            for number, path in enumerate(files, 1):
-                started = time.perf_counter()
-                result = _ingest_one(con, home, path, submitted_on)
-                results.append(result)
-                say(_summary_line(number, len(files), result, time.perf_counter() - started))
+            known = known_digests(con)
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                upcoming = deque(pool.submit(prepare_file, home, p, submitted_on, known) for p in files[:PREFETCH])
+                for number, path in enumerate(files, 1):
+                    started = time.perf_counter()
+                    prepared = upcoming.popleft()
+                    if number - 1 + PREFETCH < len(files):
+                        upcoming.append(pool.submit(prepare_file, home, files[number - 1 + PREFETCH], submitted_on, known))
+                    result = _load_one(con, path, prepared)
+                    results.append(result)
+                    say(_summary_line(number, len(files), result, time.perf_counter() - started))
         finally:
             con.close()
     return results
 
 
-def _ingest_one(con, home: Home, path: Path, submitted_on: date | None) -> FileResult:
+def _load_one(con, path: Path, prepared: Future) -> FileResult:
     """One file; an internal failure (a library panic included) rejects that file, not the run."""
     try:
-        return ingest_file(con, home, path, submitted_on)
+        return load_prepared(con, prepared.result())
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as error:  # pyo3 panics derive from BaseException
