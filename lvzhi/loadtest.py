@@ -24,6 +24,7 @@ import polars as pl
 SESSIONS = int(os.environ.get("LOADTEST_SESSIONS", 20))
 SECONDS = float(os.environ.get("LOADTEST_SECONDS", 120))
 EVERY = float(os.environ.get("LOADTEST_EVERY", 20))
+THINK = float(os.environ.get("LOADTEST_THINK", 3))  # seconds a leader looks at a page before the next click
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 PAGES = ("overview", "suggestions", "attendance", "activities", "liaison", "stations", "trainings", "deputy", "quality")
 PREFECTURES = ("650100", "650400", "652300", "653100", "654000", None)
@@ -83,6 +84,7 @@ def session(number: int, deadline: float) -> None:
         except Exception as error:  # a timeout or crash of the page is what we count
             errors.append(f"{page}: {type(error).__name__}: {error}")
         timings.append(time.perf_counter() - started)
+        time.sleep(chance.uniform(0, 2 * THINK))
     print(json.dumps({"timings": timings, "errors": errors}, ensure_ascii=False))
 
 
@@ -112,7 +114,8 @@ def main() -> None:
     updates.join(timeout=180)
     ordered = sorted(timings)
     p95 = ordered[int(0.95 * (len(ordered) - 1))] if ordered else float("nan")
-    print(f"\nlvzhi loadtest — {SESSIONS} sessions for {SECONDS:.0f}s, a file ingested + rebuilt + published every {EVERY:.0f}s")
+    print(f"\nlvzhi loadtest — {SESSIONS} sessions for {SECONDS:.0f}s (think time ~{THINK:.0f}s), "
+          f"a file ingested + rebuilt + published every {EVERY:.0f}s")
     print(f"  page views            {len(timings):,}")
     print(f"  page errors           {len(errors)} (must be 0)")
     print(f"  page time p50 / p95   {statistics.median(ordered) if ordered else float('nan'):.2f}s / {p95:.2f}s "
