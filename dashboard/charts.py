@@ -111,14 +111,16 @@ def shares(rows: pl.DataFrame, title: str, category: str = "category", count: st
     return _layout(fig, title, height=300)
 
 
-def stacked(rows: pl.DataFrame, title: str, x: str, colour_by: str, count: str = "count") -> go.Figure:
-    """Counts per x split by a category (e.g. 出席 / 请假 / 缺席 kept apart)."""
+def stacked(rows: pl.DataFrame, title: str, x: str, colour_by: str, count: str = "count",
+            barmode: str = "stack") -> go.Figure:
+    """Counts per x split by a category (e.g. 出席 / 请假 / 缺席 kept apart); `barmode="group"` puts
+    different measures side by side instead."""
     fig = go.Figure()
     for number, (name,) in enumerate(rows.select(colour_by).unique(maintain_order=True).iter_rows()):
         part = rows.filter(pl.col(colour_by) == name)
         fig.add_trace(go.Bar(x=part[x].to_list(), y=part[count].to_list(), name=str(name),
                              marker_color=LINE_COLOURS[number % len(LINE_COLOURS)]))
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode=barmode)
     fig.update_xaxes(type="category")
     return _layout(fig, title, height=320)
 

@@ -141,6 +141,19 @@ def years() -> list[str]:
     return rows["period_label"].to_list()
 
 
+def terms(scope_level: str, scope_code: str) -> pl.DataFrame:
+    """The terms (届期, period_type 'term', labelled by congress code) with values for this scope, and
+    the dates they span."""
+    if not has("indicator_values"):
+        return pl.DataFrame()
+    return query(
+        "select period_label, min(period_start) as period_start, max(period_end) as period_end "
+        "from indicator_values where period_type = 'term' and scope_level = ? and scope_code = ? "
+        "group by all order by period_label",
+        scope_level, scope_code,
+    )
+
+
 def catalogue() -> pl.DataFrame:
     return query("select * from indicator_catalogue")
 
@@ -389,3 +402,80 @@ def deputy_profile(deputy_id: str) -> pl.DataFrame:
     if not has("deputy_profile"):
         return pl.DataFrame()
     return query("select * from deputy_profile where deputy_id = ?", deputy_id)
+
+
+# ------------------------------------------------------------------ handling units (indicator_values)
+
+
+def unit_values(indicator_id: str, prefecture: str, period_type: str, period_label: str) -> pl.DataFrame:
+    """One indicator for every handling unit (scope_code 'prefecture:unit') in one period."""
+    if not has("indicator_values"):
+        return pl.DataFrame()
+    return query(
+        _VALUES + " where v.indicator_id = ? and v.scope_level = 'handling_unit' and v.period_type = ? "
+        "and v.period_label = ? and (? = '' or starts_with(v.scope_code, ? || ':')) order by v.scope_code",
+        indicator_id, period_type, period_label, prefecture, prefecture,
+    )
+
+
+# ------------------------------------------------------------------ stations (dim_station, fct_receptions)
+
+STATION_FLAGS = ("has_site", "has_sign", "has_equipment", "has_staff", "has_rules", "has_plan", "has_activities",
+                 "has_records", "has_ledger", "has_funds")
+
+
+def station_flags(prefecture: str, county: str, as_of: date) -> pl.DataFrame:
+    """Per 十有 flag: stations established by the as-of date (or undated) having it, as the indicator counts."""
+    if not has("dim_station"):
+        return pl.DataFrame()
+    unpivot = " union all ".join(
+        f"select {number} as flag_order, '{flag}' as flag, count(*) filter (where {flag}) as stations_with, "
+        f"count(*) as stations from chosen" for number, flag in enumerate(STATION_FLAGS))
+    return query(
+        "with chosen as (select * from dim_station where not is_missing_member "
+        "and (established_on is null or established_on <= ?) and (? = '' or prefecture_code = ?) "
+        f"and (? = '' or county = ?)) select flag, stations_with, stations, "
+        f"stations_with / nullif(stations, 0) as share from ({unpivot}) order by flag_order",
+        as_of, prefecture, prefecture, county, county,
+    )
+
+
+def receptions(scope: Scope) -> pl.DataFrame:
+    """Receptions per station in the period: visitors, opinions collected and resolved."""
+    if not has("fct_receptions"):
+        return pl.DataFrame()
+    station = "coalesce(d.name, r.station_id)" if has("dim_station") else "r.station_id"
+    join = "left join dim_station d on r.station_id = d.station_id" if has("dim_station") else ""
+    return query(
+        f"select r.station_id, {station} as station_name, r.county, count(*) as receptions, "
+        "cast(sum(r.visitors) as bigint) as visitors, cast(sum(r.opinions_collected) as bigint) as opinions_collected, "
+        "cast(sum(r.opinions_resolved) as bigint) as opinions_resolved, "
+        "sum(r.opinions_resolved) / nullif(sum(r.opinions_collected), 0) as resolved_share "
+        f"from fct_receptions r {join} "
+        "where (? = '' or r.prefecture_code = ?) and (? = '' or r.county = ?) and r.reception_date between ? and ? "
+        "group by all order by r.station_id",
+        *scope.params(),
+    )
+
+
+# ------------------------------------------------------------------ activities (fct_activities, dim_group)
+
+
+def activity_quarters(prefecture: str, start: date, end: date) -> pl.DataFrame:
+    """Per quarter of the period (up to `end`): groups with a collective activity out of the groups,
+    activities held and deputies taking part (activities belong to a prefecture, not a county)."""
+    if not has("fct_activities"):
+        return pl.DataFrame()
+    groups = "0"
+    if has("dim_group"):
+        groups = "(select count(*) from dim_group g where not g.is_missing_member and (? = '' or g.prefecture_code = ?))"
+    sql = (
+        "select strftime(a.activity_date, '%Y') || 'Q' || quarter(a.activity_date) as period_label, "
+        "count(distinct a.group_id) filter (where a.is_collective) as groups_active, "
+        f"{groups} as groups, count(distinct a.activity_id) as activities_held, "
+        "count(distinct a.deputy_id) as deputies_active "
+        "from fct_activities a where a.has_known_deputy and (? = '' or a.prefecture_code = ?) "
+        "and a.activity_date between ? and ? group by all order by period_label"
+    )
+    params = (prefecture, prefecture) if has("dim_group") else ()
+    return query(sql, *params, prefecture, prefecture, start, end)

@@ -1,6 +1,7 @@
-"""The filters every page shares (year, quarter, prefecture, language), kept in the URL.
+"""The filters every page shares (year, quarter, term, prefecture, language), kept in the URL.
 
-A link such as `/?year=2024&quarter=1&prefecture=654000&lang=en` opens the same view. A value
+A link such as `/?year=2024&quarter=1&prefecture=654000&lang=en` opens the same view; `term=654000-15`
+chooses a term (届期) instead of the year or quarter for the indicators that have term rows. A value
 the warehouse does not know (a forged prefecture code, a year without data) is ignored and the
 default used instead. The current filters live in `st.session_state` for the pages to read.
 """
@@ -28,17 +29,23 @@ class Filters:
     prefecture: str  # "" = the whole region
     prefecture_name: str
     county: str = ""  # "" = the whole prefecture; counties are named by the records (no code)
+    term: str = ""  # "" = by year/quarter; else a congress code such as 654000-15 (period_type 'term')
+    term_span: tuple[date, date] | None = None  # the term's first and last day (indicator_values)
 
     @property
     def period_type(self) -> str:
-        return "quarter" if self.quarter else "year"
+        return "term" if self.term else "quarter" if self.quarter else "year"
 
     @property
     def period_label(self) -> str:
+        if self.term:
+            return self.term
         return f"{self.year}Q{self.quarter}" if self.quarter else self.year
 
     @property
     def previous_label(self) -> str:
+        if self.term:
+            return ""  # a term has no previous period to compare with here
         year = int(self.year)
         if not self.quarter:
             return str(year - 1)
@@ -69,11 +76,15 @@ class Filters:
 
     @property
     def start(self) -> date:
+        if self.term and self.term_span:
+            return self.term_span[0]
         month = 3 * int(self.quarter) - 2 if self.quarter else 1
         return date(int(self.year), month, 1)
 
     @property
     def end(self) -> date:
+        if self.term and self.term_span:
+            return self.term_span[1]
         month = 3 * int(self.quarter) if self.quarter else 12
         return date(int(self.year), month, calendar.monthrange(int(self.year), month)[1])
 
@@ -125,13 +136,21 @@ def sidebar() -> Filters:
         st.sidebar.selectbox(t("county"), ["", *counties], key="county",
                              format_func=lambda county: county or t("whole_prefecture"))
     county = st.session_state["county"] if counties else ""
+    level, code = ("county", county) if county else ("prefecture", chosen) if chosen else ("region", db.REGION_CODE)
+    terms = db.terms(level, code)
+    spans = {r["period_label"]: (r["period_start"], r["period_end"]) for r in terms.iter_rows(named=True)} \
+        if terms.height else {}
+    _seed("term", ["", *spans], "")
+    st.sidebar.selectbox(t("term"), ["", *spans], key="term", format_func=lambda term: term or t("no_term"),
+                         help=t("term_help"))
+    term = st.session_state["term"]
     for key, value, default in (("year", st.session_state["year"], default_year),
                                 ("quarter", st.session_state["quarter"], ""), ("prefecture", chosen, ""),
-                                ("county", county, "")):
+                                ("county", county, ""), ("term", term, "")):
         _keep_in_url(key, value, default)
 
     filters = Filters(as_of, st.session_state["year"], st.session_state["quarter"], chosen,
-                      names.get(chosen, t("region")), county)
+                      names.get(chosen, t("region")), county, term, spans.get(term))
     st.session_state[_STATE] = filters
     return filters
 

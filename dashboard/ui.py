@@ -47,6 +47,8 @@ def format_delta(current: float | None, previous: float | None, unit: str | None
 
 
 def period_text(f: Filters) -> str:
+    if f.term:
+        return t("term_period", term=f.term)
     if lang() == "en":
         return f"{f.year} Q{f.quarter}" if f.quarter else f.year
     return f"{f.year}年第{f.quarter}季度" if f.quarter else f"{f.year}年"
@@ -170,8 +172,9 @@ def plot(figure, key: str) -> None:
 # ------------------------------------------------------------------ ranking and trend
 
 
-def ranking_and_trend(f: Filters, indicators: pl.DataFrame, key: str) -> None:
-    """Pick one of the indicators shown; rank the prefectures on it and draw its quarterly trend."""
+def ranking_and_trend(f: Filters, indicators: pl.DataFrame, key: str, tiles: bool = False) -> None:
+    """Pick one of the indicators shown; rank the prefectures on it and draw its quarterly trend
+    (with `tiles`, first a tile per prefecture coloured by its status on the indicator)."""
     if indicators.height == 0:
         return
     names = {r["indicator_id"]: indicator_name(r) for r in indicators.iter_rows(named=True)}
@@ -180,6 +183,8 @@ def ranking_and_trend(f: Filters, indicators: pl.DataFrame, key: str) -> None:
     rows = db.ranking(chosen, f.period_type, f.period_label)
     if lang() == "en":
         rows = _english_scope_names(rows)
+    if tiles:
+        prefecture_tiles(rows, row["unit"], f.prefecture)
     left, right = st.columns([3, 2])
     with left:
         if rows.height:
@@ -197,12 +202,60 @@ def ranking_and_trend(f: Filters, indicators: pl.DataFrame, key: str) -> None:
         table(_ranking_table(rows), f"ranking_{chosen}", f, percent=("value",) if row["unit"] == "rate" else ())
 
 
+TILES_PER_ROW = 7
+TILE_TEXT = {"amber": "#212121", "no_data": "#616161"}
+
+
+def tile_html(name: str, value: float | None, n: float | None, unit: str | None, status: str | None,
+              chosen: bool = False) -> str:
+    """One prefecture tile: name, value and n on the status colour (the chosen one outlined)."""
+    colour = charts.STATUS_COLOURS.get(status or "no_data", charts.STATUS_COLOURS["no_data"])
+    text = TILE_TEXT.get(status or "no_data", "#ffffff")
+    outline = "outline:3px solid #212121;" if chosen else ""
+    return (f'<div class="lvzhi-tile" title="{status_label(status)}" style="background:{colour};color:{text};'
+            f'{outline}border-radius:6px;padding:6px 4px;text-align:center;min-height:84px;font-size:0.8rem;'
+            f'line-height:1.3;overflow:hidden"><b>{name}</b><br><span style="font-size:1.1rem">'
+            f'{format_value(value, unit)}</span><br>n = {n or 0:,.0f}</div>')
+
+
+def prefecture_tiles(rows: pl.DataFrame, unit: str | None, highlight: str = "") -> None:
+    """A map-like grid of the 14 prefectures in code order, each coloured by its status."""
+    codes = db.prefectures()
+    column = "prefecture_name_en" if lang() == "en" else "prefecture_name"
+    by_code = {r["scope_code"]: r for r in rows.iter_rows(named=True)} if rows.height else {}
+    st.caption(t("tiles"))
+    entries = list(zip(codes["prefecture_code"], codes[column], strict=True))
+    for start in range(0, len(entries), TILES_PER_ROW):
+        for slot, (code, name) in zip(st.columns(TILES_PER_ROW, gap="small"), entries[start:start + TILES_PER_ROW],
+                                      strict=False):
+            row = by_code.get(code, {})
+            slot.markdown(tile_html(name, row.get("value"), row.get("denominator"), unit, row.get("status"),
+                                    code == highlight), unsafe_allow_html=True)
+
+
 def _ranking_table(rows: pl.DataFrame) -> pl.DataFrame:
     if rows.height == 0:
         return rows
     return rows.with_columns(pl.col("status").map_elements(status_label, return_dtype=pl.String).alias(
         "status_label")).select("scope_name", "value", "numerator", "denominator", "status_label").sort(
         "value", descending=True, nulls_last=True)
+
+
+def ranked_table(rows: pl.DataFrame) -> pl.DataFrame:
+    """Scope, value, n and status, with a rank for the scopes with enough data only (best first);
+    small samples and empty scopes follow, unranked."""
+    if rows.height == 0:
+        return rows
+    best_first = rows["direction"][0] != "lower"
+    rankable = pl.col("value").is_not_null() & ~pl.col("is_small_sample")
+    group = pl.when(pl.col("value").is_null()).then(2).when(pl.col("is_small_sample")).then(1).otherwise(0)
+    ordered = rows.with_columns(group.alias("_group")).sort(["_group", "value"], descending=[False, best_first],
+                                                           nulls_last=True)
+    rank = pl.when(rankable).then(pl.col("value").rank("min", descending=best_first).over(rankable))
+    return ordered.with_columns(
+        rank.cast(pl.Int64).alias("rank"),
+        pl.col("status").map_elements(status_label, return_dtype=pl.String).alias("status_label"),
+    ).select("rank", "scope_name", "value", "numerator", "denominator", "status_label")
 
 
 def _english_scope_names(rows: pl.DataFrame) -> pl.DataFrame:

@@ -12,5 +12,5 @@ LEFT_TO_THEIR_PAGE = ("suggestion_in_progress_rate", "suggestion_fully_satisfied
 f = current()
 ui.page_header("page_overview", f)
 shown = ui.family_cards(f, FAMILIES, leave_out=LEFT_TO_THEIR_PAGE)
-ui.ranking_and_trend(f, shown, key="overview_rank")
+ui.ranking_and_trend(f, shown, key="overview_rank", tiles=True)
 ui.definitions(FAMILIES, f)

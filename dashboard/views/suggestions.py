@@ -7,6 +7,8 @@ from dashboard import charts, db, ui
 from dashboard.filters import current
 from dashboard.i18n import t
 
+UNIT_INDICATOR = "suggestion_on_time_reply_rate"
+
 f = current()
 ui.page_header("page_suggestions", f)
 shown = ui.family_cards(f, ("suggestions",), headings=False)
@@ -32,6 +34,17 @@ with right:
 
 st.subheader(t("by_unit"))
 ui.table(units, "units", f, percent=("on_time_rate",))
+
+st.subheader(t("unit_ranking"))
+# Handling-unit rows of indicator_values come per year and per term: a quarter shows its year.
+unit_period = ("year", f.year) if f.period_type == "quarter" else (f.period_type, f.period_label)
+unit_rows = db.unit_values(UNIT_INDICATOR, f.prefecture, *unit_period)
+if unit_rows.height:
+    first = unit_rows.row(0, named=True)
+    ui.plot(charts.ranking(unit_rows, f"{t('unit_ranking')} · {unit_period[1]}", first["unit"], first["target"]),
+            "unit_ranking")
+    st.caption(t("unit_ranking_note"), help=ui.definition(first))
+ui.table(ui.ranked_table(unit_rows), "unit_ranking", f, percent=("value",))
 
 st.subheader(t("key_supervised"))
 key = db.key_supervised(f.scope)

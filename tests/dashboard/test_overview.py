@@ -118,3 +118,58 @@ def test_a_county_of_another_prefecture_is_ignored(dashboard):
     app = dashboard(prefecture=ILI, county="克拉玛依区", year="2024")
     assert shown(app, "建议答复率")[0] == "57.1%"
     assert "county" not in app.query_params
+
+
+def tiles(app) -> dict[str, str]:
+    """Prefecture name -> the tile's HTML."""
+    found = {}
+    for block in app.markdown:
+        if "lvzhi-tile" in block.value:
+            name = block.value.split("<b>")[1].split("</b>")[0]
+            found[name] = block.value
+    return found
+
+
+def test_prefecture_tiles_show_value_n_and_status_colour(dashboard, handmade_values):
+    app = dashboard(prefecture=ILI, year="2024")
+    grid = tiles(app)
+    assert len(grid) == 14  # every prefecture, those without data too
+    row = expected(handmade_values, "suggestion_reply_rate", ILI, "2024")  # the first indicator ranked
+    ili = grid["伊犁哈萨克自治州"]
+    assert f"{row['value'] * 100:.1f}%" == "57.1%" and "57.1%" in ili
+    assert f"n = {row['denominator']:,.0f}" in ili and "n = 7" in ili
+    assert "#9e9e9e" in ili and "outline" in ili  # small sample: grey; the chosen prefecture outlined
+    assert "—" in grid["和田地区"] and "n = 0" in grid["和田地区"]
+
+
+def test_term_filter_from_the_url(dashboard, handmade_values):
+    app = dashboard(prefecture=ILI, year="2024", term="654000-15")
+    assert app.selectbox(key="term").value == "654000-15"
+    for indicator, name in (("suggestion_reply_rate", "建议答复率"), ("congress_attendance_rate", "人代会出席率")):
+        row = expected(handmade_values.filter((pl.col("period_type") == "term") & (pl.col("scope_level") == "prefecture")),
+                       indicator, ILI, "654000-15")
+        value, line = shown(app, name)
+        assert value == ("—" if row["value"] is None else f"{row['value'] * 100:.1f}%")
+        assert f"n = {row['denominator']:,.0f}" in line
+    assert "届期 654000-15" in app.caption[0].value
+    assert app.query_params["term"] == "654000-15"
+
+
+def test_term_choice_goes_into_the_url_and_a_foreign_term_is_ignored(dashboard):
+    app = dashboard(prefecture=ILI)
+    assert app.selectbox(key="term").options == ["按年度/季度", "654000-15", "654002101-19"]
+    app.selectbox(key="term").set_value("654000-15").run()
+    assert app.query_params["term"] == "654000-15"
+    app = dashboard(prefecture=ILI, term="650200-15")  # Karamay's congress, not Ili's
+    assert app.selectbox(key="term").value == "" and "term" not in app.query_params
+    assert shown(app, "建议答复率")[0] == "57.1%"  # back to the year
+
+
+def test_term_on_the_suggestions_page_ranks_units_over_the_term(dashboard, handmade_values):
+    app = dashboard("suggestions", prefecture="650200", term="650200-15")
+    from tests.dashboard.test_pages import frame
+    units = frame(app, "名次", "范围", "分母(n)")
+    rows = handmade_values.filter((pl.col("indicator_id") == "suggestion_on_time_reply_rate")
+                                  & (pl.col("scope_level") == "handling_unit") & (pl.col("period_label") == "650200-15"))
+    assert sorted(units["范围"]) == sorted(rows["scope_name"])
+    assert sum(units["分母(n)"]) == rows["denominator"].sum()

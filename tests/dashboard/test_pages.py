@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import polars as pl
 import pytest
@@ -99,3 +100,94 @@ def test_exports_have_chinese_headers_and_a_bom(dashboard):
     workbook = ui.to_excel(table, notes)
     assert pl.read_excel(io.BytesIO(workbook), sheet_name="数据").equals(table)
     assert pl.read_excel(io.BytesIO(workbook), sheet_name="说明")["内容"][0] == "2024-06-30"
+
+
+def test_on_time_rate_by_handling_unit_equals_indicator_values(dashboard, handmade_values):
+    app = dashboard("suggestions", prefecture="654000", year="2024")
+    units = frame(app, "名次", "范围", "分母(n)")
+    expected = handmade_values.filter((pl.col("indicator_id") == "suggestion_on_time_reply_rate")
+                                      & (pl.col("scope_level") == "handling_unit")
+                                      & (pl.col("period_type") == "year") & (pl.col("period_label") == "2024")
+                                      & pl.col("scope_code").str.starts_with("654000:"))
+    assert sorted(units["范围"]) == sorted(expected["scope_name"]) and units.height == 7
+    for row in expected.iter_rows(named=True):
+        shown = units.filter(pl.col("范围") == row["scope_name"]).row(0, named=True)
+        assert shown["分母(n)"] == row["denominator"]
+        assert shown["数值(%)"] == (None if row["value"] is None else round(row["value"] * 100, 1))
+    # every unit has n < 10 here: all flagged as small samples, none ranked
+    assert units["名次"].is_null().all() and set(units["状态"]) <= {"样本不足", "暂无数据"}
+    water = units.filter(pl.col("范围") == "州水利局").row(0, named=True)
+    assert water["数值(%)"] == 0.0 and water["分母(n)"] == 1
+    chart = next(json.loads(c.proto.spec) for c in app.get("plotly_chart")
+                 if "办理单位" in json.loads(c.proto.spec)["layout"]["title"]["text"]
+                 and "按期答复率排名" in json.loads(c.proto.spec)["layout"]["title"]["text"])
+    assert "州水利局" in chart["data"][0]["y"]
+
+
+def test_ranked_table_ranks_only_enough_data():
+    rows = pl.DataFrame({"scope_name": ["a", "b", "c", "d"], "value": [0.5, 0.9, 1.0, None],
+                         "numerator": [5.0, 9.0, 1.0, 0.0], "denominator": [10.0, 10.0, 1.0, 0.0],
+                         "is_small_sample": [False, False, True, True], "direction": ["higher"] * 4,
+                         "status": ["red", "green", "insufficient", "no_data"]})
+    table = ui.ranked_table(rows)
+    assert table["scope_name"].to_list() == ["b", "a", "c", "d"]
+    assert table["rank"].to_list() == [1, 2, None, None]
+
+
+def test_stations_ten_flags_and_receptions_for_karamay(dashboard):
+    # 650200_家室站.csv: ST1, ST2, ST3 all established by 2024-06-30; ST2 lacks 有经费 only.
+    app = dashboard("stations", prefecture="650200", year="2024")
+    flags = frame(app, "“十有”项目", "达标站数")
+    assert flags.height == 10 and set(flags["站点数"]) == {3}
+    shares = dict(zip(*flags.select("“十有”项目", "占比(%)"), strict=True))
+    assert shares["有经费"] == 66.7 and shares["有场所"] == 100.0
+    assert dict(zip(*flags.select("“十有”项目", "达标站数"), strict=True))["有经费"] == 2
+    # 650200_接待.csv, 2024: ST1 one reception (12 visitors, 5 opinions, 4 resolved), ST2 two (6+8, 2+3, 2+1).
+    receptions = frame(app, "站点编号", "收集意见")
+    assert receptions["站点编号"].to_list() == ["ST1", "ST2"]
+    assert receptions["进站接待"].to_list() == [1, 2]
+    assert receptions["接待群众人次"].to_list() == [12, 14]
+    assert receptions["收集意见"].to_list() == [5, 5] and receptions["办理意见"].to_list() == [4, 3]
+    assert receptions["意见办理率(%)"].to_list() == [80.0, 60.0]
+    assert {b.label for b in app.get("download_button")} >= {"下载 Excel", "下载 CSV"}
+
+
+def test_stations_follow_the_county_filter(dashboard):
+    app = dashboard("stations", prefecture="650200", county="独山子区", year="2024")
+    flags = frame(app, "“十有”项目", "达标站数")
+    assert set(flags["站点数"]) == {1}
+    assert frame(app, "站点编号", "收集意见")["站点编号"].to_list() == ["ST2"]
+
+
+def test_group_activity_by_quarter_for_karamay(dashboard):
+    # 650200_代表活动.csv up to 2024-06-30: Q1 A08 (G1: K1, K2) and A10 (G2: K5);
+    # Q2 A09 (G1: K1), A11 (not a group: K3, K4), A13 (no group: K2). Groups G1, G2 (dim_group).
+    app = dashboard("activities", prefecture="650200", year="2024")
+    quarters = frame(app, "开展活动的小组", "参加活动的代表")
+    assert quarters["期间"].to_list() == ["2024Q1", "2024Q2"]  # A12 (2024-07-05) is after the as-of date
+    assert quarters["开展活动的小组"].to_list() == [2, 1]
+    assert quarters["代表小组数"].to_list() == [2, 2]
+    assert quarters["活动次数"].to_list() == [2, 3]
+    assert quarters["参加活动的代表"].to_list() == [3, 4]
+    assert quarters["占比(%)"].to_list() == [100.0, 50.0]
+
+
+def test_group_activity_by_quarter_follows_the_quarter_filter(dashboard):
+    app = dashboard("activities", prefecture="650200", year="2023", quarter="3")
+    quarters = frame(app, "开展活动的小组", "参加活动的代表")
+    assert quarters["期间"].to_list() == ["2023Q3"]
+    assert quarters["开展活动的小组"].to_list() == [2] and quarters["参加活动的代表"].to_list() == [2]
+
+
+@pytest.mark.parametrize("page", ["overview", "suggestions", "stations", "activities"])
+def test_new_elements_in_english(dashboard, page):
+    # Switch to English last: AppTest formats the sidebar's options outside the script (in Chinese),
+    # so a further rerun after English is on cannot be simulated.
+    app = dashboard(page, prefecture="650200", year="2024")
+    app.toggle(key="lang_en").set_value(True).run()
+    assert app.title[0].value and not app.exception
+    if page == "stations":
+        flags = [pl.from_pandas(d.value) for d in app.dataframe if "Standard" in d.value.columns][0]
+        assert "Funds" in flags["Standard"].to_list()
+    if page == "activities":
+        assert any("Groups active" in d.value.columns for d in app.dataframe)

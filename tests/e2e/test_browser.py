@@ -130,6 +130,7 @@ def test_overview_first_render_and_filter_via_url(server, browser):
     try:
         assert page.get_by_text("n = 7").first.is_visible()
         assert page.get_by_text("统计日 2024-06-30").first.is_visible()
+        assert page.locator(".lvzhi-tile").count() == 14  # the prefecture tile grid
         no_errors_and_no_overflow(page)
         screenshot(page, "overview_ili")
     finally:
@@ -164,6 +165,15 @@ def test_overdue_suggestions_visible(server, browser):
         cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]')  # the grid's accessible copy
         for text in ("S4", "S5", "州水利局", "51", "29"):
             cells.filter(has_text=text).first.wait_for(state="attached", timeout=10_000)
+    finally:
+        page.close()
+
+
+def test_term_link(server, browser):
+    page, _ = open_page(browser, f"{server}/?prefecture=654000&term=654000-15", "届期 654000-15")
+    try:
+        no_errors_and_no_overflow(page)
+        screenshot(page, "overview_term")
     finally:
         page.close()
 
