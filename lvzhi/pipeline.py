@@ -141,10 +141,6 @@ def build(home: Home, as_of: date, select: str | None = None, publish: bool = Tr
 
 
 def indicator_values(home: Home) -> pl.DataFrame:
-    con = warehouse.connect_published(home)
-    try:
-        return con.sql(
-            "select * from indicator_values order by indicator_id, scope_level, scope_code, period_type, period_label"
-        ).pl()
-    finally:
-        con.close()
+    return warehouse.read_published(
+        home, "select * from indicator_values order by indicator_id, scope_level, scope_code, period_type, period_label"
+    )

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from lvzhi.faults import fault_point
 from lvzhi.home import Home
@@ -180,3 +181,12 @@ def connect_published(home: Home) -> duckdb.DuckDBPyConnection:
     con.execute(f"attach '{path}' as wh (read_only)")
     con.execute(f"use wh.{PUBLISHED_SCHEMA}")
     return con
+
+
+def read_published(home: Home, query: str, params: list | None = None) -> pl.DataFrame:
+    """One query on the current published version, with a connection held only for that query."""
+    con = connect_published(home)
+    try:
+        return con.sql(query, params=params).pl()
+    finally:
+        con.close()

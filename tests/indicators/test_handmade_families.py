@@ -183,11 +183,8 @@ def test_deputy_participation_rows(handmade_values):
 def test_deputy_profile(handmade_home):
     from lvzhi import warehouse
 
-    con = warehouse.connect_published(handmade_home)
-    try:
-        profile = con.sql("select * from deputy_profile where year_number = 2024 order by deputy_id").pl()
-    finally:
-        con.close()
+    profile = warehouse.read_published(
+        handmade_home, "select * from deputy_profile where year_number = 2024 order by deputy_id")
     k1 = profile.filter(pl.col("deputy_id") == "K1").row(0, named=True)
     assert (k1["sessions_expected"], k1["sessions_attended"], k1["speeches"]) == (1, 1, 2)
     assert (k1["motions_led"], k1["motions_cosigned"], k1["activities"], k1["receptions"], k1["trainings"]) == (1, 3, 2, 1, 1)

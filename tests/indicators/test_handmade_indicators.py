@@ -89,7 +89,5 @@ def test_small_samples_are_flagged(handmade_values):
 def test_unknown_references_are_reported_not_counted(handmade_home):
     from lvzhi import warehouse
 
-    con = warehouse.connect_published(handmade_home)
-    errors = con.sql("select kind, referenced_id from dq_reference_errors order by kind").fetchall()
-    con.close()
-    assert errors == [("attendance", "D99"), ("suggestions", "D99")]
+    errors = warehouse.read_published(handmade_home, "select kind, referenced_id from dq_reference_errors order by kind")
+    assert errors.rows() == [("attendance", "D99"), ("suggestions", "D99")]

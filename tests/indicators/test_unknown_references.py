@@ -42,11 +42,8 @@ def dq_home(tmp_path_factory) -> Home:
 
 
 def test_unknown_ids_are_reported(dq_home):
-    con = warehouse.connect_published(dq_home)
-    try:
-        errors = con.sql("select kind, column_name, referenced_id from dq_reference_errors order by all").fetchall()
-    finally:
-        con.close()
+    errors = warehouse.read_published(
+        dq_home, "select kind, column_name, referenced_id from dq_reference_errors order by all").rows()
     assert errors == [
         ("activities", "deputy_id", "X1"),
         ("attendance", "deputy_id", "D99"),
