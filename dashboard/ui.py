@@ -41,9 +41,12 @@ def format_delta(current: float | None, previous: float | None, unit: str | None
     if current is None or previous is None:
         return None
     change = current - previous
+    # Round before formatting and add 0.0, so a change too small to show reads +0.0, never -0.0.
     if unit == "rate":
-        return f"{change * 100:+.1f} {t('pp')}"
-    return f"{change:+,.1f}" if unit in ("days", "persons", "score") else f"{change:+,.0f}"
+        return f"{round(change * 100, 1) + 0.0:+.1f} {t('pp')}"
+    if unit in ("days", "persons", "score"):
+        return f"{round(change, 1) + 0.0:+,.1f}"
+    return f"{round(change) + 0:+,.0f}"
 
 
 def period_text(f: Filters) -> str:

@@ -173,3 +173,10 @@ def test_term_on_the_suggestions_page_ranks_units_over_the_term(dashboard, handm
                                   & (pl.col("scope_level") == "handling_unit") & (pl.col("period_label") == "650200-15"))
     assert sorted(units["范围"]) == sorted(rows["scope_name"])
     assert sum(units["分母(n)"]) == rows["denominator"].sum()
+
+
+def test_change_too_small_to_show_is_not_negative_zero():
+    from dashboard.ui import format_delta
+
+    assert format_delta(0.9360, 0.93604, "rate").startswith("+0.0")
+    assert format_delta(5, 7, "count") == "-2"
