@@ -41,9 +41,12 @@ collective_quarters as (
     where activities.is_collective
 ),
 
--- Groups existing in a period: at least one member serving at its measured_until.
-group_periods as (
-    select distinct
+-- Deputies x periods while serving (at the period's measured_until): one join serves both the
+-- groups that exist in a period and the participation denominator.
+serving_periods as (
+    select
+        deputies.deputy_id,
+        deputies.prefecture_code,
         deputies.group_id,
         periods.period_type,
         periods.period_label,
@@ -52,9 +55,21 @@ group_periods as (
         periods.measured_until
     from deputies
     inner join periods
-        on periods.period_type in ('quarter', 'year')
+        on periods.period_type in ('month', 'quarter', 'year')
         and {{ is_serving('periods.measured_until', 'deputies') }}
-    where deputies.group_id is not null
+),
+
+-- Groups existing in a period: at least one member serving at its measured_until.
+group_periods as (
+    select distinct
+        group_id,
+        period_type,
+        period_label,
+        period_start,
+        period_end,
+        measured_until
+    from serving_periods
+    where group_id is not null and period_type in ('quarter', 'year')
 ),
 
 -- Quarters of the period that have begun by its measured_until: 1 for a quarter, up to 4 for a year.
@@ -115,22 +130,8 @@ group_counts as (
     {{ fill_grid('group_grid', 'group_aggregated', ['group_count', 'groups_compliant']) }}
 ),
 
--- Participation: deputies x periods while serving (the serving count), and the months each deputy
--- was active in (one row per deputy and month, so a busy deputy is not repeated).
-serving_periods as (
-    select
-        deputies.deputy_id,
-        deputies.prefecture_code,
-        periods.period_type,
-        periods.period_label,
-        periods.period_start,
-        periods.period_end
-    from deputies
-    inner join periods
-        on periods.period_type in ('month', 'quarter', 'year')
-        and {{ is_serving('periods.measured_until', 'deputies') }}
-),
-
+-- Participation: the months each deputy was active in (one row per deputy and month, so a busy
+-- deputy is not repeated).
 active_months as (
     select distinct
         deputy_id,
