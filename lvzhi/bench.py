@@ -81,15 +81,18 @@ def stage_files() -> tuple[Path, Path, Path]:
     return inbox, csv_dir, other_dir
 
 
-def monthly_file(inbox: Path) -> Path:
-    """A prefecture's corrected December file: its 2025 suggestions, replies filled in where missing."""
-    source = next(p for p in sorted(inbox.glob("650400_建议_2025*.csv")))
+def corrected_suggestions(source: Path, target: Path, replied_on: str) -> Path:
+    """A clerk's corrected resubmission of a suggestions file: missing replies filled in."""
     frame = pl.read_csv(source, infer_schema=False)
     reply = next(c for c in frame.columns if c.startswith("答复日期"))
-    frame = frame.with_columns(pl.col(reply).fill_null("2025/12/20"))
-    target = WORK / "650400_建议_2025-12_更正.csv"
-    frame.write_csv(target)
+    frame.with_columns(pl.col(reply).fill_null(replied_on)).write_csv(target)
     return target
+
+
+def monthly_file(inbox: Path) -> Path:
+    """A prefecture's corrected December file for its 2025 suggestions."""
+    source = next(p for p in sorted(inbox.glob("650400_建议_2025*.csv")))
+    return corrected_suggestions(source, WORK / "650400_建议_2025-12_更正.csv", "2025/12/20")
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ import threading
 import time
 from pathlib import Path
 
-import polars as pl
+from lvzhi.bench import corrected_suggestions
 
 SESSIONS = int(os.environ.get("LOADTEST_SESSIONS", 20))
 SECONDS = float(os.environ.get("LOADTEST_SECONDS", 120))
@@ -48,14 +48,12 @@ def prepare(root: Path) -> Path:
 
 def writer(root: Path, source: Path, stop: threading.Event, published: list[float]) -> None:
     """Every EVERY seconds: a corrected resubmission -> ingest -> rebuild downstream -> publish."""
-    frame = pl.read_csv(source, infer_schema=False)
-    reply = next(c for c in frame.columns if c.startswith("答复日期"))
     round_number = 0
     while not stop.is_set():
         started = time.monotonic()
         round_number += 1
-        corrected = root / f"650400_建议_2025_更正{round_number}.csv"
-        frame.with_columns(pl.col(reply).fill_null(f"2025/12/{round_number % 28 + 1}")).write_csv(corrected)
+        corrected = corrected_suggestions(source, root / f"650400_建议_2025_更正{round_number}.csv",
+                                          f"2025/12/{round_number % 28 + 1}")
         lvzhi("--home", str(root), "ingest", str(corrected), "--submitted-on", "2026-01-15")
         if lvzhi("--home", str(root), "build", "--as-of", AS_OF, "--select", "source:raw.suggestions+") == 0:
             published.append(time.monotonic() - started)
