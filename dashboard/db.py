@@ -19,7 +19,6 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-import duckdb
 import polars as pl
 import streamlit as st
 
@@ -61,21 +60,10 @@ def published_path() -> Path | None:
     return warehouse.current_published(home())
 
 
-def _connect(path: str) -> duckdb.DuckDBPyConnection:
-    """Like `warehouse.connect_published`, but for the exact version the cache is keyed on."""
-    con = duckdb.connect()
-    con.execute(f"attach '{path}' as wh (read_only)")
-    con.execute(f"use wh.{warehouse.PUBLISHED_SCHEMA}")
-    return con
-
-
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=500)
 def _cached(path: str, sql: str, params: tuple) -> pl.DataFrame:
-    con = _connect(path)
-    try:
-        return con.sql(sql, params=list(params)).pl()
-    finally:
-        con.close()
+    # The exact version the cache is keyed on, not whatever is current by now.
+    return warehouse.read_published(home(), sql, list(params), version=Path(path))
 
 
 def query(sql: str, *params) -> pl.DataFrame:

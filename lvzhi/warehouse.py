@@ -168,13 +168,14 @@ def rollback(home: Home) -> Path:
     return older[-1]
 
 
-def connect_published(home: Home) -> duckdb.DuckDBPyConnection:
-    """In-memory connection with the current published version attached read-only as `wh`.
+def connect_published(home: Home, version: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """In-memory connection with a published version (default: the current one) attached
+    read-only as `wh`. A caller caching by version passes the exact file it keyed on.
 
     Attaching (rather than connecting by path) avoids DuckDB's per-path instance cache, which
     would keep serving an old version after a switch.
     """
-    path = current_published(home)
+    path = version or current_published(home)
     if path is None:
         raise FileNotFoundError("尚未发布任何数据版本：请先运行 lvzhi build (nothing published yet)")
     con = duckdb.connect()
@@ -183,9 +184,10 @@ def connect_published(home: Home) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def read_published(home: Home, query: str, params: list | None = None) -> pl.DataFrame:
-    """One query on the current published version, with a connection held only for that query."""
-    con = connect_published(home)
+def read_published(home: Home, query: str, params: list | None = None,
+                   version: Path | None = None) -> pl.DataFrame:
+    """One query on a published version (default: the current one), connection held only for it."""
+    con = connect_published(home, version)
     try:
         return con.sql(query, params=params).pl()
     finally:
