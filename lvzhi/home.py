@@ -50,6 +50,21 @@ class Home:
     def exports_dir(self) -> Path:
         return self.root / "exports"
 
+    @property
+    def config_dir(self) -> Path:
+        """Installation settings: users.json, an exports.yml that overrides the repo's."""
+        return self.root / "config"
+
+    @property
+    def app_db(self) -> Path:
+        """The application database (SQLite): saved queries and query history — never the warehouse."""
+        return self.root / "app" / "lvzhi_app.sqlite"
+
+    @property
+    def audit_log(self) -> Path:
+        """Append-only audit trail, one JSON object per line (see lvzhi.audit)."""
+        return self.root / "audit" / "audit.jsonl"
+
     def salt(self) -> str:
         """Salt for ID-card hashes: made on first use, kept under home (outside git)."""
         path = self.root / "secret_salt"
