@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from lvzhi.home import Home

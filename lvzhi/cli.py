@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from lvzhi import pipeline, warehouse
+from lvzhi import pipeline, users, warehouse
 from lvzhi.home import DEFAULT_HOME, Home
 
 
@@ -142,6 +142,59 @@ def cmd_status(args) -> int:
     return 0
 
 
+def _new_password(args, name: str) -> str:
+    """From stdin (scripts), a fresh random one (printed once), or typed twice at a prompt."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if getattr(args, "random_password", False):
+        import secrets
+
+        password = secrets.token_urlsafe(12)
+        print(f"用户 {name} 的初始密码（只显示这一次，请登录后修改）：{password}")
+        return password
+    import getpass
+
+    password = getpass.getpass(f"为 {name} 设置密码：")
+    if getpass.getpass("再输入一次：") != password:
+        raise users.UserError("两次输入的密码不一致")
+    return password
+
+
+def cmd_user(args) -> int:
+    import getpass
+
+    import polars as pl
+
+    home = Home.at(args.home)
+    actor = f"cli:{getpass.getuser()}"
+    try:
+        if args.op == "add":
+            known = set(pl.read_csv(pipeline.PROJECT_DIR / "data" / "seeds" / "prefectures.csv",
+                                    schema_overrides={"prefecture_code": pl.String})["prefecture_code"])
+            user = users.add(home, args.name, args.role, _new_password(args, args.name), args.prefecture or [],
+                             args.display_name or "", known, actor)
+            scope = "、".join(user.prefectures) if user.prefectures else "全区"
+            print(f"✓ 已添加用户 {user.name}（{user.role_label()}，范围：{scope}）")
+        elif args.op == "list":
+            listed = users.load(home)
+            if not listed:
+                print("尚无用户：用 lvzhi user add NAME --role admin 创建第一个管理员")
+            for user in listed.values():
+                state = "已停用" if user.disabled else "正常"
+                scope = "、".join(user.prefectures) if user.prefectures else "全区"
+                print(f"{user.name}\t{user.role_label()}\t{scope}\t{state}\t创建于 {user.created_at}")
+        elif args.op in ("disable", "enable"):
+            users.set_disabled(home, args.name, args.op == "disable", actor)
+            print(f"✓ 用户 {args.name} 已{'停用' if args.op == 'disable' else '启用'}")
+        elif args.op == "passwd":
+            users.set_password(home, args.name, _new_password(args, args.name), actor)
+            print(f"✓ 已修改 {args.name} 的密码")
+    except users.UserError as refused:
+        print(f"✗ {refused}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="lvzhi", description="履职数据仓库 lvzhi: 人大代表履职数据的导入、指标计算与展示")
     top.add_argument("--home", default=str(DEFAULT_HOME), help="数据目录（仓库、报告、导出）/ state folder, default data/")
@@ -187,6 +240,24 @@ def parser() -> argparse.ArgumentParser:
         if name == "demo":
             scale_options(sub)
             sub.add_argument("--as-of", type=_date, default=date(2025, 12, 31), help="统计日")
+
+    sub = command("user", cmd_user, "用户与角色：add/list/disable/enable/passwd / manage users")
+    operations = sub.add_subparsers(dest="op", required=True, metavar="操作")
+    for op, text in (("add", "添加用户"), ("list", "列出用户"), ("disable", "停用用户"), ("enable", "重新启用用户"),
+                     ("passwd", "修改密码")):
+        operation = operations.add_parser(op, help=text, description=text)
+        operation.add_argument("--home", default=argparse.SUPPRESS, help="数据目录 / state folder")
+        if op != "list":
+            operation.add_argument("name", help="用户名")
+        if op in ("add", "passwd"):
+            operation.add_argument("--password-stdin", action="store_true", help="从标准输入读一行作为密码")
+        if op == "add":
+            operation.add_argument("--role", required=True, choices=("leader", "prefecture", "analyst", "admin"),
+                                   help="leader 区领导, prefecture 州市用户, analyst 分析员, admin 管理员")
+            operation.add_argument("--prefecture", action="append", metavar="CODE",
+                                   help="州市用户可查看的地州市代码（可重复），例如 650100")
+            operation.add_argument("--display-name", help="显示名，例如 张三")
+            operation.add_argument("--random-password", action="store_true", help="生成随机初始密码并显示一次")
 
     command("publish", cmd_publish, "发布当前工作仓库 / publish the working warehouse")
     command("rollback", cmd_rollback, "回退到上一个已发布版本 / switch readers to the previous version")

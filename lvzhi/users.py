@@ -1,0 +1,258 @@
+"""Who may see what: users, roles, passwords and login throttling, kept under `<home>/config/`.
+
+Roles (the rules of issue 9):
+  leader      区领导   every prefecture: dashboards and exports
+  prefecture  州市用户 dashboards and exports of their own prefecture codes only
+  analyst     分析员   dashboards (every prefecture) and the SQL workbench
+  admin       管理员   everything, plus users, publish and rollback
+
+Passwords are stored only as bcrypt hashes (salted, slow). There is no built-in account and no
+default password: `lvzhi user add` creates the first one (`make demo` creates a demo admin with a
+random password and prints it). Repeated wrong passwords for one name are throttled across every
+dashboard session and the CLI, because the failure counts live in a file, not in memory.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+import bcrypt
+
+from lvzhi import audit
+from lvzhi.home import Home
+
+ROLES: dict[str, tuple[str, str]] = {
+    "leader": ("区领导", "Region leader"),
+    "prefecture": ("州市用户", "Prefecture user"),
+    "analyst": ("分析员", "Analyst"),
+    "admin": ("管理员", "Administrator"),
+}
+NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,32}$")
+MIN_PASSWORD = 8
+MAX_FAILURES = 5  # wrong passwords in a row before the name is throttled
+THROTTLE = timedelta(minutes=5)
+SESSION_IDLE = timedelta(minutes=int(os.environ.get("LVZHI_SESSION_MINUTES", "30")))
+SESSION_MAX = timedelta(hours=8)
+
+
+class UserError(ValueError):
+    """A refused user operation or login; the message is Chinese and says what to do."""
+
+
+@dataclass
+class User:
+    name: str
+    role: str
+    prefectures: list[str] = field(default_factory=list)
+    display_name: str = ""
+    disabled: bool = False
+    password_hash: str = ""
+    created_at: str = ""
+    password_changed_at: str = ""
+
+    @property
+    def all_prefectures(self) -> bool:
+        return self.role != "prefecture"
+
+    @property
+    def can_sql(self) -> bool:
+        return self.role in ("analyst", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def role_label(self, language: str = "zh") -> str:
+        return ROLES[self.role][language == "en"]
+
+    def public(self) -> dict:
+        """What a session keeps: never the hash."""
+        return {"name": self.name, "role": self.role, "prefectures": list(self.prefectures),
+                "display_name": self.display_name or self.name}
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def _users_file(home: Home):
+    return home.config_dir / "users.json"
+
+
+def _attempts_file(home: Home):
+    return home.config_dir / "login_attempts.json"
+
+
+@contextmanager
+def _locked(home: Home):
+    """One writer at a time for the users and attempts files (several dashboard processes, the CLI)."""
+    home.config_dir.mkdir(parents=True, exist_ok=True)
+    with open(home.config_dir / ".users.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _read_json(path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _write_json(path, data: dict) -> None:
+    """Write beside, then rename: a reader never sees half a file; only the owner may read it."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    temporary.chmod(0o600)
+    os.replace(temporary, path)
+
+
+def load(home: Home) -> dict[str, User]:
+    return {name: User(**row) for name, row in _read_json(_users_file(home)).get("users", {}).items()}
+
+
+def _save(home: Home, users: dict[str, User]) -> None:
+    _write_json(_users_file(home), {"users": {name: asdict(user) for name, user in sorted(users.items())}})
+
+
+def any_users(home: Home) -> bool:
+    return bool(load(home))
+
+
+def get(home: Home, name: str) -> User | None:
+    return load(home).get(name)
+
+
+def _hash(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"密码至少 {MIN_PASSWORD} 个字符")
+    if len(password.encode("utf-8")) > 72:
+        raise UserError("密码过长：最多 72 字节（约 24 个汉字或 72 个英文字符）")
+    rounds = int(os.environ.get("LVZHI_BCRYPT_ROUNDS", "12"))  # tests lower it; never below bcrypt's 4
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds=max(4, rounds))).decode("ascii")
+
+
+def _check_prefectures(role: str, prefectures: list[str], known: set[str] | None) -> list[str]:
+    codes = sorted({code.strip() for code in prefectures if code.strip()})
+    if role == "prefecture" and not codes:
+        raise UserError("州市用户必须指定至少一个地州市代码，例如 --prefecture 650100")
+    if role != "prefecture" and codes:
+        raise UserError(f"角色 {ROLES[role][0]} 可查看全区，不需要 --prefecture；只有州市用户按地州市限定")
+    unknown = [code for code in codes if known is not None and code not in known]
+    if unknown:
+        raise UserError(f"未知的地州市代码：{'、'.join(unknown)}（见 data/seeds/prefectures.csv）")
+    return codes
+
+
+def add(home: Home, name: str, role: str, password: str, prefectures: list[str] = (),
+        display_name: str = "", known_prefectures: set[str] | None = None, actor: str | None = None) -> User:
+    if not NAME.match(name):
+        raise UserError(f"用户名“{name}”不合规：2–32 个字母、数字、汉字或 _ . -")
+    if role not in ROLES:
+        raise UserError(f"未知角色“{role}”：可选 {', '.join(f'{key}（{zh}）' for key, (zh, _) in ROLES.items())}")
+    codes = _check_prefectures(role, list(prefectures), known_prefectures)
+    password_hash = _hash(password)
+    with _locked(home):
+        users = load(home)
+        if name in users:
+            raise UserError(f"用户“{name}”已存在；改密码用 lvzhi user passwd {name}")
+        stamp = _now().isoformat(timespec="seconds")
+        users[name] = User(name, role, codes, display_name, False, password_hash, stamp, stamp)
+        _save(home, users)
+    audit.record(home, actor, "user_admin", op="add", target=name, role=role, prefectures=codes)
+    return users[name]
+
+
+def _update(home: Home, name: str, actor: str | None, op: str, **changes) -> User:
+    with _locked(home):
+        users = load(home)
+        if name not in users:
+            raise UserError(f"没有用户“{name}”；用 lvzhi user list 查看")
+        for key, value in changes.items():
+            setattr(users[name], key, value)
+        _save(home, users)
+    audit.record(home, actor, "user_admin", op=op, target=name)
+    return users[name]
+
+
+def set_disabled(home: Home, name: str, disabled: bool, actor: str | None = None) -> User:
+    return _update(home, name, actor, "disable" if disabled else "enable", disabled=disabled)
+
+
+def set_password(home: Home, name: str, password: str, actor: str | None = None) -> User:
+    password_hash = _hash(password)
+    user = _update(home, name, actor, "passwd", password_hash=password_hash,
+                   password_changed_at=_now().isoformat(timespec="seconds"))
+    _clear_failures(home, name)
+    return user
+
+
+def authenticate(home: Home, name: str, password: str, where: str = "dashboard",
+                 now: datetime | None = None) -> User:
+    """The user, or UserError. Every attempt writes one audit row (login_ok/login_failed/login_throttled)."""
+    now = now or _now()
+    name = name.strip()
+    wait = throttled_for(home, name, now)
+    if wait:
+        audit.record(home, name, "login_throttled", where=where)
+        raise UserError(f"密码连续错误 {MAX_FAILURES} 次，请 {max(1, round(wait.total_seconds() / 60))} 分钟后再试")
+    user = get(home, name)
+    # Same message whether the name or the password is wrong: the form does not reveal which names exist.
+    if user is None or not bcrypt.checkpw(password.encode("utf-8")[:72], user.password_hash.encode("ascii")):
+        _record_failure(home, name, now)
+        audit.record(home, name, "login_failed", where=where)
+        raise UserError("用户名或密码错误")
+    if user.disabled:
+        audit.record(home, name, "login_failed", where=where, reason="disabled")
+        raise UserError("该用户已停用，请联系管理员")
+    _clear_failures(home, name)
+    audit.record(home, name, "login_ok", where=where, role=user.role)
+    return user
+
+
+def throttled_for(home: Home, name: str, now: datetime | None = None) -> timedelta | None:
+    """How long this name must still wait, or None."""
+    now = now or _now()
+    entry = _read_json(_attempts_file(home)).get(name)
+    if not entry or entry["failures"] < MAX_FAILURES:
+        return None
+    until = datetime.fromisoformat(entry["last"]) + THROTTLE
+    return until - now if until > now else None
+
+
+def _record_failure(home: Home, name: str, now: datetime) -> None:
+    with _locked(home):
+        attempts = _read_json(_attempts_file(home))
+        entry = attempts.get(name, {"failures": 0})
+        if entry["failures"] >= MAX_FAILURES:  # a throttle that has run out starts a new count
+            entry = {"failures": 0}
+        attempts[name] = {"failures": entry["failures"] + 1, "last": now.isoformat()}
+        _write_json(_attempts_file(home), attempts)
+
+
+def _clear_failures(home: Home, name: str) -> None:
+    with _locked(home):
+        attempts = _read_json(_attempts_file(home))
+        if attempts.pop(name, None) is not None:
+            _write_json(_attempts_file(home), attempts)
+
+
+def session_valid(home: Home, session: dict, now: datetime | None = None) -> tuple[User | None, str]:
+    """Check a dashboard session on every run: (user, "") or (None, why it ended)."""
+    now = now or _now()
+    user = get(home, session.get("name", ""))
+    if user is None or user.disabled:
+        return None, "该用户已停用或删除，请联系管理员"
+    if now - datetime.fromisoformat(session["logged_in_at"]) > SESSION_MAX:
+        return None, "登录已超过 8 小时，请重新登录"
+    if now - datetime.fromisoformat(session["last_seen"]) > SESSION_IDLE:
+        return None, f"超过 {int(SESSION_IDLE.total_seconds() // 60)} 分钟未操作，请重新登录"
+    if session.get("role") != user.role or session.get("prefectures") != user.prefectures:
+        return None, "您的权限已被管理员修改，请重新登录"
+    return user, ""
