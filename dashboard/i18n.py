@@ -162,6 +162,30 @@ TEXT: dict[str, tuple[str, str]] = {
     "freshness": ("报送与入库情况", "Submissions and loads"),
     "quarantine": ("隔离记录（未入库的行）", "Quarantined rows"),
     "reference_errors": ("引用错误（未计入指标）", "Reference errors (left out of indicators)"),
+    # login, roles, audit and admin (issue 9)
+    "no_users": ("尚未创建任何用户。请在服务器上运行：lvzhi --home {home} user add 用户名 --role admin",
+                 "No users yet. On the server run: lvzhi --home {home} user add NAME --role admin"),
+    "login_title": ("登录", "Log in"),
+    "login_name": ("用户名", "User name"),
+    "login_password": ("密码", "Password"),
+    "login_button": ("登录", "Log in"),
+    "logged_in_as": ("当前用户：{name}（{role}）", "Logged in: {name} ({role})"),
+    "logout": ("退出登录", "Log out"),
+    "page_admin": ("系统管理", "Administration"),
+    "admin_only": ("只有管理员可以打开此页面", "Only administrators may open this page"),
+    "audit_log": ("审计日志", "Audit log"),
+    "audit_intact": ("共 {n} 条记录，校验链完整（未被修改或删除）", "{n} entries; the hash chain is intact"),
+    "audit_broken": ("审计日志第 {line} 行起校验失败：日志可能被修改或删除过", "The audit log chain breaks at line {line}"),
+    "audit_user": ("用户", "User"),
+    "audit_action": ("操作", "Action"),
+    "users": ("用户", "Users"),
+    "users_cli_hint": ("添加用户、修改密码请在服务器上使用 lvzhi user add / passwd（密码不经过网页）。",
+                       "Add users and change passwords on the server with lvzhi user add / passwd."),
+    "disable_user": ("停用该用户", "Disable this user"),
+    "enable_user": ("重新启用该用户", "Enable this user"),
+    "published_versions": ("已发布版本", "Published versions"),
+    "rollback": ("回退到上一个版本", "Roll back to the previous version"),
+    "rolled_back": ("已回退到 {version}", "Rolled back to {version}"),
 }
 
 # Column labels: table column -> (中文, English). Exports use the Chinese label.
@@ -281,6 +305,16 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "is_small_sample": ("样本不足", "Small sample"),
     "unit_name": ("办理单位", "Handling unit"),
     "unit_role": ("承办方式", "Role"),
+    # audit log and users (issue 9)
+    "at": ("时间", "Time"),
+    "user": ("用户", "User"),
+    "action": ("操作", "Action"),
+    "detail": ("内容", "Detail"),
+    "display_name": ("显示名", "Display name"),
+    "user_role": ("角色", "Role"),
+    "prefectures": ("可查看的地州市", "Prefectures"),
+    "disabled": ("已停用", "Disabled"),
+    "created_at": ("创建时间", "Created"),
 }
 
 

@@ -1,0 +1,113 @@
+"""Login, the session's user and what that user may see (issue 9), for every page of the dashboard.
+
+`require_login()` runs at the top of every script run: it shows the login form until a user has
+logged in, re-checks the session each run (idle and absolute expiry, user disabled or changed by an
+admin) and draws who is logged in with a log-out button. The session keeps only the public part of
+the user (`st.session_state["login"]`: name, role, prefectures, display_name, times); the password
+check, throttling and the audit rows are lvzhi.users' and lvzhi.audit's.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import db
+from dashboard.i18n import t
+from lvzhi import audit, users
+
+SESSION_KEY = "login"
+_LAST_VIEW = "_audited_view"
+
+
+def current() -> dict | None:
+    return st.session_state.get(SESSION_KEY)
+
+
+def name() -> str | None:
+    login = current()
+    return login["name"] if login else None
+
+
+def allowed_prefectures() -> tuple[str, ...] | None:
+    """The prefecture codes this user is limited to, or None for every prefecture."""
+    login = current()
+    if login is None or login["role"] != "prefecture":
+        return None
+    return tuple(login["prefectures"])
+
+
+def can_sql() -> bool:
+    login = current()
+    return bool(login) and login["role"] in ("analyst", "admin")
+
+
+def is_admin() -> bool:
+    login = current()
+    return bool(login) and login["role"] == "admin"
+
+
+def require_login() -> dict:
+    """The logged-in session, or draw the login form and stop the script run."""
+    home = db.home()
+    if not users.any_users(home):
+        st.title(t("app_title"))
+        st.warning(t("no_users", home=home.root), icon=":material/person_off:")
+        st.stop()
+    login = current()
+    if login is not None:
+        user, why = users.session_valid(home, login)
+        if user is None:
+            audit.record(home, login["name"], "logout", reason=why)
+            del st.session_state[SESSION_KEY]
+            st.session_state["_login_message"] = why
+        else:
+            login["last_seen"] = users._now().isoformat()
+            _sidebar(login)
+            return login
+    _login_form(home)
+    st.stop()
+
+
+def _login_form(home) -> None:
+    st.title(t("app_title"))
+    message = st.session_state.pop("_login_message", None)
+    if message:
+        st.info(message, icon=":material/schedule:")
+    with st.form("login", enter_to_submit=True):
+        st.subheader(t("login_title"))
+        user_name = st.text_input(t("login_name"), key="login_name")
+        password = st.text_input(t("login_password"), type="password", key="login_password")
+        submitted = st.form_submit_button(t("login_button"), type="primary")
+    if not submitted:
+        return
+    try:
+        user = users.authenticate(home, user_name, password)
+    except users.UserError as refused:
+        st.error(str(refused), icon=":material/lock:")
+        return
+    now = users._now().isoformat()
+    st.session_state[SESSION_KEY] = {**user.public(), "logged_in_at": now, "last_seen": now}
+    st.rerun()
+
+
+def _sidebar(login: dict) -> None:
+    role = users.ROLES[login["role"]][1 if st.session_state.get("lang_en") else 0]
+    st.sidebar.caption(t("logged_in_as", name=login["display_name"], role=role))
+    if st.sidebar.button(t("logout"), icon=":material/logout:", key="logout"):
+        audit.record(db.home(), login["name"], "logout", reason="user")
+        del st.session_state[SESSION_KEY]
+        st.rerun()
+
+
+def record_page_view(page: str) -> None:
+    """One audit row per page and set of filters shown (not per rerun of the same view)."""
+    filters = {key: st.query_params.get(key) for key in sorted(st.query_params)}
+    view = (page, tuple(filters.items()))
+    if st.session_state.get(_LAST_VIEW) != view:
+        st.session_state[_LAST_VIEW] = view
+        audit.record(db.home(), name(), "page_view", page=page, filters=filters)
+
+
+def record_download(file_name: str, rows: int) -> None:
+    audit.record(db.home(), name(), "download", file=file_name, rows=rows,
+                 filters={key: st.query_params.get(key) for key in sorted(st.query_params)})
