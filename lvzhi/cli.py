@@ -109,7 +109,22 @@ def cmd_demo(args) -> int:
     args.select = None
     if cmd_build(args):
         return 1
+    _demo_admin(home)
     return cmd_serve(args)
+
+
+def _demo_admin(home: Home) -> None:
+    """A first admin with a random password (no password is ever fixed in the code), shown once."""
+    note = home.config_dir / "demo_admin.txt"
+    if not users.any_users(home):
+        import secrets
+
+        password = secrets.token_urlsafe(12)
+        users.add(home, "admin", "admin", password, display_name="演示管理员", actor="cli:demo")
+        note.write_text(f"用户名 admin\n密码 {password}\n")
+        note.chmod(0o600)
+    if note.exists():
+        print(f"登录仪表盘 / log in: {note.read_text().strip().replace(chr(10), '，')}（保存在 {note}）")
 
 
 def cmd_publish(args) -> int:
