@@ -1,0 +1,267 @@
+"""The SQL sandbox analysts query the published warehouse through — one for `lvzhi sql` and the
+数据查询 page alike.
+
+Layers, each checked by tests/sql:
+1. Only one statement, and only a read: SELECT/WITH/FROM/VALUES, EXPLAIN of those, DESCRIBE, SHOW,
+   SUMMARIZE (DuckDB types the last three as SELECT). Everything else is refused before anything runs.
+2. A fresh in-memory DuckDB per query with the published file attached READ_ONLY as `lvzhi` and
+   `USE lvzhi.marts`, so `indicator_values` and `marts.indicator_values` both resolve. The file holds
+   the `marts` schema only: raw tables with ID-card hashes and phones are not in it.
+3. Then `max_execution_time`, `enable_external_access=false` (no files, no extensions, no ATTACH:
+   read_csv/read_text/glob/COPY fail with a permission error) and `lock_configuration=true`, in that
+   order (each later setting would forbid the earlier ones).
+What is still possible and harmless: TEMP objects in memory (gone with the connection) and reading
+settings such as `duckdb_settings()`, which show file paths. DuckDB's advice stands: this is a layer
+for known, logged-in users, not isolation for anonymous SQL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from lvzhi import appdb, audit, warehouse
+from lvzhi.home import Home
+
+ALIAS = "lvzhi"  # the catalog name analysts see; the schema keeps its documented name `marts`
+DEFAULT_TIMEOUT = float(os.environ.get("LVZHI_SQL_TIMEOUT", "30"))  # seconds
+DISPLAY_ROWS = 1_000
+DOWNLOAD_ROWS = 100_000
+ALLOWED = "只允许查询语句（SELECT/WITH/EXPLAIN/DESCRIBE/SHOW/SUMMARIZE）"
+MESSAGE_LINES = 4  # DuckDB's message: the error and the caret under the position, not more
+
+_COMMENTS = re.compile(r"^(\s+|--[^\n]*(\n|$)|/\*.*?\*/)+", re.S)
+_EXPLAIN = re.compile(r"^explain\s+(analy[sz]e\s+)?(\([^)]*\)\s*)?", re.I)
+
+
+class QueryError(Exception):
+    """A query that did not give a result; `str()` is the Chinese message for the user."""
+
+    status = "failed"
+
+
+class QueryRefused(QueryError):
+    """Refused by the sandbox: nothing was run (or DuckDB's guard stopped it before it did anything)."""
+
+    status = "refused"
+
+
+class QueryFailed(QueryError):
+    """DuckDB ran the query and reported an error (syntax, unknown table, …)."""
+
+
+class QueryTimeout(QueryFailed):
+    status = "timeout"
+
+
+@dataclass(frozen=True)
+class Result:
+    frame: pl.DataFrame
+    truncated: bool  # more rows existed than the cap
+    ms: float
+    kind: str  # the leading keyword: SELECT, WITH, EXPLAIN, DESCRIBE, SHOW, SUMMARIZE, FROM, VALUES
+
+    @property
+    def rows(self) -> int:
+        return self.frame.height
+
+
+# ------------------------------------------------------------------ checking
+
+
+def _keyword(text: str) -> str:
+    """The statement's first word (after comments and brackets), upper case, to name it in messages."""
+    match = re.match(r"[(\s]*([A-Za-z_]+)", _COMMENTS.sub("", text))
+    return match.group(1).upper() if match else text.strip()[:20]
+
+
+def classify(text: str) -> tuple[str, str]:
+    """(keyword, the one statement to run), or QueryRefused naming what was refused."""
+    if not _COMMENTS.sub("", text or "").strip(" ;\n\t"):
+        raise QueryRefused("请输入一条查询语句（SELECT …）")
+    try:
+        statements = duckdb.extract_statements(text)
+    except duckdb.ParserException as error:
+        raise QueryFailed(f"SQL 语法错误：{_first_lines(error)}") from None
+    if len(statements) != 1:
+        raise QueryRefused(f"一次只能执行一条语句（收到 {len(statements)} 条，请去掉多余的分号）")
+    statement = statements[0]
+    keyword = _keyword(statement.query)
+    kind = _type(statement)
+    if kind == duckdb.StatementType.EXPLAIN:
+        # EXPLAIN ANALYZE runs what it explains: the inner statement must be a read too.
+        inner = _EXPLAIN.sub("", _COMMENTS.sub("", statement.query))
+        try:
+            inner_kinds = [_type(s) for s in duckdb.extract_statements(inner)]
+        except duckdb.Error:
+            inner_kinds = []
+        if inner_kinds != [duckdb.StatementType.SELECT]:
+            raise QueryRefused(f"{ALLOWED}，EXPLAIN 只能用于查询语句，不允许 EXPLAIN {_keyword(inner)}")
+    elif kind != duckdb.StatementType.SELECT:
+        raise QueryRefused(f"{ALLOWED}，不允许 {keyword}")
+    return keyword, statement.query
+
+
+def _type(statement) -> duckdb.StatementType | None:
+    try:
+        return statement.type
+    except ValueError:  # a type the Python enum does not know (UPDATE EXTENSIONS is 29): not a read
+        return None
+
+
+# ------------------------------------------------------------------ running
+
+
+def connect(home: Home, version: Path | None = None, timeout: float = DEFAULT_TIMEOUT) -> duckdb.DuckDBPyConnection:
+    """A sandboxed connection to a published version (default: the current one)."""
+    path = version or warehouse.current_published(home)
+    if path is None:
+        raise QueryFailed("尚未发布任何数据版本：请先运行 lvzhi build")
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{path}' as {ALIAS} (read_only)")
+        con.execute(f"use {ALIAS}.{warehouse.PUBLISHED_SCHEMA}")
+        con.execute(f"set max_execution_time = {max(1, round(timeout * 1000))}")
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def execute(home: Home, text: str, *, limit: int = DISPLAY_ROWS, timeout: float = DEFAULT_TIMEOUT,
+            version: Path | None = None) -> Result:
+    """Check and run one query; at most `limit` rows come back (`truncated` says if there were more)."""
+    started = time.perf_counter()
+    keyword, statement = classify(text)
+    con = connect(home, version, timeout)
+    try:
+        frame = con.sql(statement).limit(limit + 1).pl()
+    except duckdb.InterruptException:
+        raise QueryTimeout(f"查询超过时间限制 {timeout:g} 秒，已中止；请缩小范围或加筛选条件") from None
+    except duckdb.PermissionException as error:
+        raise QueryRefused(f"不允许访问文件、网络或扩展（外部访问已关闭）：{_first_lines(error)}") from None
+    except duckdb.ParserException as error:
+        raise QueryFailed(f"SQL 语法错误：{_first_lines(error)}") from None
+    except Exception as error:  # whatever the analyst's SQL provokes is shown, never a traceback
+        raise QueryFailed(f"查询出错：{_first_lines(error)}") from None
+    finally:
+        con.close()
+    return Result(frame.head(limit), frame.height > limit, (time.perf_counter() - started) * 1000, keyword)
+
+
+def run(home: Home, text: str, user: str | None, *, limit: int = DISPLAY_ROWS, timeout: float = DEFAULT_TIMEOUT,
+        version: Path | None = None) -> Result:
+    """`execute`, then one audit line and one history row, whatever the outcome (QueryError is re-raised)."""
+    started = time.perf_counter()
+    try:
+        result = execute(home, text, limit=limit, timeout=timeout, version=version)
+    except QueryError as error:
+        _record(home, user, text, error.status, None, (time.perf_counter() - started) * 1000, str(error))
+        raise
+    _record(home, user, text, "ok", result.rows, result.ms)
+    return result
+
+
+def _record(home: Home, user: str | None, text: str, status: str, rows: int | None, ms: float,
+            message: str | None = None) -> None:
+    detail = {"text": text, "status": status, "rows": rows, "ms": round(ms, 1)}
+    if message:
+        detail["message"] = message
+    audit.record(home, user, "sql", **detail)
+    appdb.add_history(home, user, text, status, rows, ms)
+
+
+def _first_lines(error: Exception) -> str:
+    lines = [line for line in str(error).splitlines() if line.strip()]
+    return "\n".join(lines[:MESSAGE_LINES])[:800]
+
+
+# ------------------------------------------------------------------ documentation
+
+
+EXTRA_TABLE_DOCS = {  # tables lvzhi writes itself, outside dbt
+    "publish_info": "发布信息（JSON：统计日、版本、发布时间）/ Publish metadata as JSON: as-of date, version, time",
+}
+
+
+@dataclass(frozen=True)
+class Catalog:
+    tables: pl.DataFrame  # table_name, rows, description_zh, description_en
+    columns: pl.DataFrame  # table_name, position, column_name, data_type, description_zh, description_en
+
+
+def catalog(home: Home, version: Path | None = None) -> Catalog:
+    """Every published table and column with its type, row count and Chinese/English description."""
+    path = version or warehouse.current_published(home)
+    if path is None:
+        raise QueryFailed("尚未发布任何数据版本：请先运行 lvzhi build")
+    return _catalog(home, str(path))
+
+
+@lru_cache(maxsize=8)  # a published version never changes: its path is a safe cache key
+def _catalog(home: Home, path: str) -> Catalog:
+    con = warehouse.connect_published(home, Path(path))
+    try:
+        tables = con.sql(
+            "select table_name, comment from duckdb_tables() where database_name = 'wh' and schema_name = ? "
+            "order by table_name", params=[warehouse.PUBLISHED_SCHEMA]).fetchall()
+        counts = con.sql(" union all ".join(
+            f"select '{name}' as table_name, count(*) as row_count from \"{name}\"" for name, _ in tables)).fetchall()
+        columns = con.sql(
+            "select table_name, column_index, column_name, data_type, comment from duckdb_columns() "
+            "where database_name = 'wh' and schema_name = ? order by table_name, column_index",
+            params=[warehouse.PUBLISHED_SCHEMA]).fetchall()
+    finally:
+        con.close()
+    yml = _yml_docs()
+    rows = dict(counts)
+    table_frame = pl.DataFrame(
+        [(name, rows[name], *split_bilingual(comment or yml.get(name, ("", {}))[0] or EXTRA_TABLE_DOCS.get(name, "")))
+         for name, comment in tables],
+        schema=["table_name", "rows", "description_zh", "description_en"], orient="row")
+    column_frame = pl.DataFrame(
+        [(table, position, column, dtype, *split_bilingual(comment or yml.get(table, ("", {}))[1].get(column, "")))
+         for table, position, column, dtype, comment in columns],
+        schema=["table_name", "position", "column_name", "data_type", "description_zh", "description_en"],
+        orient="row")
+    return Catalog(table_frame, column_frame)
+
+
+def _yml_docs() -> dict[str, tuple[str, dict[str, str]]]:
+    """Descriptions from the dbt yml files, for tables dbt does not comment (seeds: no persist_docs)."""
+    import yaml
+
+    from lvzhi.pipeline import PROJECT_DIR
+
+    docs: dict[str, tuple[str, dict[str, str]]] = {}
+    for path in sorted([*(PROJECT_DIR / "models").rglob("*.yml"), *(PROJECT_DIR / "data" / "seeds").glob("*.yml")]):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for node in [*spec.get("models", []), *spec.get("seeds", [])]:
+            columns = {c["name"]: " ".join(str(c.get("description") or "").split()) for c in node.get("columns", [])}
+            docs[node["name"]] = (" ".join(str(node.get("description") or "").split()), columns)
+    return docs
+
+
+def _has_cjk(text: str) -> bool:
+    return any(ord(character) >= 0x2E80 for character in text)
+
+
+def split_bilingual(text: str | None) -> tuple[str, str]:
+    """'中文说明 / English' → ('中文说明', 'English'). The separator is a '/ ' before a Latin letter
+    (a '/' inside words, as in GB/T or month/quarter, is not one): the first after which no Chinese
+    follows, else the last (the English may quote a Chinese term)."""
+    text = " ".join((text or "").split())
+    separators = list(re.finditer(r"\s*/\s+(?=[A-Za-z])", text))
+    if not separators:
+        return ("", text) if text and not _has_cjk(text) else (text, "")
+    chosen = next((m for m in separators if not _has_cjk(text[m.end():])), separators[-1])
+    return text[:chosen.start()], text[chosen.end():]
