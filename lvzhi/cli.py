@@ -127,6 +127,20 @@ def _demo_admin(home: Home) -> None:
         print(f"登录仪表盘 / log in: {note.read_text().strip().replace(chr(10), '，')}（保存在 {note}）")
 
 
+def cmd_sql(args) -> int:
+    from lvzhi import sql
+
+    text = sys.stdin.read() if args.query == "-" else args.query
+    try:
+        result = sql.run(Home.at(args.home), text, sql.cli_user(), limit=args.limit, timeout=args.timeout)
+    except sql.QueryError as error:
+        print(f"✗ {error}", file=sys.stderr)
+        return 1
+    sys.stdout.write(sql.render(result, args.format))
+    print(sql.summary(result), file=sys.stderr)
+    return 0
+
+
 def cmd_publish(args) -> int:
     home = Home.at(args.home)
     with warehouse.writer_lock(home):
@@ -273,6 +287,12 @@ def parser() -> argparse.ArgumentParser:
                                    help="州市用户可查看的地州市代码（可重复），例如 650100")
             operation.add_argument("--display-name", help="显示名，例如 张三")
             operation.add_argument("--random-password", action="store_true", help="生成随机初始密码并显示一次")
+
+    sub = command("sql", cmd_sql, "在已发布数据上执行一条只读查询 / run one read-only query on the published data")
+    sub.add_argument("query", help="一条 SELECT/WITH/EXPLAIN/DESCRIBE/SHOW/SUMMARIZE 语句；- 表示从标准输入读取")
+    sub.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sub.add_argument("--limit", type=int, default=1000, help="最多输出行数 / row cap (default 1000)")
+    sub.add_argument("--timeout", type=float, default=None, help="时间限制（秒），默认 30 / time limit in seconds")
 
     command("publish", cmd_publish, "发布当前工作仓库 / publish the working warehouse")
     command("rollback", cmd_rollback, "回退到上一个已发布版本 / switch readers to the previous version")

@@ -17,6 +17,8 @@ for known, logged-in users, not isolation for anonymous SQL.
 
 from __future__ import annotations
 
+import getpass
+import json
 import os
 import re
 import time
@@ -31,7 +33,7 @@ from lvzhi import appdb, audit, warehouse
 from lvzhi.home import Home
 
 ALIAS = "lvzhi"  # the catalog name analysts see; the schema keeps its documented name `marts`
-DEFAULT_TIMEOUT = float(os.environ.get("LVZHI_SQL_TIMEOUT", "30"))  # seconds
+DEFAULT_TIMEOUT = 30.0  # seconds; LVZHI_SQL_TIMEOUT overrides it for an installation
 DISPLAY_ROWS = 1_000
 DOWNLOAD_ROWS = 100_000
 ALLOWED = "只允许查询语句（SELECT/WITH/EXPLAIN/DESCRIBE/SHOW/SUMMARIZE）"
@@ -119,8 +121,13 @@ def _type(statement) -> duckdb.StatementType | None:
 # ------------------------------------------------------------------ running
 
 
-def connect(home: Home, version: Path | None = None, timeout: float = DEFAULT_TIMEOUT) -> duckdb.DuckDBPyConnection:
+def default_timeout() -> float:
+    return float(os.environ.get("LVZHI_SQL_TIMEOUT") or DEFAULT_TIMEOUT)
+
+
+def connect(home: Home, version: Path | None = None, timeout: float | None = None) -> duckdb.DuckDBPyConnection:
     """A sandboxed connection to a published version (default: the current one)."""
+    timeout = timeout or default_timeout()
     path = version or warehouse.current_published(home)
     if path is None:
         raise QueryFailed("尚未发布任何数据版本：请先运行 lvzhi build")
@@ -137,14 +144,15 @@ def connect(home: Home, version: Path | None = None, timeout: float = DEFAULT_TI
     return con
 
 
-def execute(home: Home, text: str, *, limit: int = DISPLAY_ROWS, timeout: float = DEFAULT_TIMEOUT,
+def execute(home: Home, text: str, *, limit: int | None = None, timeout: float | None = None,
             version: Path | None = None) -> Result:
     """Check and run one query; at most `limit` rows come back (`truncated` says if there were more)."""
     started = time.perf_counter()
+    limit, timeout = limit or DISPLAY_ROWS, timeout or default_timeout()
     keyword, statement = classify(text)
     con = connect(home, version, timeout)
     try:
-        frame = con.sql(statement).limit(limit + 1).pl()
+        frame = _readable(con.sql(statement)).limit(limit + 1).pl()
     except duckdb.InterruptException:
         raise QueryTimeout(f"查询超过时间限制 {timeout:g} 秒，已中止；请缩小范围或加筛选条件") from None
     except duckdb.PermissionException as error:
@@ -158,7 +166,17 @@ def execute(home: Home, text: str, *, limit: int = DISPLAY_ROWS, timeout: float 
     return Result(frame.head(limit), frame.height > limit, (time.perf_counter() - started) * 1000, keyword)
 
 
-def run(home: Home, text: str, user: str | None, *, limit: int = DISPLAY_ROWS, timeout: float = DEFAULT_TIMEOUT,
+def _readable(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """INTERVAL columns as text: Polars cannot take DuckDB's intervals (date differences produce them)."""
+    if not any("INTERVAL" in str(kind) for kind in relation.types):
+        return relation
+    names = [name.replace('"', '""') for name in relation.columns]
+    return relation.project(", ".join(
+        f'cast(#{n} as varchar) as "{name}"' if "INTERVAL" in str(kind) else f"#{n}"
+        for n, (name, kind) in enumerate(zip(names, relation.types, strict=True), start=1)))
+
+
+def run(home: Home, text: str, user: str | None, *, limit: int | None = None, timeout: float | None = None,
         version: Path | None = None) -> Result:
     """`execute`, then one audit line and one history row, whatever the outcome (QueryError is re-raised)."""
     started = time.perf_counter()
@@ -183,6 +201,44 @@ def _record(home: Home, user: str | None, text: str, status: str, rows: int | No
 def _first_lines(error: Exception) -> str:
     lines = [line for line in str(error).splitlines() if line.strip()]
     return "\n".join(lines[:MESSAGE_LINES])[:800]
+
+
+def cli_user() -> str | None:
+    """Who runs `lvzhi sql`: $LVZHI_USER, else the login name (until the CLI has its own login)."""
+    try:
+        return os.environ.get("LVZHI_USER") or getpass.getuser()
+    except (OSError, KeyError):  # no passwd entry for the uid (some containers)
+        return None
+
+
+# ------------------------------------------------------------------ output
+
+
+def _text(value) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
+def flat(frame: pl.DataFrame) -> pl.DataFrame:
+    """Lists, structs and DuckDB's VARIANT as JSON text: CSV and Excel hold plain values only."""
+    plain = (pl.String, pl.Boolean, pl.Null, pl.Date, pl.Datetime, pl.Time, pl.Duration, pl.Categorical, pl.Enum)
+    return frame.with_columns(
+        pl.Series(column, [_text(v) for v in frame[column].to_list()], dtype=pl.String)
+        for column, dtype in frame.schema.items() if not (dtype.is_numeric() or isinstance(dtype, plain)))
+
+
+def render(result: Result, form: str) -> str:
+    """The rows as `table` (aligned text), `csv` or `json` (an array of objects)."""
+    if form == "csv":
+        return flat(result.frame).write_csv()
+    if form == "json":
+        return json.dumps(result.frame.to_dicts(), ensure_ascii=False, default=str) + "\n"
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=60, tbl_hide_dataframe_shape=True):
+        return f"{result.frame}\n"
+
+
+def summary(result: Result) -> str:
+    more = f"（已截断：只输出前 {result.rows:,} 行）" if result.truncated else ""
+    return f"{result.rows:,} 行，{result.ms:,.0f} ms{more}"
 
 
 # ------------------------------------------------------------------ documentation
