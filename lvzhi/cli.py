@@ -141,6 +141,21 @@ def cmd_sql(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from exports import cli as exports_cli
+
+    home = Home.at(args.home)
+    if args.export_command == "run":
+        return exports_cli.export_run(home, args.job, args.as_of)
+    return exports_cli.export_list(home)
+
+
+def cmd_schedule(args) -> int:
+    from exports import cli as exports_cli
+
+    return exports_cli.schedule(Home.at(args.home), args.once)
+
+
 def cmd_publish(args) -> int:
     home = Home.at(args.home)
     with warehouse.writer_lock(home):
@@ -293,6 +308,15 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sub.add_argument("--limit", type=int, default=1000, help="最多输出行数 / row cap (default 1000)")
     sub.add_argument("--timeout", type=float, default=None, help="时间限制（秒），默认 30 / time limit in seconds")
+
+    sub = command("export", cmd_export, "导出指标文件（xlsx/csv/parquet），任务见 exports.yml / indicator exports")
+    actions = sub.add_subparsers(dest="export_command", required=True, metavar="run|list")
+    run = actions.add_parser("run", help="立即运行一个导出任务 / run one export job now")
+    run.add_argument("job", help="任务名，见 lvzhi export list / job name")
+    run.add_argument("--as-of", type=_date, default=None, help="核对已发布数据的统计日 / check the published as-of date")
+    actions.add_parser("list", help="任务、下次运行时间与上次结果 / jobs, next runs, last results")
+    sub = command("schedule", cmd_schedule, "按 exports.yml 定时运行导出任务（常驻进程）/ run export jobs on schedule")
+    sub.add_argument("--once", action="store_true", help="只运行此刻到期的任务后退出（供 cron / systemd timer）")
 
     command("publish", cmd_publish, "发布当前工作仓库 / publish the working warehouse")
     command("rollback", cmd_rollback, "回退到上一个已发布版本 / switch readers to the previous version")

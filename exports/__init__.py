@@ -1,0 +1,1 @@
+"""Scheduled indicator exports: workbooks, CSV and Parquet files from the published warehouse."""

@@ -1,0 +1,215 @@
+"""The three file formats of an export, each rendered to bytes (the caller writes them atomically).
+
+- xlsx: a printable workbook for leaders — cover, one sheet per indicator family, definitions.
+- csv: UTF-8 with BOM (Excel and WPS open the Chinese correctly), Chinese headers, no formula injection.
+- parquet: the same rows with their types (dates as dates, numbers as doubles / ints) for other systems.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import polars as pl
+import xlsxwriter
+
+from dashboard.i18n import TEXT
+
+# Columns of an export, in order. Parquet keeps these names; CSV and workbooks use the Chinese ones.
+COLUMNS = {
+    "indicator_id": "指标编号", "indicator_name": "指标", "family": "类别",
+    "scope_level": "范围层级", "scope_code": "范围代码", "scope_name": "范围",
+    "period_type": "期间类型", "period_label": "期间", "period_start": "期间开始", "period_end": "期间结束",
+    "as_of": "统计日", "numerator": "分子", "denominator": "分母", "value": "数值",
+    "unit": "单位", "target": "目标", "direction": "方向", "is_small_sample": "样本不足", "status": "状态",
+}
+STATUS_FILLS = {"green": "#C6EFCE", "amber": "#FFEB9C", "red": "#FFC7CE"}  # Excel's own good/neutral/bad
+NUMBER_FORMATS = {"rate": "0.0%", "count": "#,##0", "days": "0.0", "persons": "0.0", "score": "0.0"}
+DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str | None) -> str | None:
+    """A cell that a spreadsheet would run as a formula (= + - @, or a leading tab / CR) gets a
+    leading apostrophe, so it is shown as the text it is (OWASP's advice for CSV injection)."""
+    if text and text.startswith(DANGEROUS_FIRST):
+        return "'" + text
+    return text
+
+
+STATUS_ZH = {status: TEXT[f"status_{status}"][0] for status in ("green", "amber", "red", "insufficient", "no_data", "none")}
+
+
+def status_label(status: str | None) -> str | None:
+    return STATUS_ZH.get(status, status)
+
+
+def family_label(family: str) -> str:
+    key = f"family_{family}"
+    return TEXT[key][0] if key in TEXT else family
+
+
+# ------------------------------------------------------------------ csv and parquet
+
+
+def to_csv(rows: pl.DataFrame) -> bytes:
+    text_columns = [c for c, dtype in rows.schema.items() if dtype == pl.String]
+    shown = rows.with_columns(
+        pl.col("status").replace_strict(STATUS_ZH, default=pl.col("status")),
+        pl.col("family").map_elements(family_label, return_dtype=pl.String),
+        pl.when(pl.col("is_small_sample")).then(pl.lit("是")).otherwise(pl.lit("否")).alias("is_small_sample"),
+    ).with_columns(pl.col(c).map_elements(neutralise, return_dtype=pl.String) for c in text_columns)
+    return b"\xef\xbb\xbf" + shown.rename(COLUMNS).write_csv().encode("utf-8")
+
+
+def to_parquet(rows: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    rows.write_parquet(buffer, compression="zstd", statistics=True)
+    return buffer.getvalue()
+
+
+# ------------------------------------------------------------------ workbook
+
+SHEET_COLUMNS = (  # column, header, width
+    ("indicator_name", "指标", 30), ("scope_name", "范围", 22), ("period_label", "期间", 12),
+    ("numerator", "分子", 10), ("denominator", "分母", 10), ("value", "数值", 11), ("target", "目标", 9),
+    ("status", "状态", 10), ("indicator_id", "指标编号", 34), ("scope_code", "范围代码", 11),
+)
+FRESHNESS_COLUMNS = (("prefecture_name", "地州市", 22), ("last_submitted_on", "最近报送日期", 14),
+                     ("last_loaded_at", "最近入库时间", 20), ("files_loaded", "文件数", 8),
+                     ("rows_loaded", "入库行数", 10), ("rows_quarantined", "隔离行数", 10))
+DEFINITION_COLUMNS = (("indicator_id", "指标编号", 30), ("name_zh", "指标", 26), ("family", "类别", 14),
+                      ("formula_zh", "公式", 60), ("unit", "单位", 8), ("target", "目标", 8),
+                      ("direction", "方向", 8), ("basis", "依据", 30))
+
+
+def to_xlsx(rows: pl.DataFrame, catalogue: pl.DataFrame, freshness: pl.DataFrame, cover: dict[str, str],
+            generated: datetime) -> bytes:
+    """The workbook: 封面 (cover), one sheet per family of the catalogue that has rows, 指标定义.
+
+    `cover` is ordered: its first item is the title, the rest are label → text lines.
+    Text is always written with write_string, so a title or name starting with = is never a formula.
+    """
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False, "strings_to_numbers": False})
+    workbook.set_properties({"title": next(iter(cover.values())), "created": generated})
+    styles = _styles(workbook)
+    title = next(iter(cover.values()))
+    _cover(workbook, styles, cover, freshness)
+    families = [f for f in dict.fromkeys(catalogue["family"].to_list()) if f in set(rows["family"].to_list())]
+    for family in families:
+        _family_sheet(workbook, styles, family_label(family), rows.filter(pl.col("family") == family), title)
+    _definitions(workbook, styles, catalogue, title)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _styles(workbook) -> dict:
+    add = workbook.add_format
+    base = {"font_name": "Noto Sans CJK SC", "font_size": 10, "valign": "vcenter"}
+    styles = {
+        "title": add({**base, "bold": True, "font_size": 16}),
+        "label": add({**base, "bold": True}),
+        "text": add(base),
+        "wrap": add({**base, "text_wrap": True}),
+        "header": add({**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}),
+        "general": add({**base, "num_format": "General"}),
+    }
+    for unit, number_format in NUMBER_FORMATS.items():
+        styles[unit] = add({**base, "num_format": number_format})
+    for status, colour in STATUS_FILLS.items():
+        styles[f"fill_{status}"] = add({"bg_color": colour})
+    return styles
+
+
+def _print_setup(sheet, title: str, header_rows: int = 0) -> None:
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)  # as wide as one page, as long as it takes
+    sheet.repeat_rows(header_rows)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_header(f"&L&8{_header_text(title)}&R&8&A")
+    sheet.set_footer("&C&8第 &P 页，共 &N 页")
+
+
+def _header_text(text: str) -> str:
+    return text.replace("&", "&&")[:200]  # & starts a control code in Excel headers
+
+
+def _write(sheet, row: int, column: int, value, style) -> None:
+    if value is None:
+        sheet.write_blank(row, column, None, style)
+    elif isinstance(value, bool):
+        sheet.write_string(row, column, "是" if value else "否", style)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, column, value, style)
+    else:
+        sheet.write_string(row, column, str(value), style)
+
+
+def _table(sheet, styles, top: int, columns, records: list[dict], style_of=None) -> int:
+    for number, (_, header, width) in enumerate(columns):
+        sheet.write_string(top, number, header, styles["header"])
+        sheet.set_column(number, number, width)
+    for offset, record in enumerate(records, start=1):
+        for number, (column, _, _) in enumerate(columns):
+            style = style_of(column, record) if style_of else styles["text"]
+            _write(sheet, top + offset, number, record.get(column), style)
+    return top + len(records)
+
+
+def _cover(workbook, styles, cover: dict[str, str], freshness: pl.DataFrame) -> None:
+    sheet = workbook.add_worksheet("封面")
+    items = list(cover.items())
+    sheet.write_string(0, 0, items[0][1], styles["title"])
+    sheet.set_row(0, 28)
+    for row, (label, text) in enumerate(items[1:], start=2):
+        sheet.write_string(row, 0, label, styles["label"])
+        sheet.write_string(row, 1, text, styles["text"])
+    top = len(items) + 2
+    sheet.write_string(top, 0, "各地州市数据报送情况", styles["label"])
+    records = [{**r, "last_submitted_on": _iso(r["last_submitted_on"]) or "尚未报送",
+                "last_loaded_at": _iso(r["last_loaded_at"])} for r in freshness.iter_rows(named=True)]
+    _table(sheet, styles, top + 1, FRESHNESS_COLUMNS, records)
+    sheet.set_column(1, 1, 40)
+    _print_setup(sheet, items[0][1])
+    sheet.set_portrait()
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat(sep=" ", timespec="seconds") if isinstance(value, datetime) else value.isoformat()
+
+
+def _family_sheet(workbook, styles, name: str, rows: pl.DataFrame, title: str) -> None:
+    sheet = workbook.add_worksheet(name[:31])
+
+    def style_of(column: str, record: dict):
+        if column in ("value", "target"):
+            return styles.get(record["unit"], styles["general"])
+        return styles["general"] if column in ("numerator", "denominator") else styles["text"]
+
+    records = [{**r, "status": status_label(r["status"]), "_status": r["status"]} for r in rows.iter_rows(named=True)]
+    last = _table(sheet, styles, 0, SHEET_COLUMNS, records, style_of)
+    status_column = chr(ord("A") + [c for c, _, _ in SHEET_COLUMNS].index("status"))
+    for status in STATUS_FILLS:  # red / amber / green from the status the warehouse computed
+        sheet.conditional_format(1, 0, max(last, 1), len(SHEET_COLUMNS) - 1, {
+            "type": "formula", "criteria": f'=${status_column}2="{status_label(status)}"',
+            "format": styles[f"fill_{status}"]})
+    sheet.freeze_panes(1, 1)
+    sheet.autofilter(0, 0, max(last, 1), len(SHEET_COLUMNS) - 1)
+    _print_setup(sheet, f"{title} · {name}", header_rows=0)
+
+
+def _definitions(workbook, styles, catalogue: pl.DataFrame, title: str) -> None:
+    sheet = workbook.add_worksheet("指标定义")
+    records = [{**r, "family": family_label(r["family"])} for r in catalogue.iter_rows(named=True)]
+
+    def style_of(column: str, record: dict):
+        if column == "target":
+            return styles.get(record["unit"], styles["general"])
+        return styles["wrap"] if column in ("formula_zh", "basis") else styles["text"]
+
+    _table(sheet, styles, 0, DEFINITION_COLUMNS, records, style_of)
+    _print_setup(sheet, f"{title} · 指标定义")
