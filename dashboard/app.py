@@ -23,6 +23,8 @@ PAGES = (  # file, title key, icon, url
     ("stations.py", "page_stations", ":material/home_work:", "stations"),
     ("trainings.py", "page_trainings", ":material/school:", "trainings"),
     ("deputy.py", "page_deputy", ":material/badge:", "deputy"),
+    ("sql.py", "page_sql", ":material/terminal:", "sql"),
+    ("docs.py", "page_docs", ":material/menu_book:", "docs"),
     ("quality.py", "page_quality", ":material/fact_check:", "quality"),
 )
 

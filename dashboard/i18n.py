@@ -186,6 +186,67 @@ TEXT: dict[str, tuple[str, str]] = {
     "published_versions": ("已发布版本", "Published versions"),
     "rollback": ("回退到上一个版本", "Roll back to the previous version"),
     "rolled_back": ("已回退到 {version}", "Rolled back to {version}"),
+    # SQL workbench and data dictionary (issue 7)
+    "page_sql": ("数据查询", "SQL workbench"),
+    "page_docs": ("数据字典", "Data dictionary"),
+    "sql_intro": (
+        "在已发布数据（只读）上执行一条查询：只允许 SELECT/WITH/EXPLAIN/DESCRIBE/SHOW/SUMMARIZE，"
+        "不能读写文件；超过 {timeout:g} 秒自动中止；页面显示前 {shown:,} 行，下载最多 {download:,} 行。"
+        "表名可直接写（如 indicator_values），也可写 marts.indicator_values。每次查询都记入审计日志。",
+        "One query on the published data (read-only): SELECT/WITH/EXPLAIN/DESCRIBE/SHOW/SUMMARIZE only, "
+        "no files; stopped after {timeout:g} s; the first {shown:,} rows are shown, downloads hold up to "
+        "{download:,}. Write table names as they are (indicator_values) or as marts.indicator_values. "
+        "Every query is audited.",
+    ),
+    "sql_schema": ("表与字段", "Tables and columns"),
+    "sql_pick_table": ("查看表的字段", "Columns of table"),
+    "sql_query_table": ("查询此表（前100行）", "Query this table (first 100 rows)"),
+    "sql_starter": ("示例查询", "Starter queries"),
+    "sql_starter_placeholder": ("选择一个示例查询载入编辑器", "Load a starter query into the editor"),
+    "sql_starter_overdue": ("超期未答复建议（按承办单位）", "Overdue suggestions by handling unit"),
+    "sql_starter_rates": ("各地州市建议按期答复率（年度）", "On-time reply rate by prefecture (year)"),
+    "sql_starter_inactive": ("本年度无闭会期间活动的代表", "Deputies with no activity this year"),
+    "sql_starter_catalogue": ("指标目录", "Indicator catalogue"),
+    "sql_starter_summarize": ("建议事实表各列概况（SUMMARIZE）", "Profile of the suggestions table (SUMMARIZE)"),
+    "sql_editor": ("SQL", "SQL"),
+    "sql_run": ("执行查询", "Run query"),
+    "sql_result": ("{rows:,} 行 · {ms:,.0f} ms · {kind}", "{rows:,} rows · {ms:,.0f} ms · {kind}"),
+    "sql_shown_only": ("页面只显示前 {shown:,} 行；下载包含全部 {rows:,} 行。",
+                       "Only the first {shown:,} rows are shown; downloads hold all {rows:,}."),
+    "sql_truncated": ("结果超过 {cap:,} 行，只取前 {cap:,} 行：请加筛选条件或聚合。",
+                      "More than {cap:,} rows: only the first {cap:,} were fetched. Filter or aggregate."),
+    "sql_no_rows": ("查询没有返回任何行", "The query returned no rows"),
+    "sql_save": ("保存查询", "Save query"),
+    "sql_save_name": ("名称", "Name"),
+    "sql_save_description": ("说明", "Description"),
+    "sql_saved_ok": ("已保存“{name}”", "Saved “{name}”"),
+    "sql_save_needs": ("请填写名称并输入查询语句", "Give a name and a query"),
+    "sql_saved": ("我的查询", "My saved queries"),
+    "sql_no_saved": ("还没有保存的查询", "No saved queries yet"),
+    "sql_load": ("载入", "Load"),
+    "sql_delete": ("删除", "Delete"),
+    "sql_history": ("查询历史（最近 {n} 条）", "History (last {n})"),
+    "sql_no_history": ("还没有查询记录", "No queries yet"),
+    "sql_col_table": ("表", "Table"),
+    "sql_col_rows": ("行数", "Rows"),
+    "sql_col_column": ("字段", "Column"),
+    "sql_col_type": ("类型", "Type"),
+    "sql_col_description": ("说明", "Description"),
+    "sql_col_description_zh": ("中文说明", "Chinese"),
+    "sql_col_description_en": ("英文说明", "English"),
+    "sql_col_at": ("时间", "At"),
+    "sql_col_status": ("结果", "Status"),
+    "sql_col_ms": ("耗时(ms)", "ms"),
+    "sql_col_sql": ("查询语句", "SQL"),
+    "docs_intro": (
+        "已发布数据（版本 {version}，统计日 {as_of}）中的全部表与字段，说明取自模型文档（dbt）。"
+        "在“数据查询”页可直接查询这些表；不含原始层（身份证号哈希、未脱敏手机等）。",
+        "Every published table and column (version {version}, as of {as_of}), described from the model "
+        "documentation (dbt). Query them on the SQL workbench page; raw tables with personal data are not published.",
+    ),
+    "docs_search": ("搜索表名、字段或说明", "Search tables, columns, descriptions"),
+    "docs_tables": ("{n} 张表", "{n} tables"),
+    "docs_no_match": ("没有匹配的表或字段", "No table or column matches"),
 }
 
 # Column labels: table column -> (中文, English). Exports use the Chinese label.

@@ -241,6 +241,39 @@ def summary(result: Result) -> str:
     return f"{result.rows:,} 行，{result.ms:,.0f} ms{more}"
 
 
+# ------------------------------------------------------------------ starter queries
+
+STARTERS = {  # key (the dashboard titles them as sql_starter_<key>) → SQL; each runs on the hand-made fixture
+    "overdue": """-- 超期未答复的建议，按承办单位（主办、协办各计一次）
+select p.prefecture_name, h.unit_name,
+       count(*) filter (where h.is_overdue) as overdue,
+       max(h.days_overdue) as max_days_overdue,
+       count(*) as suggestions
+from fct_suggestion_handling h
+left join dim_prefecture p using (prefecture_code)
+group by all
+having count(*) filter (where h.is_overdue) > 0
+order by overdue desc, max_days_overdue desc""",
+    "rates": """-- 各地州市建议按期答复率（年度），含分子、分母与状态
+select period_label, scope_name, numerator, denominator,
+       round(value * 100, 1) as rate_pct, status
+from indicator_values
+where indicator_id = 'suggestion_on_time_reply_rate'
+  and scope_level = 'prefecture' and period_type = 'year'
+order by period_label desc, value desc nulls last""",
+    "inactive": """-- 统计日所在年度在任、但没有参加任何闭会期间活动的代表
+select prefecture_code, county, deputy_id, name, days_served
+from deputy_profile
+where year_number = year(as_of) and activities = 0
+order by prefecture_code, deputy_id""",
+    "catalogue": """-- 指标目录：口径、单位、目标与依据
+select indicator_id, family, name_zh, formula_zh, unit, target, direction, basis
+from indicator_catalogue
+order by family, indicator_id""",
+    "summarize": "summarize fct_suggestions",
+}
+
+
 # ------------------------------------------------------------------ documentation
 
 
