@@ -277,8 +277,9 @@ order by family, indicator_id""",
 # ------------------------------------------------------------------ documentation
 
 
-EXTRA_TABLE_DOCS = {  # tables lvzhi writes itself, outside dbt
-    "publish_info": "发布信息（JSON：统计日、版本、发布时间）/ Publish metadata as JSON: as-of date, version, time",
+PUBLISH_DOCS = {  # the one table lvzhi.warehouse.publish writes itself, outside dbt
+    "publish_info": ("发布信息 / Publish metadata",
+                     {"info_json": "JSON：统计日、版本、发布时间 / JSON: as-of date, version, publish time"}),
 }
 
 
@@ -311,11 +312,10 @@ def _catalog(home: Home, path: str) -> Catalog:
             params=[warehouse.PUBLISHED_SCHEMA]).fetchall()
     finally:
         con.close()
-    yml = _yml_docs()
+    yml = {**_yml_docs(), **PUBLISH_DOCS}
     rows = dict(counts)
     table_frame = pl.DataFrame(
-        [(name, rows[name], *split_bilingual(comment or yml.get(name, ("", {}))[0] or EXTRA_TABLE_DOCS.get(name, "")))
-         for name, comment in tables],
+        [(name, rows[name], *split_bilingual(comment or yml.get(name, ("", {}))[0])) for name, comment in tables],
         schema=["table_name", "rows", "description_zh", "description_en"], orient="row")
     column_frame = pl.DataFrame(
         [(table, position, column, dtype, *split_bilingual(comment or yml.get(table, ("", {}))[1].get(column, "")))
