@@ -247,6 +247,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "docs_search": ("搜索表名、字段或说明", "Search tables, columns, descriptions"),
     "docs_tables": ("{n} 张表", "{n} tables"),
     "docs_no_match": ("没有匹配的表或字段", "No table or column matches"),
+    # export files (issue 8)
+    "page_exports": ("导出文件", "Export files"),
+    "exports_caption": (
+        "定时导出任务（exports.yml）生成的文件，每次导出一组，最新在前；由 lvzhi schedule 或 lvzhi export run 生成。",
+        "Files written by the scheduled export jobs (exports.yml), one set per run, newest first; made by "
+        "lvzhi schedule or lvzhi export run.",
+    ),
+    "exports_job": ("任务 {name} · cron “{cron}”（{zone}）· 期间 {period} · 格式 {formats} · 上次 {last} {at}",
+                    "Job {name} · cron “{cron}” ({zone}) · period {period} · formats {formats} · last {last} {at}"),
+    "exports_no_runs": ("任务 {name} 尚无导出文件", "Job {name} has not written any files yet"),
+    "exports_run": ("{period} · 统计日 {as_of} · 生成于 {at} · {files} 个文件",
+                    "{period} · as of {as_of} · made {at} · {files} files"),
+    "exports_pick_run": ("选择一次导出", "Run"),
+    "exports_file": ("文件", "File"),
+    "exports_scope": ("范围", "Scope"),
+    "exports_format": ("格式", "Format"),
+    "exports_rows": ("行数", "Rows"),
 }
 
 # Column labels: table column -> (中文, English). Exports use the Chinese label.

@@ -30,7 +30,8 @@ from lvzhi.faults import fault_point
 from lvzhi.home import Home
 
 MANIFEST = "manifest.json"
-RUN_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}_\d{8}T\d{6}(-\d+)?$")  # <as_of>_<run time>: only these are ever deleted
+RUN_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}_\d{8}T\d{12}$")  # <as_of>_<run time>: only these are ever deleted
+UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')  # not in a file name on Linux or Windows
 LEVEL_ORDER = {"region": 0, "prefecture": 1, "county": 2}
 EXPORT_COLUMNS = list(writers.COLUMNS)
 
@@ -142,7 +143,7 @@ def _run(home: Home, job: Job, as_of: date | None, started: float) -> RunResult:
     version = str(info.get("version") or source.stem.removeprefix("lvzhi-"))
     rendered = []  # (file entry, bytes)
     for unit in _units(job, rows, prefectures):
-        stem = f"{unit['code']}_{unit['name']}_{period.tag}"
+        stem = f"{unit['code']}_{UNSAFE_IN_NAMES.sub('_', unit['name'])}_{period.tag}"
         cover = {"title": job.title, "范围": unit["scope_text"], "期间": period.text,
                  "统计日": published_as_of.isoformat(), "生成时间": generated.isoformat(sep=" "),
                  "数据版本": version, "导出任务": job.name}
@@ -230,15 +231,9 @@ def _units(job: Job, rows: pl.DataFrame, prefectures: pl.DataFrame) -> list[dict
 
 def _new_run_folder(destination: Path, as_of: date) -> Path:
     destination.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    for attempt in range(1000):
-        folder = destination / f"{as_of.isoformat()}_{stamp}{f'-{attempt}' if attempt else ''}"
-        try:
-            folder.mkdir()
-            return folder
-        except FileExistsError:
-            continue
-    raise ExportError(f"无法在 {destination} 中创建新的导出文件夹")
+    folder = destination / f"{as_of.isoformat()}_{datetime.now().strftime('%Y%m%dT%H%M%S%f')}"
+    folder.mkdir()  # microseconds, as published versions: names sort in run order
+    return folder
 
 
 def _write_file(path: Path, data: bytes) -> None:
