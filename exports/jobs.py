@@ -43,11 +43,12 @@ class Job:
     period: str
     indicators: tuple[str, ...] | None  # None: the whole catalogue
     formats: tuple[str, ...]
-    destination: Path | None  # None: <home>/exports/<name>
+    destination: Path | None  # None: <home>/exports/<name>; relative: under <home>
     retention: int
 
     def folder(self, home: Home) -> Path:
-        return self.destination or home.exports_dir / self.name
+        """Where the runs go; a relative destination is under the home."""
+        return home.root / self.destination if self.destination else home.exports_dir / self.name
 
     @property
     def zone(self) -> ZoneInfo:

@@ -44,6 +44,7 @@ class Scheduler:
     def __init__(self, home: Home, jobs: dict[str, Job] | None = None,
                  clock: Callable[[], datetime] = utc_now, say: Callable[[str], None] = print):
         self.home = home
+        self.reload = jobs is None  # from exports.yml: re-read each minute, so an edit needs no restart
         self.jobs = jobs if jobs is not None else jobs_module.load(home)
         self.clock = clock
         self.say = say
@@ -70,6 +71,11 @@ class Scheduler:
     def tick(self) -> list[tuple[str, str]]:
         """Run every job that is due now, one after another. Returns (job, outcome) for those run."""
         outcomes = []
+        if self.reload:
+            try:
+                self.jobs = jobs_module.load(self.home)
+            except ExportError as error:
+                self.log(f"配置有误，沿用上次的任务 config error, keeping the jobs loaded before: {error}")
         for job in self.jobs.values():
             now = self.clock()
             slot = self.due(job, now)

@@ -48,4 +48,5 @@ for job in jobs.values():
             path = folder / entry["name"]
             st.download_button(entry["name"], lambda p=path: p.read_bytes(), entry["name"],
                                mime=MIME.get(entry["format"]), icon=":material/download:",
-                               key=f"dl_{job.name}_{folder.name}_{entry['name']}")
+                               key=f"dl_{job.name}_{folder.name}_{entry['name']}",
+                               disabled=not path.is_file())  # removed by retention since the manifest was read

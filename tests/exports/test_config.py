@@ -67,3 +67,10 @@ def test_unknown_indicator_is_named_when_the_job_runs(export_home, job):
     with pytest.raises(jobs.ExportError, match="任务“picky”的 indicators.*no_such_indicator"):
         export_run.run_job(export_home, spec)
     assert not spec.folder(export_home).exists()
+
+
+def test_relative_destination_is_under_the_home(export_home, tmp_path):
+    write_config(export_home, {"rel": job_spec(destination="shared/月报"), "abs": job_spec(destination=str(tmp_path))})
+    loaded = jobs.load(export_home)
+    assert loaded["rel"].folder(export_home) == export_home.root / "shared" / "月报"
+    assert loaded["abs"].folder(export_home) == tmp_path

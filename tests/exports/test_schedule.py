@@ -10,6 +10,7 @@ import pytest
 
 from exports import run as export_run
 from exports.schedule import Scheduler, latest_slot, log_path
+from tests.exports.conftest import job_spec, write_config
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -112,3 +113,18 @@ def test_failed_run_is_logged_and_the_scheduler_goes_on(export_home, job):
     clock.now = at(2024, 7, 2, 7, 1)
     assert scheduler.tick() == [("bad", "failed")]
     assert "nope" in lines[-1] and export_run.read_state(export_home)["bad"]["last_result"]["status"] == "failed"
+
+
+def test_edited_exports_yml_is_read_without_a_restart(export_home, job):
+    job("first", scope=["region"], formats=["csv"])
+    clock, lines = FakeClock(at(2024, 7, 2, 7, 0)), []
+    scheduler = Scheduler(export_home, clock=clock, say=lines.append)  # jobs from <home>/config/exports.yml
+    scheduler.tick()
+    assert list(scheduler.jobs) == ["first"]
+    write_config(export_home, {"first": job_spec(), "second": job_spec(cron="*/5 * * * *")})
+    clock.now = at(2024, 7, 2, 7, 1)
+    scheduler.tick()
+    assert list(scheduler.jobs) == ["first", "second"] and "second: 首次登记" in lines[-1]
+    (export_home.config_dir / "exports.yml").write_text("jobs: [", encoding="utf-8")
+    scheduler.tick()
+    assert list(scheduler.jobs) == ["first", "second"] and "配置有误" in lines[-1]
