@@ -285,6 +285,12 @@ def manifests(destination: Path) -> list[tuple[Path, dict]]:
     return found
 
 
+def files_for(manifest: dict, prefectures: tuple[str, ...] | None) -> list[dict]:
+    """The files of a run a user may have: all (None), or only those of the given prefectures
+    (the region summary, `prefecture_code` "region", holds every prefecture: not for them)."""
+    return [f for f in manifest["files"] if prefectures is None or f.get("prefecture_code") in prefectures]
+
+
 def prune(destination: Path, retention: int, keep: Path) -> list[Path]:
     """Delete finished runs beyond the newest `retention`, and unfinished folders (a run killed
     midway) other than `keep`. Called under the job's lock, so no other run of the job is writing."""

@@ -1,16 +1,18 @@
 """导出文件: the runs of each export job (read from their manifests), newest first, one download per file.
 
 Only finished runs (with manifest.json) are listed; the files come from disk as written by
-`lvzhi export run` / `lvzhi schedule`. Each file's prefecture is in the manifest for issue 9.
+`lvzhi export run` / `lvzhi schedule`. A user limited to some prefectures (issue 9) is offered only
+their prefectures' files (the manifest names each file's prefecture, `region` for the summary);
+each download is audited.
 """
 
 import polars as pl
 import streamlit as st
 
-from dashboard import db
+from dashboard import auth, db
 from dashboard.i18n import t
 from exports import jobs as export_jobs
-from exports.run import manifests, read_state
+from exports.run import files_for, manifests, read_state
 
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv",
         "parquet": "application/vnd.apache.parquet"}
@@ -25,12 +27,14 @@ except export_jobs.ExportError as error:
     st.stop()
 
 state = read_state(home)
+allowed = auth.allowed_prefectures()  # None: every file
 for job in jobs.values():
     st.subheader(job.title)
     last = state.get(job.name, {}).get("last_result") or {}
     st.caption(t("exports_job", name=job.name, cron=job.cron, zone=job.timezone, period=job.period,
                   formats="、".join(job.formats), last=last.get("status", "—"), at=last.get("at", "—")))
-    runs = manifests(job.folder(home))
+    runs = [(folder, {**m, "files": files_for(m, allowed)}) for folder, m in manifests(job.folder(home))]
+    runs = [(folder, m) for folder, m in runs if m["files"]]
     if not runs:
         st.info(t("exports_no_runs", name=job.name), icon=":material/hourglass_empty:")
         continue
@@ -49,4 +53,5 @@ for job in jobs.values():
             st.download_button(entry["name"], lambda p=path: p.read_bytes(), entry["name"],
                                mime=MIME.get(entry["format"]), icon=":material/download:",
                                key=f"dl_{job.name}_{folder.name}_{entry['name']}",
+                               on_click=auth.record_download, args=(entry["name"], entry["rows"]),
                                disabled=not path.is_file())  # removed by retention since the manifest was read

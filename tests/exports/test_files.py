@@ -200,3 +200,11 @@ def test_periods_are_the_latest_complete_month_and_quarter(as_of, month, quarter
     assert resolve_period("last_month", as_of).label == month
     assert resolve_period("last_quarter", as_of).label == quarter
     assert resolve_period("year_to_date", as_of).label == str(as_of.year)
+
+
+def test_a_prefecture_user_gets_only_their_prefectures_files(quarterly):
+    _, result = quarterly
+    mine = export_run.files_for(result.manifest, ("654000",))
+    assert {f["scope_code"] for f in mine} == {"654000"} and {f["format"] for f in mine} == {"xlsx", "csv", "parquet"}
+    assert export_run.files_for(result.manifest, ()) == []
+    assert export_run.files_for(result.manifest, None) == result.manifest["files"]
