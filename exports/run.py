@@ -97,22 +97,28 @@ def run_job(home: Home, job: Job, as_of: date | None = None, user: str | None = 
             trigger: str = "manual") -> RunResult:
     """Run one export job on the current published version. Raises ExportError (fixable) or JobBusy."""
     with job_lock(home, job.name):
-        started = time.monotonic()
-        try:
-            result = _run(home, job, as_of, started)
-        except Exception as error:
-            update_state(home, job.name, last_result={"status": "failed", "at": _now(), "trigger": trigger,
-                                                      "message": str(error).splitlines()[0] if str(error) else
-                                                      type(error).__name__})
-            raise
-        manifest = result.manifest
-        update_state(home, job.name, last_result={
-            "status": "ok", "at": manifest["generated_at"], "trigger": trigger, "run": result.folder.name,
-            "files": len(manifest["files"]), "as_of": manifest["as_of"], "seconds": round(result.seconds, 2)})
-        audit.record(home, user, "export", job=job.name, files=[f["name"] for f in manifest["files"]],
-                     as_of=manifest["as_of"], period=manifest["period"]["label"] or manifest["period"]["kind"],
-                     run=result.folder.name, trigger=trigger, warehouse_version=manifest["warehouse_version"])
-        return result
+        return run_locked(home, job, as_of, user, trigger)
+
+
+def run_locked(home: Home, job: Job, as_of: date | None = None, user: str | None = None,
+               trigger: str = "manual") -> RunResult:
+    """run_job for a caller that already holds the job's lock (the scheduler)."""
+    started = time.monotonic()
+    try:
+        result = _run(home, job, as_of, started)
+    except Exception as error:
+        update_state(home, job.name, last_result={"status": "failed", "at": _now(), "trigger": trigger,
+                                                  "message": str(error).splitlines()[0] if str(error) else
+                                                  type(error).__name__})
+        raise
+    manifest = result.manifest
+    update_state(home, job.name, last_result={
+        "status": "ok", "at": manifest["generated_at"], "trigger": trigger, "run": result.folder.name,
+        "files": len(manifest["files"]), "as_of": manifest["as_of"], "seconds": round(result.seconds, 2)})
+    audit.record(home, user, "export", job=job.name, files=[f["name"] for f in manifest["files"]],
+                 as_of=manifest["as_of"], period=manifest["period"]["label"] or manifest["period"]["kind"],
+                 run=result.folder.name, trigger=trigger, warehouse_version=manifest["warehouse_version"])
+    return result
 
 
 def _run(home: Home, job: Job, as_of: date | None, started: float) -> RunResult:

@@ -18,7 +18,7 @@ from cronsim import CronSim
 
 from exports import jobs as jobs_module
 from exports.jobs import ExportError, Job
-from exports.run import JobBusy, read_state, run_job, update_state
+from exports.run import JobBusy, job_lock, read_state, run_locked, update_state
 from lvzhi.home import Home
 
 
@@ -58,15 +58,19 @@ class Scheduler:
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(line + "\n")
 
+    def last_scheduled(self, job: Job) -> datetime | None:
+        last = read_state(self.home).get(job.name, {}).get("last_scheduled")
+        return datetime.fromisoformat(last) if last else None
+
     def due(self, job: Job, now: datetime) -> datetime | None:
         """The slot to run now, or None. A job never seen before starts counting from now."""
         slot = latest_slot(job, now)
-        last = read_state(self.home).get(job.name, {}).get("last_scheduled")
+        last = self.last_scheduled(job)
         if last is None:
             update_state(self.home, job.name, last_scheduled=slot.isoformat())
             self.log(f"{job.name}: 首次登记，下次运行 {next_slot(job, now).isoformat()} (first seen)")
             return None
-        return slot if slot > datetime.fromisoformat(last) else None
+        return slot if slot > last else None
 
     def tick(self) -> list[tuple[str, str]]:
         """Run every job that is due now, one after another. Returns (job, outcome) for those run."""
@@ -77,24 +81,34 @@ class Scheduler:
             except ExportError as error:
                 self.log(f"配置有误，沿用上次的任务 config error, keeping the jobs loaded before: {error}")
         for job in self.jobs.values():
-            now = self.clock()
-            slot = self.due(job, now)
-            if slot is None:
-                continue
-            outcome = self._run(job, slot)
-            update_state(self.home, job.name, last_scheduled=slot.isoformat())
-            outcomes.append((job.name, outcome))
+            slot = self.due(job, self.clock())
+            if slot is not None:
+                outcome = self._run(job, slot)
+                if outcome:
+                    outcomes.append((job.name, outcome))
         return outcomes
 
-    def _run(self, job: Job, slot: datetime) -> str:
-        self.log(f"{job.name}: 开始（计划时间 {slot.isoformat()}）")
+    def _run(self, job: Job, slot: datetime) -> str | None:
+        """Run the slot under the job's lock and record it there, so that a second scheduler on the
+        same home finds the slot done; a scheduler killed midway leaves it due (caught up later)."""
         try:
-            result = run_job(self.home, job, trigger="schedule")
+            with job_lock(self.home, job.name):
+                last = self.last_scheduled(job)
+                if last is not None and last >= slot:
+                    return None  # another scheduler on this home ran it since we looked
+                outcome = self._run_locked(job, slot)
+                update_state(self.home, job.name, last_scheduled=slot.isoformat())
+                return outcome
         except JobBusy as busy:
             self.log(f"{job.name}: 跳过 skipped — {busy}")
-            update_state(self.home, job.name, last_result={"status": "skipped", "at": self.clock().isoformat(),
-                                                           "trigger": "schedule", "message": str(busy)})
+            update_state(self.home, job.name, last_scheduled=slot.isoformat(), last_result={
+                "status": "skipped", "at": self.clock().isoformat(), "trigger": "schedule", "message": str(busy)})
             return "skipped"
+
+    def _run_locked(self, job: Job, slot: datetime) -> str:
+        self.log(f"{job.name}: 开始（计划时间 {slot.isoformat()}）")
+        try:
+            result = run_locked(self.home, job, trigger="schedule")
         except ExportError as error:
             self.log(f"{job.name}: 失败 failed — {error}")
             return "failed"

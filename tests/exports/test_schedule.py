@@ -128,3 +128,16 @@ def test_edited_exports_yml_is_read_without_a_restart(export_home, job):
     (export_home.config_dir / "exports.yml").write_text("jobs: [", encoding="utf-8")
     scheduler.tick()
     assert list(scheduler.jobs) == ["first", "second"] and "配置有误" in lines[-1]
+
+
+def test_two_schedulers_on_one_home_run_a_slot_once(export_home, monthly):
+    spec, first, clock, lines = monthly
+    second = Scheduler(export_home, {"monthly": spec}, clock=clock, say=lines.append)
+    first.tick()
+    clock.now = at(2024, 7, 2, 7, 0, 3)
+    slot = second.due(spec, clock.now)  # the second scheduler sees the slot due ...
+    assert slot == at(2024, 7, 2, 7, 0)
+    assert first.tick() == [("monthly", "ok")]  # ... the first runs it meanwhile ...
+    assert second._run(spec, slot) is None  # ... so the second, once it has the lock, does not
+    assert second.tick() == []
+    assert runs(export_home, spec) == 1
