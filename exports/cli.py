@@ -7,6 +7,7 @@ already running.
 from __future__ import annotations
 
 import getpass
+import signal
 import sys
 from datetime import date
 
@@ -55,12 +56,17 @@ def export_list(home: Home) -> int:
 
 def schedule(home: Home, once: bool) -> int:
     try:
-        scheduler = Scheduler(home)
+        scheduler = Scheduler(home, say=lambda line: print(line, flush=True))  # journald / a log file see it at once
     except ExportError as error:
         print(f"✗ {error}", file=sys.stderr)
         return 1
+    signal.signal(signal.SIGTERM, _stop)  # systemctl stop: a run cut short leaves only an unfinished folder
     try:
         scheduler.run(once=once)
     except KeyboardInterrupt:
         scheduler.log("调度器停止 scheduler stopped")
     return 0
+
+
+def _stop(_signal, _frame) -> None:
+    raise KeyboardInterrupt

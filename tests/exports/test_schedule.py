@@ -141,3 +141,15 @@ def test_two_schedulers_on_one_home_run_a_slot_once(export_home, monthly):
     assert second._run(spec, slot) is None  # ... so the second, once it has the lock, does not
     assert second.tick() == []
     assert runs(export_home, spec) == 1
+
+
+def test_export_list_shows_next_run_and_last_result(export_home, job, capsys):
+    from exports import cli as export_cli
+
+    spec = job("listed", cron="0 7 2 * *", scope=["region"], formats=["csv"])
+    assert export_cli.export_list(export_home) == 0
+    out = capsys.readouterr().out
+    assert "listed" in out and "尚未运行" in out and "07:00:00+08:00" in out
+    result = export_run.run_job(export_home, spec)
+    export_cli.export_list(export_home)
+    assert f"上次 last: ok {result.manifest['generated_at']} {result.folder.name}" in capsys.readouterr().out
