@@ -9,8 +9,10 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,9 +21,9 @@ import duckdb
 import polars as pl
 import xlsxwriter
 
-from ingest.readers import ROW_NUMBER, FileRejected, read_file
+from ingest.readers import ROW_NUMBER, FileRejected, Sheet, read_file
 from ingest.schemas import DUCKDB_TYPES, KINDS, Column
-from ingest.validate import PREFECTURE_CODES, RULES, check
+from ingest.validate import PREFECTURE_CODES, RULES, check, duplicate_keys, key_values
 from lvzhi.faults import fault_point
 from lvzhi.home import Home
 
@@ -103,15 +105,17 @@ def expand_paths(paths: list[Path]) -> list[Path]:
 
 @dataclass
 class PreparedFile:
-    """A file read, validated, archived and reported on: everything that needs no warehouse, so
-    the next file can be prepared while this one is written."""
+    """A file whose header is read and checked; its batches are validated as they are iterated
+    (in the pipeline, by the worker thread while the writer writes the previous batches)."""
     outcome: FileResult
     digest: str = ""
     submitted_on: date | None = None
     prefecture: str | None = None
     encoding: str | None = None
     archive: Path | None = None
-    pending: list = field(default_factory=list)  # (SheetTable, Checked) per sheet
+    # (SheetTable, Checked, fraction of the file read); once exhausted, the outcome's counts are
+    # complete, the original is archived and the report written.
+    batches: Iterator = field(default_factory=lambda: iter(()))
 
 
 def prepare_file(home: Home, path: Path, submitted_on: date | None = None,
@@ -126,29 +130,45 @@ def prepare_file(home: Home, path: Path, submitted_on: date | None = None,
         result = read_file(path)
     except FileRejected as rejected:
         return PreparedFile(_rejected(home, path, digest, str(rejected)), digest)
-    prefecture = file_prefecture(path)
-    salt = home.salt()
     outcome = FileResult(path, "loaded", kinds=[t.kind.name for t in result.tables])
-    reports, pending = [], []
-    for table in result.tables:
-        checked = check(table, prefecture, submitted_on, salt)
-        outcome.rows_read += table.frame.height
-        outcome.rows_loaded += checked.valid.height
-        outcome.rows_quarantined += checked.quarantined.height
-        outcome.errors += checked.errors.height
-        pending.append((table, checked))
-        reports.append(checked.errors.with_columns(
-            pl.lit(path.name).alias("source_file"), pl.lit(table.sheet).alias("sheet"),
-        ))
     archive = home.archive_dir / f"{digest}{path.suffix.lower()}"
-    if not archive.exists():
-        shutil.copyfile(path, archive)
-    outcome.report = write_report(home, path, digest, pl.concat(reports, how="vertical_relaxed"))
-    return PreparedFile(outcome, digest, submitted_on, prefecture, result.encoding, archive, pending)
+    prepared = PreparedFile(outcome, digest, submitted_on, file_prefecture(path), result.encoding, archive)
+    prepared.batches = _validated(home, prepared, result.tables)
+    return prepared
 
 
-def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) -> FileResult:
-    """Write a prepared file in one transaction: all its valid rows and errors, or nothing."""
+def _validated(home: Home, prepared: PreparedFile, sheets: list[Sheet]) -> Iterator:
+    """Every batch of every sheet, validated; then the archive copy and the clerk's report."""
+    outcome, path, salt = prepared.outcome, prepared.outcome.path, home.salt()
+    reports = []
+    for sheet in sheets:
+        batches = sheet.batches()
+        ahead = list(itertools.islice(batches, 2))
+        duplicates = None
+        if len(ahead) > 1:
+            # More than one batch: a key may repeat across batches, so the keys of every batch are
+            # remembered first (key columns only) and the sheet's duplicates found once.
+            keys = pl.concat([key_values(t, prepared.prefecture, salt) for t, _ in sheet.batches()])
+            duplicates = duplicate_keys(keys, sheet.kind)
+        for table, fraction in itertools.chain(ahead, batches):
+            checked = check(table, prepared.prefecture, prepared.submitted_on, salt, duplicates)
+            outcome.rows_read += table.frame.height
+            outcome.rows_loaded += checked.valid.height
+            outcome.rows_quarantined += checked.quarantined.height
+            outcome.errors += checked.errors.height
+            reports.append(checked.errors.with_columns(
+                pl.lit(path.name).alias("source_file"), pl.lit(table.sheet, pl.String).alias("sheet"),
+            ))
+            yield table, checked, fraction
+    if not prepared.archive.exists():
+        shutil.copyfile(path, prepared.archive)
+    outcome.report = write_report(home, path, prepared.digest, pl.concat(reports, how="vertical_relaxed"))
+
+
+def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
+                  progress: Callable[[int, float], None] | None = None) -> FileResult:
+    """Write a prepared file in one transaction: all its valid rows and errors, or nothing.
+    `progress(rows written, fraction of the file read)` is called after each batch."""
     outcome, path = prepared.outcome, prepared.outcome.path
     if outcome.status != "loaded":
         return outcome
@@ -158,8 +178,12 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) -> Fil
     con.execute("begin transaction")
     try:
         batch_id = con.execute("select nextval('raw.batch_seq')").fetchall()[0][0]
-        for table, checked in prepared.pending:
+        written = 0
+        for table, checked, fraction in prepared.batches:
             _insert_rows(con, table, checked, batch_id, path.name, prepared.prefecture, loaded_at)
+            written += table.frame.height
+            if progress:
+                progress(written, fraction)
         con.execute(
             "insert into raw.batches values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [batch_id, path.name, prepared.digest, prepared.prefecture, ",".join(outcome.kinds),

@@ -19,9 +19,9 @@ BOOL_WORDS = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
 ID_SEPARATORS = r"[、,;，；/\s]+"
 
 
-def cleaned_text(name: str) -> pl.Expr:
+def cleaned_text(cell: str | pl.Expr) -> pl.Expr:
     """Stripped text; empty cells become null."""
-    text = pl.col(name).str.strip_chars()
+    text = (pl.col(cell) if isinstance(cell, str) else cell).str.strip_chars()
     return pl.when(text.str.len_chars() > 0).then(text)
 
 

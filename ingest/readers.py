@@ -6,11 +6,14 @@ of the CSV), so that an error report points at the right place.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import os
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +23,9 @@ from ingest.schemas import KINDS, Kind
 
 HEADER_SCAN_ROWS = 30
 ROW_NUMBER = "_row_number"
+# Rows validated and written at a time: memory stays flat however big the file (env for tests).
+BATCH_ROWS = int(os.environ.get("LVZHI_BATCH_ROWS", "100000"))
+BLOCK_BYTES = 1 << 20
 
 
 class FileRejected(Exception):
@@ -28,6 +34,7 @@ class FileRejected(Exception):
 
 @dataclass
 class SheetTable:
+    """One batch of rows of a sheet (or of a CSV file)."""
     kind: Kind
     sheet: str | None  # None for CSV
     frame: pl.DataFrame  # canonical English column names, all text, plus _row_number
@@ -36,8 +43,19 @@ class SheetTable:
 
 
 @dataclass
+class Sheet:
+    """A sheet (or CSV file) whose header is checked; its rows come batch by batch."""
+    kind: Kind
+    sheet: str | None
+    header_row: int
+    ignored_headers: list[str]
+    # A fresh pass over the rows each call: (batch, fraction of the sheet read so far).
+    batches: Callable[[], Iterator[tuple[SheetTable, float]]]
+
+
+@dataclass
 class ReadResult:
-    tables: list[SheetTable]
+    tables: list[Sheet]
     encoding: str | None
     skipped_sheets: list[str]
 
@@ -101,16 +119,15 @@ def _choose_kind(rows, named: Kind | None) -> tuple[Kind, int] | None:
     return kind, index
 
 
-def _table(frame: pl.DataFrame, kind: Kind, sheet: str | None, header_index: int,
-           first_row_number: int, source: str) -> SheetTable:
-    """Rename the header row's columns to canonical names and number the data rows."""
-    header = frame.row(header_index)
+def _header(cells: list, kind: Kind, sheet: str | None, header_row: int,
+            source: str) -> tuple[dict[int, str], list[str]]:
+    """Canonical name of each header cell's position, and the headers that name nothing."""
     lookup = HEADER_LOOKUP[kind.name]
     renames, ignored, seen = {}, [], set()
-    for position, cell in enumerate(header):
+    for position, cell in enumerate(cells):
         name = lookup.get(normalize_header(cell))
         if name and name not in seen:
-            renames[frame.columns[position]] = name
+            renames[position] = name
             seen.add(name)
         elif cell not in (None, ""):
             ignored.append(str(cell))
@@ -118,54 +135,109 @@ def _table(frame: pl.DataFrame, kind: Kind, sheet: str | None, header_index: int
     where = f"工作表“{sheet}”" if sheet else "文件"
     if missing:
         raise FileRejected(
-            f"{source}：{where}第 {first_row_number + header_index} 行的表头缺少必填列："
+            f"{source}：{where}第 {header_row} 行的表头缺少必填列："
             f"{'、'.join(missing)}（请使用模板中的列名）"
         )
+    return renames, ignored
+
+
+def _rows(frame: pl.DataFrame, renames: dict[int, str], first_row_number: int) -> pl.DataFrame:
+    """Data rows with canonical names, numbered as the clerk sees them, blank lines dropped."""
     data = (
-        frame.slice(header_index + 1)
-        .select([pl.col(old).alias(new) for old, new in renames.items()])
-        .with_row_index(ROW_NUMBER, offset=first_row_number + header_index + 1)
+        frame.select([pl.col(frame.columns[position]).alias(name) for position, name in renames.items()])
+        .with_row_index(ROW_NUMBER, offset=first_row_number)
         .with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
     )
     # Rows with no value at all are blank lines, not records.
     values = [c for c in data.columns if c != ROW_NUMBER]
     data = data.filter(pl.any_horizontal(pl.col(values).str.strip_chars().str.len_chars() > 0))
     # One chunk: Polars 2.1 intermittently panics ("i < self.len()") filtering multi-chunk string views.
-    return SheetTable(kind, sheet, data.rechunk(), first_row_number + header_index, ignored)
+    return data.rechunk()
 
 
 # ---------------------------------------------------------------- CSV
 
 
-def decode(raw: bytes, source: str) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        try:
-            return raw[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as error:
+def detect_encoding(path: Path, source: str) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK), decoded block by block so
+    that a big file is never held whole; a file neither decodes is rejected."""
+    with open(path, "rb") as handle:
+        bom = handle.read(3) == b"\xef\xbb\xbf"
+    if bom:
+        offset = _decode_error(path, "utf-8", 3)
+        if offset is not None:
             raise FileRejected(
-                f"{source}：文件标明为 UTF-8 编码，但第 {error.start + 3} 字节处内容损坏（文件可能被截断），请重新导出"
-            ) from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileRejected(f"{source}：文件是 UTF-16 编码，请在 Excel/WPS 中另存为“CSV UTF-8”或 xlsx")
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError as error:
-        raise FileRejected(
-            f"{source}：文件编码无法识别（既不是 UTF-8 也不是 GBK/GB18030，"
-            f"第 {error.start} 字节处出错），请另存为 xlsx 或 CSV UTF-8"
-        ) from None
+                f"{source}：文件标明为 UTF-8 编码，但第 {offset} 字节处内容损坏（文件可能被截断），请重新导出"
+            )
+        return "utf-8-sig"
+    with open(path, "rb") as handle:
+        if handle.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+            raise FileRejected(f"{source}：文件是 UTF-16 编码，请在 Excel/WPS 中另存为“CSV UTF-8”或 xlsx")
+    if _decode_error(path, "utf-8") is None:
+        return "utf-8"
+    offset = _decode_error(path, "gb18030")
+    if offset is None:
+        return "gb18030"
+    raise FileRejected(
+        f"{source}：文件编码无法识别（既不是 UTF-8 也不是 GBK/GB18030，"
+        f"第 {offset} 字节处出错），请另存为 xlsx 或 CSV UTF-8"
+    )
 
 
-def read_csv(path: Path, data: bytes | None = None) -> ReadResult:
+def _decode_error(path: Path, encoding: str, start: int = 0) -> int | None:
+    """Byte offset of the first undecodable byte, or None when the whole file decodes."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        position = start
+        while True:
+            block = handle.read(BLOCK_BYTES)
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as error:
+                return position + max(error.start - len(decoder.getstate()[0]), 0)
+            if not block:
+                return None
+            position += len(block)
+
+
+def _record_end(buffer: bytes) -> int:
+    """Index of the last newline outside quotes (-1 if none): a newline lies inside a quoted
+    field exactly when an odd number of quote characters precede it."""
+    position = buffer.rfind(b"\n")
+    while position >= 0 and buffer.count(b'"', 0, position) % 2:
+        position = buffer.rfind(b"\n", 0, position)
+    return position
+
+
+def _csv_pieces(path: Path, encoding: str, block: int) -> Iterator[tuple[bytes, float]]:
+    """UTF-8 pieces of the file cut after whole records, with the fraction of the file read.
+    (A newline byte never occurs inside a GB18030 character, so cutting before decoding is safe.)"""
+    size = max(path.stat().st_size, 1)
+    with open(path, "rb") as handle:
+        handle.seek(3 if encoding == "utf-8-sig" else 0)
+        carry = b""
+        while True:
+            data = handle.read(block)
+            buffer = carry + data
+            end = _record_end(buffer) if data else len(buffer) - 1  # at the end: all that is left
+            if end >= 0:
+                piece, carry = buffer[:end + 1], buffer[end + 1:]
+                yield (piece if encoding != "gb18030" else piece.decode("gb18030").encode("utf-8")), handle.tell() / size
+            else:
+                carry = buffer
+            if not data:
+                return
+
+
+def read_csv(path: Path) -> ReadResult:
     source = path.name
-    raw = path.read_bytes() if data is None else data
-    text, encoding = decode(raw, source)
-    head = list(csv.reader(io.StringIO("\n".join(text[:200_000].splitlines()[:HEADER_SCAN_ROWS]))))
+    encoding = detect_encoding(path, source)
+    with open(path, "rb") as handle:
+        start = handle.read(200_000)
+    text = start.decode("utf-8" if encoding != "gb18030" else "gb18030", errors="replace").removeprefix("\ufeff")
+    lines = text.splitlines()[:HEADER_SCAN_ROWS]
+    head = list(csv.reader(io.StringIO("\n".join(lines))))
     chosen = _choose_kind(head, kind_from_name(path.stem))
     if chosen is None:
         raise FileRejected(
@@ -174,13 +246,28 @@ def read_csv(path: Path, data: bytes | None = None) -> ReadResult:
         )
     kind, header_index = chosen
     width = len(head[header_index])
-    frame = pl.read_csv(
-        io.BytesIO(raw if encoding == "utf-8" else text.encode("utf-8")),
-        has_header=False, infer_schema=False, skip_rows=header_index,
-        new_columns=[f"c{i}" for i in range(width)], truncate_ragged_lines=True,
-    )
-    table = _table(frame, kind, None, 0, header_index + 1, source)
-    return ReadResult([table], encoding, [])
+    renames, ignored = _header(head[header_index], kind, None, header_index + 1, source)
+    # Bytes per piece from the rows seen so far, so that a piece holds about BATCH_ROWS rows.
+    row_bytes = max(len("\n".join(lines).encode("utf-8")) // max(len(lines), 1), 16)
+    schema = {f"c{i}": pl.String for i in range(width)}
+
+    def batches() -> Iterator[tuple[SheetTable, float]]:
+        next_row = header_index + 2  # the header is line header_index + 1
+        skip = header_index + 1
+        for piece, fraction in _csv_pieces(path, encoding, max(BATCH_ROWS * row_bytes, 1 << 14)):
+            if piece.strip():
+                frame = pl.read_csv(
+                    piece, has_header=False, schema=schema, skip_rows=skip, truncate_ragged_lines=True,
+                    missing_columns="insert",
+                )
+                lines_read = frame.height
+            else:  # only blank lines: Polars reads none, yet they count as rows
+                frame, lines_read = pl.DataFrame(schema=schema), piece.count(b"\n")
+            skip = 0
+            yield SheetTable(kind, None, _rows(frame, renames, next_row), header_index + 1, ignored), fraction
+            next_row += lines_read
+
+    return ReadResult([Sheet(kind, None, header_index + 1, ignored, batches)], encoding, [])
 
 
 # ---------------------------------------------------------------- xlsx
@@ -233,10 +320,22 @@ def read_xlsx(path: Path) -> ReadResult:
             skipped.append(sheet)
             continue
         kind, header_index = chosen
-        tables.append(_table(frame, kind, sheet, header_index, first_rows.get(sheet, 1), source))
+        header_row = first_rows.get(sheet, 1) + header_index
+        renames, ignored = _header(list(frame.row(header_index)), kind, sheet, header_row, source)
+        data = _rows(frame.slice(header_index + 1), renames, header_row + 1)
+        tables.append(Sheet(kind, sheet, header_row, ignored, _slices(data, kind, sheet, header_row, ignored)))
     if not tables:
         raise FileRejected(f"{source}：没有一个工作表含可识别的表头（请使用模板中的列名）")
     return ReadResult(tables, None, skipped)
+
+
+def _slices(data: pl.DataFrame, kind: Kind, sheet: str, header_row: int, ignored: list[str]):
+    """A workbook sheet is read whole (calamine); it is still validated and written in batches."""
+    def batches() -> Iterator[tuple[SheetTable, float]]:
+        for start in range(0, max(data.height, 1), BATCH_ROWS):
+            piece = data.slice(start, BATCH_ROWS)
+            yield SheetTable(kind, sheet, piece, header_row, ignored), min((start + BATCH_ROWS) / max(data.height, 1), 1.0)
+    return batches
 
 
 def read_file(path: Path) -> ReadResult:

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import json
 import os
+import queue
+import threading
 import time
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from ingest.load import FileResult, ensure_raw_schema, expand_paths, known_digests, load_prepared, prepare_file
+from ingest.load import (
+    FileResult, PreparedFile, ensure_raw_schema, expand_paths, known_digests, load_prepared, prepare_file,
+)
 from lvzhi import warehouse
 from lvzhi.faults import fault_point
 from lvzhi.home import Home
@@ -29,47 +34,112 @@ CONTRACT_COLUMNS = (
 )
 
 
-PREFETCH = 2  # files read and validated ahead of the one being written (bounds memory)
+PREFETCH = 2  # files being read and validated ahead of the one being written
+AHEAD = 2  # validated batches of a file waiting for the writer (bounds memory on big files)
 
 
 def ingest(home: Home, paths: list[Path], submitted_on: date | None = None, say=print) -> list[FileResult]:
-    """Load files in order. Reading and validating (Polars) the next files overlaps with writing
-    (DuckDB) the current one: both release the GIL, so the two cores work at once."""
+    """Load files in order. Reading and validating (Polars) the next batches overlaps with writing
+    (DuckDB) the current ones: both release the GIL, so the two cores work at once."""
     files = expand_paths(paths)
     results = []
     with warehouse.writer_lock(home, say=say):
         con = warehouse.connect_work(home)
+        pool = ThreadPoolExecutor(max_workers=1)
+        upcoming: deque[_Stream] = deque()
         try:
             ensure_raw_schema(con)
             known = known_digests(con)
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                upcoming = deque(pool.submit(prepare_file, home, p, submitted_on, known) for p in files[:PREFETCH])
-                for number, path in enumerate(files, 1):
-                    started = time.perf_counter()
-                    prepared = upcoming.popleft()
-                    if number - 1 + PREFETCH < len(files):
-                        upcoming.append(pool.submit(prepare_file, home, files[number - 1 + PREFETCH], submitted_on, known))
-                    result = _load_one(con, path, prepared)
-                    results.append(result)
-                    say(_summary_line(number, len(files), result, time.perf_counter() - started))
+            for path in files[:PREFETCH]:
+                upcoming.append(_Stream(pool, home, path, submitted_on, known))
+            for number, path in enumerate(files, 1):
+                started = time.perf_counter()
+                stream = upcoming.popleft()
+                if number - 1 + PREFETCH < len(files):
+                    upcoming.append(_Stream(pool, home, files[number - 1 + PREFETCH], submitted_on, known))
+
+                def progress(rows: int, fraction: float, name=path.name) -> None:
+                    if fraction < 1:  # a long file: say how far it got
+                        say(f"    {_bar(fraction)} {name}：已读取 {fraction:.0%}，写入 {rows:,} 行…")
+
+                result = _load_one(con, path, stream, progress)
+                results.append(result)
+                say(_summary_line(number, len(files), result, time.perf_counter() - started))
         finally:
+            for stream in upcoming:
+                stream.stop.set()
+            pool.shutdown(cancel_futures=True)
             con.close()
     return results
 
 
-def _load_one(con, path: Path, prepared: Future) -> FileResult:
+class _Stream:
+    """One file prepared and its batches validated in the worker thread, at most AHEAD batches
+    ahead of the writer."""
+
+    def __init__(self, pool: ThreadPoolExecutor, home: Home, path: Path, submitted_on, known) -> None:
+        self.items: queue.Queue = queue.Queue(AHEAD)
+        self.stop = threading.Event()  # the writer gave up on this file: stop producing
+        pool.submit(self._produce, home, path, submitted_on, known)
+
+    def _produce(self, home, path, submitted_on, known) -> None:
+        try:
+            prepared = prepare_file(home, path, submitted_on, known)
+            batches = prepared.batches
+            if self._put(prepared):
+                for item in batches:
+                    if not self._put(item):
+                        return
+                self._put(_DONE)
+        except BaseException as error:  # handed to the writer, which rejects the file
+            self._put(error)
+
+    def _put(self, item) -> bool:
+        while not self.stop.is_set():
+            try:
+                self.items.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def _get(self):
+        item = self.items.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def prepared(self) -> PreparedFile:
+        prepared = self._get()
+        return replace(prepared, batches=self._batches())
+
+    def _batches(self) -> Iterator:
+        while (item := self._get()) is not _DONE:
+            yield item
+
+
+_DONE = object()
+
+
+def _load_one(con, path: Path, stream: _Stream, progress) -> FileResult:
     """One file; an internal failure (a library panic included) rejects that file, not the run."""
     try:
-        return load_prepared(con, prepared.result())
+        return load_prepared(con, stream.prepared(), progress)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as error:  # pyo3 panics derive from BaseException
         return FileResult(path, "rejected", message=f"{path.name}：内部错误，文件未导入，请联系管理员（{type(error).__name__}: {error}）")
+    finally:
+        stream.stop.set()
+
+
+def _bar(fraction: float) -> str:
+    done = round(20 * fraction)
+    return "█" * done + "░" * (20 - done)
 
 
 def _summary_line(number: int, total: int, result: FileResult, seconds: float) -> str:
-    bar = "█" * round(20 * number / total) + "░" * (20 - round(20 * number / total))
-    prefix = f"{bar} [{number}/{total}] {result.path.name}"
+    prefix = f"{_bar(number / total)} [{number}/{total}] {result.path.name}"
     if result.status == "loaded":
         return (f"{prefix}：读取 {result.rows_read:,} 行，入库 {result.rows_loaded:,} 行，"
                 f"隔离 {result.rows_quarantined:,} 行（{seconds:.1f}s）")
