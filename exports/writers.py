@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import io
+import math
 from datetime import datetime
 
 import polars as pl
@@ -71,8 +72,8 @@ def to_parquet(rows: pl.DataFrame) -> bytes:
 
 SHEET_COLUMNS = (  # column, header, width
     ("indicator_name", "指标", 30), ("scope_name", "范围", 22), ("period_label", "期间", 12),
-    ("numerator", "分子", 10), ("denominator", "分母", 10), ("value", "数值", 11), ("target", "目标", 9),
-    ("status", "状态", 10), ("indicator_id", "指标编号", 34), ("scope_code", "范围代码", 11),
+    ("numerator", "分子", 10), ("denominator", "分母", 10), ("value", "数值", 11), ("target", "目标", 10),
+    ("status", "状态", 11), ("indicator_id", "指标编号", 34), ("scope_code", "范围代码", 11),
 )
 FRESHNESS_COLUMNS = (("prefecture_name", "地州市", 22), ("last_submitted_on", "最近报送日期", 14),
                      ("last_loaded_at", "最近入库时间", 20), ("files_loaded", "文件数", 8),
@@ -95,11 +96,13 @@ def to_xlsx(rows: pl.DataFrame, catalogue: pl.DataFrame, freshness: pl.DataFrame
     workbook.set_properties({"title": next(iter(cover.values())), "created": generated})
     styles = _styles(workbook)
     title = next(iter(cover.values()))
+    subtitle = " · ".join(f"{key} {cover[key]}" for key in ("范围", "期间", "统计日") if key in cover)
     _cover(workbook, styles, cover, freshness)
     families = [f for f in dict.fromkeys(catalogue["family"].to_list()) if f in set(rows["family"].to_list())]
     for family in families:
-        _family_sheet(workbook, styles, family_label(family), rows.filter(pl.col("family") == family), title)
-    _definitions(workbook, styles, catalogue, title)
+        _family_sheet(workbook, styles, family_label(family), rows.filter(pl.col("family") == family), title,
+                      subtitle)
+    _definitions(workbook, styles, catalogue, title, subtitle)
     workbook.close()
     return buffer.getvalue()
 
@@ -114,6 +117,7 @@ def _styles(workbook) -> dict:
         "wrap": add({**base, "text_wrap": True}),
         "header": add({**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}),
         "general": add({**base, "num_format": "General"}),
+        "centre": add({**base, "align": "center"}),
     }
     for unit, number_format in NUMBER_FORMATS.items():
         styles[unit] = add({**base, "num_format": number_format})
@@ -122,18 +126,19 @@ def _styles(workbook) -> dict:
     return styles
 
 
-def _print_setup(sheet, title: str, header_rows: int = 0) -> None:
+def _print_setup(sheet, title: str, subtitle: str = "") -> None:
+    """A4 landscape, one page wide, the header row on every page; title and period in the page header."""
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)  # as wide as one page, as long as it takes
-    sheet.repeat_rows(header_rows)
+    sheet.repeat_rows(0)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.set_header(f"&L&8{_header_text(title)}&R&8&A")
+    sheet.set_header(f"&L&8{_header_text(title)}&R&8{_header_text(subtitle)}")
     sheet.set_footer("&C&8第 &P 页，共 &N 页")
 
 
 def _header_text(text: str) -> str:
-    return text.replace("&", "&&")[:200]  # & starts a control code in Excel headers
+    return text.replace("&", "&&")[:100]  # & starts a control code; Excel allows 255 characters in all
 
 
 def _write(sheet, row: int, column: int, value, style) -> None:
@@ -182,12 +187,14 @@ def _iso(value) -> str | None:
     return value.isoformat(sep=" ", timespec="seconds") if isinstance(value, datetime) else value.isoformat()
 
 
-def _family_sheet(workbook, styles, name: str, rows: pl.DataFrame, title: str) -> None:
+def _family_sheet(workbook, styles, name: str, rows: pl.DataFrame, title: str, subtitle: str) -> None:
     sheet = workbook.add_worksheet(name[:31])
 
     def style_of(column: str, record: dict):
         if column in ("value", "target"):
             return styles.get(record["unit"], styles["general"])
+        if column == "status":
+            return styles["centre"]
         return styles["general"] if column in ("numerator", "denominator") else styles["text"]
 
     records = [{**r, "status": status_label(r["status"]), "_status": r["status"]} for r in rows.iter_rows(named=True)]
@@ -199,10 +206,10 @@ def _family_sheet(workbook, styles, name: str, rows: pl.DataFrame, title: str) -
             "format": styles[f"fill_{status}"]})
     sheet.freeze_panes(1, 1)
     sheet.autofilter(0, 0, max(last, 1), len(SHEET_COLUMNS) - 1)
-    _print_setup(sheet, f"{title} · {name}", header_rows=0)
+    _print_setup(sheet, f"{title} · {name}", subtitle)
 
 
-def _definitions(workbook, styles, catalogue: pl.DataFrame, title: str) -> None:
+def _definitions(workbook, styles, catalogue: pl.DataFrame, title: str, subtitle: str) -> None:
     sheet = workbook.add_worksheet("指标定义")
     records = [{**r, "family": family_label(r["family"])} for r in catalogue.iter_rows(named=True)]
 
@@ -212,4 +219,14 @@ def _definitions(workbook, styles, catalogue: pl.DataFrame, title: str) -> None:
         return styles["wrap"] if column in ("formula_zh", "basis") else styles["text"]
 
     _table(sheet, styles, 0, DEFINITION_COLUMNS, records, style_of)
-    _print_setup(sheet, f"{title} · 指标定义")
+    widths = {column: width for column, _, width in DEFINITION_COLUMNS}
+    for row, record in enumerate(records, start=1):  # row heights for the wrapped text: readers do not grow rows
+        lines = max(_lines(record.get(column), widths[column]) for column in ("formula_zh", "basis"))
+        sheet.set_row(row, 14 * lines)
+    _print_setup(sheet, f"{title} · 指标定义", subtitle)
+
+
+def _lines(text: str | None, width: float) -> int:
+    """Lines a text wraps to in a column `width` characters wide (a Chinese character is two)."""
+    columns = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text or "")
+    return max(1, math.ceil(columns / max(width - 4, 1)))  # a little short: fonts differ
