@@ -118,3 +118,14 @@ def test_each_run_is_audited(export_home, job):
     assert rows[0]["detail"]["job"] == "audited" and rows[0]["detail"]["as_of"] == "2024-06-30"
     assert rows[0]["detail"]["files"] == [f["name"] for f in result.manifest["files"]]
     assert audit.verify(export_home) is None
+
+
+def test_nothing_published_yet_is_explained(tmp_path, capsys):
+    from lvzhi.home import Home
+    from tests.exports.conftest import job_spec, write_config
+
+    home = Home.at(tmp_path / "empty")
+    write_config(home, {"early": job_spec()})
+    assert export_cli.export_run(home, "early", None) == 1
+    assert "尚未发布任何数据版本" in capsys.readouterr().err
+    assert not (home.exports_dir / "early").exists()
