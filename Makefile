@@ -35,7 +35,7 @@ test: venv
 	$(BIN)/python -m pytest
 
 lint: venv
-	$(BIN)/ruff check lvzhi ingest dashboard tests
+	$(BIN)/ruff check lvzhi ingest dashboard exports tests
 
 bench: venv
 	$(BIN)/python -m lvzhi.bench
