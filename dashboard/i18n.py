@@ -264,6 +264,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "exports_scope": ("范围", "Scope"),
     "exports_format": ("格式", "Format"),
     "exports_rows": ("行数", "Rows"),
+    # dashboard speed (issue 6)
+    "unit_ranking_lowest": ("（按期答复率最低的 {n} 个单位，全部单位见下表）",
+                            " (the {n} units with the lowest rate; every unit in the table below)"),
 }
 
 # Column labels: table column -> (中文, English). Exports use the Chinese label.

@@ -244,6 +244,10 @@ def _ranking_table(rows: pl.DataFrame) -> pl.DataFrame:
         "value", descending=True, nulls_last=True)
 
 
+# Scopes with enough data first, then small samples, then those without a value.
+_RANK_GROUP = pl.when(pl.col("value").is_null()).then(2).when(pl.col("is_small_sample")).then(1).otherwise(0)
+
+
 def ranked_table(rows: pl.DataFrame) -> pl.DataFrame:
     """Scope, value, n and status, with a rank for the scopes with enough data only (best first);
     small samples and empty scopes follow, unranked."""
@@ -251,14 +255,21 @@ def ranked_table(rows: pl.DataFrame) -> pl.DataFrame:
         return rows
     best_first = rows["direction"][0] != "lower"
     rankable = pl.col("value").is_not_null() & ~pl.col("is_small_sample")
-    group = pl.when(pl.col("value").is_null()).then(2).when(pl.col("is_small_sample")).then(1).otherwise(0)
-    ordered = rows.with_columns(group.alias("_group")).sort(["_group", "value"], descending=[False, best_first],
-                                                           nulls_last=True)
+    ordered = rows.with_columns(_RANK_GROUP.alias("_group")).sort(["_group", "value"],
+                                                                  descending=[False, best_first], nulls_last=True)
     rank = pl.when(rankable).then(pl.col("value").rank("min", descending=best_first).over(rankable))
     return ordered.with_columns(
         rank.cast(pl.Int64).alias("rank"),
         pl.col("status").map_elements(status_label, return_dtype=pl.String).alias("status_label"),
     ).select("rank", "scope_name", "value", "numerator", "denominator", "status_label")
+
+
+def lowest_ranked(rows: pl.DataFrame, n: int) -> pl.DataFrame:
+    """The n scopes that lag most, for a chart of a long ranking: scopes with enough data worst
+    first, then small samples, then those without a value."""
+    worst_first = rows["direction"][0] == "lower"
+    return rows.with_columns(_RANK_GROUP.alias("_group")).sort(
+        ["_group", "value"], descending=[False, worst_first], nulls_last=True).head(n).drop("_group")
 
 
 def _english_scope_names(rows: pl.DataFrame) -> pl.DataFrame:

@@ -8,6 +8,7 @@ from dashboard.filters import current
 from dashboard.i18n import t
 
 UNIT_INDICATOR = "suggestion_on_time_reply_rate"
+UNIT_CHART_BARS = 20
 
 f = current()
 ui.page_header("page_suggestions", f)
@@ -41,8 +42,12 @@ unit_period = ("year", f.year) if f.period_type == "quarter" else (f.period_type
 unit_rows = db.unit_values(UNIT_INDICATOR, f.prefecture, *unit_period)
 if unit_rows.height:
     first = unit_rows.row(0, named=True)
-    ui.plot(charts.ranking(unit_rows, f"{t('unit_ranking')} · {unit_period[1]}", first["unit"], first["target"]),
-            "unit_ranking")
+    title = f"{t('unit_ranking')} · {unit_period[1]}"
+    charted = unit_rows
+    if unit_rows.height > UNIT_CHART_BARS:  # the region has ~1,300 units: a bar each would be 37,000 px tall
+        charted = ui.lowest_ranked(unit_rows, UNIT_CHART_BARS)
+        title += t("unit_ranking_lowest", n=charted.height)
+    ui.plot(charts.ranking(charted, title, first["unit"], first["target"]), "unit_ranking")
     st.caption(t("unit_ranking_note"), help=ui.definition(first))
 ui.table(ui.ranked_table(unit_rows), "unit_ranking", f, percent=("value",))
 

@@ -191,3 +191,11 @@ def test_new_elements_in_english(dashboard, page):
         assert "Funds" in flags["Standard"].to_list()
     if page == "activities":
         assert any("Groups active" in d.value.columns for d in app.dataframe)
+
+
+def test_lowest_ranked_lists_who_lags_first():
+    rows = pl.DataFrame({"scope_name": ["a", "b", "c", "d", "e"], "value": [0.5, 0.9, 0.1, None, 0.7],
+                         "is_small_sample": [False, False, True, True, False], "direction": ["higher"] * 5})
+    assert ui.lowest_ranked(rows, 4)["scope_name"].to_list() == ["a", "e", "b", "c"]
+    lower_is_better = rows.with_columns(direction=pl.lit("lower"))
+    assert ui.lowest_ranked(lower_is_better, 2)["scope_name"].to_list() == ["b", "e"]
