@@ -36,6 +36,7 @@ REPORT_HEADERS = {
     "source_file": "文件", "sheet": "工作表", "row_number": "行号", "header": "列",
     "value": "填写的值", "rule_id": "规则编号", "rule_name": "规则", "message": "问题说明",
 }
+REPORT_WIDTHS = (28, 12, 8, 14, 20, 24, 18, 60)
 
 
 def raw_column_name(column: Column) -> str:
@@ -257,9 +258,17 @@ def write_report(home: Home, path: Path, digest: str, errors: pl.DataFrame) -> P
         report = pl.DataFrame({h: [None] for h in REPORT_HEADERS.values()}, schema=report.schema).with_columns(
             pl.lit(f"{path.name}：未发现问题，全部记录已导入").alias("问题说明")
         )
-    # in_memory: no temporary files per report (they cost more than the report itself).
+    # Plain cells with fixed widths and a filter: a styled, autofitted table cost 3-4 ms per file,
+    # as much as validating it. in_memory: no temporary files per report.
     with xlsxwriter.Workbook(str(stem.with_suffix(".xlsx")), {"in_memory": True}) as workbook:
-        report.write_excel(workbook, worksheet="错误清单", autofit=report.height < 2000)
+        sheet = workbook.add_worksheet("错误清单")
+        sheet.write_row(0, 0, report.columns, workbook.add_format({"bold": True}))
+        for number, row in enumerate(report.iter_rows(), 1):
+            sheet.write_row(number, 0, row)
+        for column, width in enumerate(REPORT_WIDTHS):
+            sheet.set_column(column, column, width)
+        sheet.autofilter(0, 0, report.height, len(REPORT_WIDTHS) - 1)
+        sheet.freeze_panes(1, 0)
     with open(stem.with_suffix(".csv"), "wb") as handle:
         handle.write(b"\xef\xbb\xbf")
         report.write_csv(handle)
