@@ -3,6 +3,7 @@
 Each stage runs the real CLI in a child process, so its peak memory is measured alone:
   1. ingest of the UTF-8 CSV files vs DuckDB's own read_csv on the same files (target >= 0.7x)
   2. ingest of the xlsx and GBK files; peak memory of the whole region set (target < 4 GiB)
+     (BENCH_STAGES=ingest stops here)
   3. full build at this scale (target <= 3 min at region scale)
   4. one prefecture's monthly file: ingest + rebuild of what it touches (target <= 45 s)
   5. every dashboard page on the built warehouse: median and p95 (dashboard.bench)
@@ -22,6 +23,7 @@ import duckdb
 import polars as pl
 
 SCALE = os.environ.get("BENCH_SCALE", "region")
+STAGES = os.environ.get("BENCH_STAGES", "all")  # "ingest": stages 1-2 only (a few minutes less)
 WORK = Path(os.environ.get("BENCH_DIR", Path(tempfile.gettempdir()) / f"lvzhi-bench-{SCALE}"))
 AS_OF = "2025-12-31"
 
@@ -123,6 +125,12 @@ def main() -> None:
                                   f"{other_rows / (seconds - startup):,.0f} rows/s"),
         ("peak memory of any ingest", f"{max(memory, memory_other):,.0f} MiB (target < 4096 MiB)"),
     ]
+
+    if STAGES == "ingest":
+        print(f"\nlvzhi bench (ingest stages) — scale {SCALE}, {os.cpu_count()} cores, files in {inbox}")
+        for name, text in figures:
+            print(f"  {name:<34} {text}")
+        return
 
     seconds, memory, code = run("--home", str(home), "build", "--as-of", AS_OF)
     figures.append((f"full build + publish ({SCALE})", f"{seconds:.1f}s, peak {memory:,.0f} MiB, exit {code} (target <= 180 s)"))
