@@ -109,3 +109,35 @@ def test_the_data_dictionary_documents_every_table(page, sql_home):
     assert sorted(e.label.split("**")[1] for e in app.expander) == sorted(having["table_name"].to_list())
     assert {"docs_xlsx", "docs_csv"} <= {button.key for button in app.get("download_button")}
 
+
+
+def test_a_large_result_shows_the_first_rows_and_downloads_all(page, sql_home):
+    from dashboard import ui
+
+    total = warehouse.read_published(sql_home, "select count(*) from dim_date").item()
+    assert total > sql.DISPLAY_ROWS
+    app = page("sql")
+    app.text_area(key="sql_text").input("select * from dim_date order by date_day").run()
+    run_button(app).click().run()
+    assert grid(app, sql.catalog(sql_home).columns.filter(pl.col("table_name") == "dim_date")["column_name"]
+                .to_list()).height == sql.DISPLAY_ROWS
+    assert any(f"下载包含全部 {total:,} 行" in info.value for info in app.info)
+
+    # What the download buttons are given: the whole result, readable back from CSV and Excel.
+    result = sql.execute(sql_home, "select * from dim_date order by date_day", limit=sql.DOWNLOAD_ROWS)
+    csv = pl.read_csv(ui.to_csv(sql.flat(result.frame)))
+    assert csv.height == total
+    excel = pl.read_excel(ui.to_excel(sql.flat(result.frame)), sheet_name="数据")
+    assert excel.height == total and excel.columns == result.frame.columns
+
+
+@pytest.mark.parametrize("name", ["sql", "docs"])
+def test_the_pages_in_english(page, name):
+    # English last: AppTest cannot rerun the sidebar's options once English is on (tests/dashboard).
+    app = page(name)
+    app.toggle(key="lang_en").set_value(True).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == {"sql": "SQL workbench", "docs": "Data dictionary"}[name]
+    if name == "sql":
+        assert any(list(frame.value.columns) == ["Table", "Rows", "Description"] for frame in app.dataframe)
+        assert "Date dimension" in pl.from_pandas(app.dataframe[0].value)["Description"].to_list()
