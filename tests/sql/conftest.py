@@ -16,6 +16,8 @@ from lvzhi.home import Home
 def sql_home(handmade_home, tmp_path_factory) -> Home:
     home = Home.at(tmp_path_factory.mktemp("sql_home"))
     shutil.copytree(handmade_home.published_dir, home.published_dir, dirs_exist_ok=True)
+    if handmade_home.config_dir.exists():  # the users, once the hand-made home has them (issue 9)
+        shutil.copytree(handmade_home.config_dir, home.config_dir, dirs_exist_ok=True)
     return home
 
 
