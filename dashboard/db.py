@@ -86,15 +86,31 @@ def _cached(path: str, sql: str, params: tuple) -> pl.DataFrame:
     return _run(path, sql, params)
 
 
-def query(sql: str, *params) -> pl.DataFrame:
+@st.cache_resource(max_entries=40, show_spinner=False)
+def _kept(path: str, sql: str, params: tuple) -> pl.DataFrame:
+    return _run(path, sql, params)
+
+
+def _path() -> str:
     path = published_path()
     if path is None:
         raise NotPublished(str(home().root))
-    return _cached(str(path), sql, tuple(params))
+    return str(path)
+
+
+def query(sql: str, *params) -> pl.DataFrame:
+    return _cached(_path(), sql, tuple(params))
+
+
+def reference(sql: str, *params) -> pl.DataFrame:
+    """For what a published version holds whatever the filters (its tables, the catalogue, the
+    prefectures): read once per version and kept with its connection. st.cache_data would copy the
+    result on every use, and `has()` alone is asked ~20 times a page."""
+    return _kept(_path(), sql, tuple(params))
 
 
 def tables() -> frozenset[str]:
-    names = query(
+    names = reference(
         "select table_name from duckdb_tables() where database_name = 'wh' and schema_name = ?",
         warehouse.PUBLISHED_SCHEMA,
     )
@@ -111,7 +127,7 @@ def has(table: str) -> bool:
 def publish_info() -> dict:
     if not has("publish_info"):
         return {}
-    rows = query("select info_json from publish_info")
+    rows = reference("select info_json from publish_info")
     return json.loads(rows["info_json"][0]) if rows.height else {}
 
 
@@ -120,12 +136,12 @@ def as_of() -> date | None:
     if text:
         return date.fromisoformat(text)
     if has("indicator_values"):
-        return query("select max(as_of) as as_of from indicator_values")["as_of"][0]
+        return reference("select max(as_of) as as_of from indicator_values")["as_of"][0]
     return None
 
 
 def prefectures() -> pl.DataFrame:
-    return query(
+    return reference(
         "select prefecture_code, prefecture_name, prefecture_name_en from prefectures order by prefecture_code"
     )
 
@@ -142,7 +158,7 @@ def counties(prefecture: str) -> list[str]:
 def years() -> list[str]:
     if not has("indicator_values"):
         return []
-    rows = query(
+    rows = reference(
         "select distinct period_label from indicator_values where period_type = 'year' "
         "and period_start <= as_of order by period_label desc"
     )
@@ -163,7 +179,7 @@ def terms(scope_level: str, scope_code: str) -> pl.DataFrame:
 
 
 def catalogue() -> pl.DataFrame:
-    return query("select * from indicator_catalogue")
+    return reference("select * from indicator_catalogue")
 
 
 # ------------------------------------------------------------------ indicator values

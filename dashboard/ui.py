@@ -222,18 +222,19 @@ def tile_html(name: str, value: float | None, n: float | None, unit: str | None,
 
 
 def prefecture_tiles(rows: pl.DataFrame, unit: str | None, highlight: str = "") -> None:
-    """A map-like grid of the 14 prefectures in code order, each coloured by its status."""
+    """A map-like grid of the 14 prefectures in code order, each coloured by its status: one HTML
+    block (a CSS grid), not 14 elements in columns, so the browser lays out one element."""
     codes = db.prefectures()
     column = "prefecture_name_en" if lang() == "en" else "prefecture_name"
     by_code = {r["scope_code"]: r for r in rows.iter_rows(named=True)} if rows.height else {}
     st.caption(t("tiles"))
-    entries = list(zip(codes["prefecture_code"], codes[column], strict=True))
-    for start in range(0, len(entries), TILES_PER_ROW):
-        for slot, (code, name) in zip(st.columns(TILES_PER_ROW, gap="small"), entries[start:start + TILES_PER_ROW],
-                                      strict=False):
-            row = by_code.get(code, {})
-            slot.markdown(tile_html(name, row.get("value"), row.get("denominator"), unit, row.get("status"),
-                                    code == highlight), unsafe_allow_html=True)
+    cells = []
+    for code, name in zip(codes["prefecture_code"], codes[column], strict=True):
+        row = by_code.get(code, {})
+        cells.append(tile_html(name, row.get("value"), row.get("denominator"), unit, row.get("status"),
+                               code == highlight))
+    st.markdown(f'<div style="display:grid;grid-template-columns:repeat({TILES_PER_ROW},minmax(0,1fr));'
+                f'gap:0.5rem;margin-bottom:1rem">{"".join(cells)}</div>', unsafe_allow_html=True)
 
 
 def _ranking_table(rows: pl.DataFrame) -> pl.DataFrame:

@@ -124,9 +124,9 @@ def tiles(app) -> dict[str, str]:
     """Prefecture name -> the tile's HTML."""
     found = {}
     for block in app.markdown:
-        if "lvzhi-tile" in block.value:
-            name = block.value.split("<b>")[1].split("</b>")[0]
-            found[name] = block.value
+        for tile in block.value.split('<div class="lvzhi-tile"')[1:]:
+            name = tile.split("<b>")[1].split("</b>")[0]
+            found[name] = tile
     return found
 
 
