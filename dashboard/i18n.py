@@ -247,6 +247,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "docs_search": ("搜索表名、字段或说明", "Search tables, columns, descriptions"),
     "docs_tables": ("{n} 张表", "{n} tables"),
     "docs_no_match": ("没有匹配的表或字段", "No table or column matches"),
+    "sql_analysts_only": ("只有分析员和管理员可以使用数据查询", "Only analysts and administrators may run SQL"),
     # export files (issue 8)
     "page_exports": ("导出文件", "Export files"),
     "exports_caption": (

@@ -16,6 +16,10 @@ OUTCOME = "sql_outcome"
 
 home = db.home()
 user = auth.name()
+if auth.current() is not None and not auth.can_sql():
+    # Raw rows of every prefecture: not for a prefecture user or a leader (issue 9's roles).
+    st.error(t("sql_analysts_only"), icon=":material/lock:")
+    st.stop()
 catalog = sql.catalog(home, db.published_path())
 description = "description_en" if lang() == "en" else "description_zh"
 
