@@ -7,11 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from lvzhi import pipeline
+from lvzhi import pipeline, users
 from lvzhi.home import Home
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HANDMADE_AS_OF = date(2024, 6, 30)
+# One user per role on the hand-made home (name -> role, prefectures, password); passwords exist only here.
+TEST_USERS = {
+    "boss": ("admin", [], "boss-password"),
+    "lead": ("leader", [], "lead-password"),
+    "ana": ("analyst", [], "ana-password"),
+    "ili": ("prefecture", ["654000"], "ili-password"),
+}
 
 
 def quiet(*_args, **_kwargs) -> None:
@@ -26,7 +33,19 @@ def handmade_home(tmp_path_factory) -> Home:
     assert all(r.status == "loaded" for r in results), [r.message for r in results]
     built = pipeline.build(home, HANDMADE_AS_OF, say=quiet)
     assert built.success, built.failures
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LVZHI_BCRYPT_ROUNDS", "4")  # the slow hash is not what these tests measure
+        for name, (role, prefectures, password) in TEST_USERS.items():
+            users.add(home, name, role, password, prefectures, display_name=name)
     return home
+
+
+def logged_in(name: str) -> dict:
+    """What `st.session_state["login"]` holds after `name` logged in just now (for AppTest)."""
+    now = users._now().isoformat()
+    role, prefectures, _ = TEST_USERS[name]
+    return {"name": name, "role": role, "prefectures": prefectures, "display_name": name,
+            "logged_in_at": now, "last_seen": now}
 
 
 @pytest.fixture(scope="session")
