@@ -130,9 +130,18 @@ def _demo_admin(home: Home) -> None:
 def cmd_sql(args) -> int:
     from lvzhi import sql
 
+    home = Home.at(args.home)
+    try:  # the workbench's rule at the terminal too: analysts and admins only, logged in
+        user = users.terminal_login(home, where="lvzhi sql")
+    except users.UserError as refused:
+        print(f"✗ {refused}", file=sys.stderr)
+        return 1
+    if not user.can_sql:
+        print(f"✗ lvzhi sql 只对分析员和管理员开放（{user.name} 是{user.role_label()}）", file=sys.stderr)
+        return 1
     text = sys.stdin.read() if args.query == "-" else args.query
     try:
-        result = sql.run(Home.at(args.home), text, sql.cli_user(), limit=args.limit, timeout=args.timeout)
+        result = sql.run(home, text, user.name, limit=args.limit, timeout=args.timeout)
     except sql.QueryError as error:
         print(f"✗ {error}", file=sys.stderr)
         return 1

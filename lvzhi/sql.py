@@ -17,7 +17,6 @@ for known, logged-in users, not isolation for anonymous SQL.
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import re
@@ -201,14 +200,6 @@ def _record(home: Home, user: str | None, text: str, status: str, rows: int | No
 def _first_lines(error: Exception) -> str:
     lines = [line for line in str(error).splitlines() if line.strip()]
     return "\n".join(lines[:MESSAGE_LINES])[:800]
-
-
-def cli_user() -> str | None:
-    """Who runs `lvzhi sql`: $LVZHI_USER, else the login name (until the CLI has its own login)."""
-    try:
-        return os.environ.get("LVZHI_USER") or getpass.getuser()
-    except (OSError, KeyError):  # no passwd entry for the uid (some containers)
-        return None
 
 
 # ------------------------------------------------------------------ output

@@ -256,3 +256,20 @@ def session_valid(home: Home, session: dict, now: datetime | None = None) -> tup
     if session.get("role") != user.role or session.get("prefectures") != user.prefectures:
         return None, "您的权限已被管理员修改，请重新登录"
     return user, ""
+
+
+def terminal_login(home: Home, where: str = "cli") -> User:
+    """Log in a terminal user: $LVZHI_USER / $LVZHI_PASSWORD (scripts), else ask at the terminal."""
+    import getpass
+    import sys
+
+    if not any_users(home):
+        raise UserError("尚未创建任何用户：请先运行 lvzhi user add 用户名 --role analyst")
+    name = os.environ.get("LVZHI_USER", "")
+    password = os.environ.get("LVZHI_PASSWORD")
+    if not name or password is None:
+        if not sys.stderr.isatty():
+            raise UserError("需要登录：请设置环境变量 LVZHI_USER 和 LVZHI_PASSWORD，或在终端中运行以输入密码")
+        name = name or input("用户名：").strip()
+        password = getpass.getpass("密码：")
+    return authenticate(home, name, password, where=where)

@@ -9,18 +9,27 @@ import subprocess
 import sys
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
 from lvzhi import audit, cli, warehouse
+from tests.conftest import TEST_USERS
 from tests.sql.conftest import home_snapshot
 
 QUERY = "select prefecture_code, prefecture_name, prefecture_name_en from dim_prefecture order by prefecture_code"
 
 
+@pytest.fixture(autouse=True)
+def analyst(monkeypatch):
+    """`lvzhi sql` logs in: the analyst's credentials from the environment, as a script would pass them."""
+    monkeypatch.setenv("LVZHI_USER", "ana")
+    monkeypatch.setenv("LVZHI_PASSWORD", TEST_USERS["ana"][2])
+
+
 def lvzhi(home, *args: str) -> subprocess.CompletedProcess:
     """The real command in its own process, as an analyst would run it."""
     return subprocess.run([sys.executable, "-m", "lvzhi.cli", "--home", str(home.root), "sql", *args],
-                          capture_output=True, text=True, timeout=120, env={**os.environ, "LVZHI_USER": "analyst1"})
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "LVZHI_USER": "ana", "LVZHI_PASSWORD": TEST_USERS["ana"][2]})
 
 
 def test_csv_is_the_independent_result(sql_home):
@@ -31,11 +40,12 @@ def test_csv_is_the_independent_result(sql_home):
     assert f"{expected.height:,} 行" in done.stderr
     last = audit.read(sql_home)[-1]
     assert (last["user"], last["action"], last["detail"]["status"], last["detail"]["rows"]) == (
-        "analyst1", "sql", "ok", expected.height)
+        "ana", "sql", "ok", expected.height)
 
 
 def test_json_and_table(sql_home, capsys, monkeypatch):
-    monkeypatch.setenv("LVZHI_USER", "analyst2")
+    monkeypatch.setenv("LVZHI_USER", "boss")
+    monkeypatch.setenv("LVZHI_PASSWORD", TEST_USERS["boss"][2])
     expected = warehouse.read_published(sql_home, QUERY)
 
     assert cli.main(["--home", str(sql_home.root), "sql", QUERY, "--format", "json"]) == 0
@@ -45,7 +55,7 @@ def test_json_and_table(sql_home, capsys, monkeypatch):
     table = capsys.readouterr().out
     assert "prefecture_name_en" in table
     assert all(name in table for name in expected["prefecture_name"])
-    assert audit.read(sql_home)[-1]["user"] == "analyst2"
+    assert audit.read(sql_home)[-1]["user"] == "boss"
 
 
 def test_limit_cuts_and_says_so(sql_home, capsys):
@@ -78,5 +88,23 @@ def test_refused_and_failed_exit_1_with_a_chinese_message(sql_home, tmp_path):
         assert done.stdout == ""
     assert home_snapshot(sql_home, tmp_path) == before
     assert not target.exists()
-    statuses = [row["detail"]["status"] for row in audit.read(sql_home)[-4:]]
+    statuses = [row["detail"]["status"] for row in audit.read(sql_home) if row["action"] == "sql"][-4:]
     assert statuses == ["refused", "refused", "failed", "timeout"]
+
+
+@pytest.mark.parametrize(("user", "password", "message"), [
+    ("ili", TEST_USERS["ili"][2], "lvzhi sql 只对分析员和管理员开放（ili 是州市用户）"),
+    ("ana", "wrong-password", "用户名或密码错误"),
+    ("", None, "需要登录：请设置环境变量 LVZHI_USER 和 LVZHI_PASSWORD"),
+])
+def test_only_logged_in_analysts_and_admins(sql_home, capsys, monkeypatch, user, password, message):
+    monkeypatch.setenv("LVZHI_USER", user)
+    if password is None:
+        monkeypatch.delenv("LVZHI_PASSWORD")
+    else:
+        monkeypatch.setenv("LVZHI_PASSWORD", password)
+    before = [r for r in audit.read(sql_home) if r["action"] == "sql"]
+    assert cli.main(["--home", str(sql_home.root), "sql", QUERY, "--format", "csv"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and message in captured.err
+    assert [r for r in audit.read(sql_home) if r["action"] == "sql"] == before
