@@ -198,7 +198,11 @@ def _cleaned(column: Column, cell: pl.Expr, prefecture_code: str | None, salt: s
 
 def _typed(column: Column, text: pl.Expr) -> pl.Expr:
     value = parse(column, text)
-    return value.fill_null(pl.lit(column.default)) if column.default else value
+    if column.default is None:
+        return value
+    # Only an empty cell takes the default: a value that does not parse stays null, so its rule
+    # (e.g. bad_enum) still fires instead of the default hiding it.
+    return pl.when(text.is_null()).then(pl.lit(column.default)).otherwise(value)
 
 
 def typed_columns(frame: pl.DataFrame, kind: Kind, prefecture_code: str | None, salt: str,

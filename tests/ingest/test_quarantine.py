@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import polars as pl
+import json
 
+import polars as pl
+import pytest
+
+from ingest import validate
 from ingest.load import ingest_file
 from tests.ingest.conftest import SUBMITTED, rows_of, write_csv, write_xlsx
 
@@ -83,3 +87,25 @@ def test_receptions_and_motions_rules(home, con, tmp_path):
     assert rows_of(con, "select rule_id from raw.quarantine order by rule_id") == [
         ("motion_too_few_signers",), ("resolved_exceeds_collected",)]
     assert rows_of(con, "select cosigner_ids from raw.motions") == [("D2,D3,D4,D5,D6,D7,D8,D9,D10",)]
+
+
+@pytest.mark.parametrize("distinct", [False, True], ids=["per-cell", "distinct-values"])
+def test_default_fills_only_an_empty_cell(home, con, tmp_path, monkeypatch, distinct):
+    # Both parsing paths of typed_columns (small batches per cell, big ones per distinct value).
+    monkeypatch.setattr(validate, "DISTINCT_MIN_ROWS", 1 if distinct else 10**9)
+    path = write_csv(tmp_path / "654000_代表名册_2024.csv", [
+        ["代表编号*", "姓名*", "层级*", "所属人大*", "任期开始*", "状态", "状态日期"],
+        ["D1", "甲", "州市", "C1", "2022-01-10", "", ""],            # empty: the default 在任
+        ["D2", "乙", "州市", "C1", "2022-01-10", "在职", ""],        # not in the list: an error
+        ["D3", "丙", "州市", "C1", "2022-01-10", "辞职", "2024-05-01"],
+    ])
+    result = ingest_file(con, home, path, SUBMITTED)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
+    assert rows_of(con, "select deputy_id, status from raw.deputies order by 1") == [("D1", "在任"), ("D3", "辞职")]
+    message = "“状态”的值“在职”不在允许值中：在任、辞职、罢免、去世、调离"
+    assert rows_of(con, "select row_number, column_name, header, value, rule_id, message from raw.quarantine") == [
+        (3, "status", "状态", "在职", "bad_enum", message)]
+    row_json = rows_of(con, "select row_json from raw.quarantine")[0][0]
+    assert json.loads(row_json)["status"] == "在职"
+    report = pl.read_csv(result.report.with_suffix(".csv"), infer_schema=False)
+    assert report.rows() == [(path.name, None, "3", "状态", "在职", "bad_enum", "不在允许值中", message)]
