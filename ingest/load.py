@@ -157,13 +157,16 @@ def _validated(home: Home, prepared: PreparedFile, sheets: list[Sheet]) -> Itera
             outcome.rows_loaded += checked.valid.height
             outcome.rows_quarantined += checked.quarantined.height
             outcome.errors += checked.errors.height
-            reports.append(checked.errors.with_columns(
-                pl.lit(path.name).alias("source_file"), pl.lit(table.sheet, pl.String).alias("sheet"),
-            ))
+            if checked.errors.height:
+                reports.append(checked.errors.with_columns(
+                    pl.lit(path.name).alias("source_file"), pl.lit(table.sheet, pl.String).alias("sheet"),
+                ))
             yield table, checked, fraction
     if not prepared.archive.exists():
         shutil.copyfile(path, prepared.archive)
-    outcome.report = write_report(home, path, prepared.digest, pl.concat(reports, how="vertical_relaxed"))
+    # A file without problems gets no report: writing one cost as much as validating a small file.
+    if reports:
+        outcome.report = write_report(home, path, prepared.digest, pl.concat(reports, how="vertical_relaxed"))
 
 
 def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
@@ -173,8 +176,8 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
     outcome, path = prepared.outcome, prepared.outcome.path
     if outcome.status != "loaded":
         return outcome
-    if con.execute("select 1 from raw.batches where sha256 = ?", [prepared.digest]).fetchall():
-        return FileResult(path, "duplicate", message=f"{path.name}：同一文件已导入过，跳过")
+    # Files loaded before the run are known (prepare_file); the same file twice in one run is
+    # caught by the unique sha256 of raw.batches below, without a lookup per file.
     loaded_at = datetime.now()
     con.execute("begin transaction")
     try:
@@ -193,6 +196,11 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
         )
         fault_point("ingest_before_commit")
         con.execute("commit")
+    except duckdb.ConstraintException:
+        con.execute("rollback")
+        if con.execute("select 1 from raw.batches where sha256 = ?", [prepared.digest]).fetchall():
+            return FileResult(path, "duplicate", message=f"{path.name}：同一文件已导入过，跳过")
+        raise
     except BaseException:
         con.execute("rollback")
         raise

@@ -4,6 +4,7 @@ version and keeps the old one in history."""
 from __future__ import annotations
 
 from ingest.load import ingest_file
+from lvzhi import pipeline, warehouse
 from tests.ingest.conftest import SUBMITTED, rows_of, write_csv
 
 HEADER = ["建议编号*", "领衔代表编号*", "标题*", "提出日期*", "交办日期", "答复日期"]
@@ -32,3 +33,21 @@ def test_resubmission_keeps_history(home, con, tmp_path):
         select replied_on from raw.suggestions
         qualify row_number() over (partition by suggestion_id order by _batch_id desc, _row_number desc) = 1""")
     assert [str(r[0]) for r in current] == ["2024-03-01"]
+
+
+def test_same_file_twice_in_one_run_loads_once(home, tmp_path):
+    # Both copies are prepared before either is written: the unique sha256 of raw.batches, not a
+    # lookup, turns the second into a no-op (its rows rolled back, nothing doubled).
+    rows = [HEADER, ["J1", "D1", "标题", "2024-01-05", "2024-01-31", ""]]
+    first = write_csv(tmp_path / "654000_建议_2024.csv", rows)
+    copy = write_csv(tmp_path / "654000_建议_2024_副本.csv", rows)
+    results = pipeline.ingest(home, [first, copy], SUBMITTED, say=lambda _: None)
+    assert [r.status for r in results] == ["loaded", "duplicate"]
+    con = warehouse.connect_work(home)
+    try:
+        assert rows_of(con, "select count(*) from raw.suggestions") == [(1,)]
+        assert rows_of(con, "select source_file from raw.batches") == [(first.name,)]
+    finally:
+        con.close()
+    # A file without problems gets no report (the CLI names the reports folder only when there are some).
+    assert results[0].report is None and list(home.reports_dir.iterdir()) == []
