@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import db, filters
+from dashboard import auth, db, filters
 from dashboard.i18n import t
 
 VIEWS = Path(__file__).resolve().parent / "views"
@@ -27,10 +27,13 @@ PAGES = (  # file, title key, icon, url
     ("docs.py", "page_docs", ":material/menu_book:", "docs"),
     ("exports.py", "page_exports", ":material/folder_zip:", "exports"),
     ("quality.py", "page_quality", ":material/fact_check:", "quality"),
+    ("admin.py", "page_admin", ":material/admin_panel_settings:", "admin"),
 )
+ONLY_FOR = {"sql": auth.can_sql, "admin": auth.is_admin}  # pages a role does not see at all
 
 st.set_page_config(page_title="履职 lvzhi", page_icon=":material/account_balance:", layout="wide")
 filters.language_switch()
+auth.require_login()  # draws the login form and stops until someone has logged in
 
 if db.published_path() is None:
     st.title(t("app_title"))
@@ -40,5 +43,7 @@ if db.published_path() is None:
 filters.sidebar()
 st.sidebar.caption(f"{t('as_of')} {db.as_of() or '—'} · {t('published_at')} {db.publish_info().get('published_at', '—')}")
 pages = [st.Page(VIEWS / file, title=t(title), icon=icon, url_path=url, default=url == "overview")
-         for file, title, icon, url in PAGES]
-st.navigation(pages).run()
+         for file, title, icon, url in PAGES if ONLY_FOR.get(url, lambda: True)()]
+page = st.navigation(pages)
+auth.record_page_view(page.url_path or "overview")
+page.run()

@@ -73,7 +73,7 @@ def _login_form(home) -> None:
     message = st.session_state.pop("_login_message", None)
     if message:
         st.info(message, icon=":material/schedule:")
-    with st.form("login", enter_to_submit=True):
+    with st.form("login_form", enter_to_submit=True):
         st.subheader(t("login_title"))
         user_name = st.text_input(t("login_name"), key="login_name")
         password = st.text_input(t("login_password"), type="password", key="login_password")

@@ -99,7 +99,27 @@ def _path() -> str:
 
 
 def query(sql: str, *params) -> pl.DataFrame:
-    return _cached(_path(), sql, tuple(params))
+    return only_allowed(_cached(_path(), sql, tuple(params)))
+
+
+def only_allowed(rows: pl.DataFrame) -> pl.DataFrame:
+    """A prefecture user's rows only, whatever a page asked for: the one place every query passes.
+
+    Rows carrying a prefecture (`prefecture_code`, or `scope_prefecture_code` of indicator rows) are
+    kept only for the user's codes; whole-region indicator rows stay as the benchmark. Queries
+    without such a column are filtered in SQL by the page's prefecture, which filters.sidebar
+    limits to the user's codes.
+    """
+    from dashboard import auth  # auth reads db.home(); imported here to keep the modules acyclic
+
+    allowed = auth.allowed_prefectures()
+    if allowed is None:
+        return rows
+    if "scope_prefecture_code" in rows.columns:
+        rows = rows.filter(pl.col("scope_prefecture_code").is_in(allowed) | (pl.col("scope_level") == "region"))
+    if "prefecture_code" in rows.columns:
+        rows = rows.filter(pl.col("prefecture_code").is_in(allowed))
+    return rows
 
 
 def reference(sql: str, *params) -> pl.DataFrame:
@@ -141,9 +161,10 @@ def as_of() -> date | None:
 
 
 def prefectures() -> pl.DataFrame:
-    return reference(
+    """The prefectures this user may see (all 14 for every role but 州市用户)."""
+    return only_allowed(reference(
         "select prefecture_code, prefecture_name, prefecture_name_en from prefectures order by prefecture_code"
-    )
+    ))
 
 
 def counties(prefecture: str) -> list[str]:
@@ -185,7 +206,8 @@ def catalogue() -> pl.DataFrame:
 # ------------------------------------------------------------------ indicator values
 
 _VALUES = """
-    select v.indicator_id, v.scope_level, v.scope_code, v.scope_name, v.period_type, v.period_label,
+    select v.indicator_id, v.scope_level, v.scope_code, v.scope_name, v.scope_prefecture_code, v.period_type,
+           v.period_label,
            v.numerator, v.denominator, v.value, v.unit, v.direction, v.is_small_sample, v.status,
            c.family, c.name_zh, c.name_en, c.formula_zh, c.basis, cast(c.target as double) as target
     from indicator_values v

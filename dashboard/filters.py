@@ -14,7 +14,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import db
+from dashboard import auth, db
 from dashboard.i18n import LANG_KEY, lang, t
 
 QUARTERS = ("", "1", "2", "3", "4")  # "" = whole year
@@ -116,18 +116,21 @@ def sidebar() -> Filters:
     as_of = db.as_of()
     years = db.years() or [str((as_of or date.today()).year)]
     default_year = str(as_of.year) if as_of and str(as_of.year) in years else years[0]
-    codes = db.prefectures()
+    codes = db.prefectures()  # a prefecture user's own codes only
+    allowed = auth.allowed_prefectures()  # and then no whole-region choice either
     names = dict(zip(codes["prefecture_code"], _names(codes), strict=True))
+    choices = [*names] if allowed is not None else ["", *names]
+    default_prefecture = choices[0] if allowed is not None else ""
 
     _seed("year", years, default_year)
     _seed("quarter", QUARTERS, "")
-    _seed("prefecture", ["", *names], "")
+    _seed("prefecture", choices, default_prefecture)
 
     st.sidebar.caption(t("filters"))
     st.sidebar.selectbox(t("year"), years, key="year")
     st.sidebar.selectbox(t("quarter"), QUARTERS, key="quarter",
                          format_func=lambda q: f"Q{q}" if q else t("whole_year"))
-    st.sidebar.selectbox(t("prefecture"), ["", *names], key="prefecture",
+    st.sidebar.selectbox(t("prefecture"), choices, key="prefecture",
                          format_func=lambda code: names.get(code, t("region")))
     chosen = st.session_state["prefecture"]
     counties = db.counties(chosen) if chosen else []
@@ -145,7 +148,7 @@ def sidebar() -> Filters:
                          help=t("term_help"))
     term = st.session_state["term"]
     for key, value, default in (("year", st.session_state["year"], default_year),
-                                ("quarter", st.session_state["quarter"], ""), ("prefecture", chosen, ""),
+                                ("quarter", st.session_state["quarter"], ""), ("prefecture", chosen, default_prefecture),
                                 ("county", county, ""), ("term", term, "")):
         _keep_in_url(key, value, default)
 

@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 import xlsxwriter
 
-from dashboard import charts, db
+from dashboard import auth, charts, db
 from dashboard.filters import Filters
 from dashboard.i18n import family_label, label, lang, status_label, t
 
@@ -330,9 +330,11 @@ def download_buttons(df: pl.DataFrame, name: str, f: Filters) -> None:
     row = st.container(horizontal=True)
     row.download_button(t("download_excel"), lambda: to_excel(df, export_notes(f)), f"{stem}.xlsx",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         icon=":material/download:", key=f"xlsx_{name}")
+                         icon=":material/download:", key=f"xlsx_{name}",
+                         on_click=auth.record_download, args=(f"{stem}.xlsx", df.height))
     row.download_button(t("download_csv"), lambda: to_csv(df), f"{stem}.csv", mime="text/csv",
-                          icon=":material/download:", key=f"csv_{name}")
+                        icon=":material/download:", key=f"csv_{name}",
+                        on_click=auth.record_download, args=(f"{stem}.csv", df.height))
 
 
 def export_notes(f: Filters) -> pl.DataFrame:

@@ -8,14 +8,17 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import logged_in
+
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
 
-def open_app(home: Path, page: str | None = None, **query) -> AppTest:
+def open_app(home: Path, page: str | None = None, user: str = "boss", **query) -> AppTest:
     """Run the app once with the given URL query string (and page), as a browser opening a link."""
     app = AppTest.from_file(str(APP), default_timeout=30)
     for key, value in query.items():
         app.query_params[key] = value
+    app.session_state["login"] = logged_in(user)  # the page tests are about numbers, not the login form
     app.run()
     if page:
         app.switch_page(f"views/{page}.py").run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 
 import polars as pl
 import pytest
@@ -85,8 +86,12 @@ def test_deputy_record_shows_masked_phone(dashboard):
     assert any(m.label == "履职积分 · 2024" for m in app.metric)
 
 
-def test_nothing_published_tells_how_to_build(tmp_path, monkeypatch):
+def test_nothing_published_tells_how_to_build(tmp_path, monkeypatch, handmade_home):
     monkeypatch.setenv("LVZHI_HOME", str(tmp_path))
+    app = open_app(tmp_path)
+    assert "lvzhi" in app.warning[0].value and "user add" in app.warning[0].value  # no users yet: say how
+    (tmp_path / "config").mkdir()
+    shutil.copy(handmade_home.config_dir / "users.json", tmp_path / "config")
     app = open_app(tmp_path)
     assert "lvzhi" in app.warning[0].value and "build" in app.warning[0].value
     assert not (tmp_path / "published").exists()  # the dashboard creates nothing

@@ -33,6 +33,7 @@ def export_home(handmade_home, tmp_path) -> Home:
     source = warehouse.current_published(handmade_home)
     shutil.copy2(source, home.published_dir / source.name)
     (home.published_dir / "CURRENT").write_text(source.name)
+    shutil.copytree(handmade_home.config_dir, home.config_dir)  # the test users, for the dashboard page
     return home
 
 
