@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import os
 import re
@@ -60,14 +61,16 @@ class ReadResult:
     skipped_sheets: list[str]
 
 
+_BRACKETED, _SPACE_OR_STAR = re.compile(r"\(.*?\)"), re.compile(r"[\s*]")
+
+
+@functools.lru_cache(maxsize=8192)  # header cells repeat across files; each of 30 rows is scanned per file
 def normalize_header(text: str | None) -> str:
     """'  代表编号（必填）* ' -> '代表编号'; 'Deputy_ID*' -> 'deputy_id'."""
     if text is None:
         return ""
     text = unicodedata.normalize("NFKC", str(text))
-    text = re.sub(r"\(.*?\)", "", text)
-    text = re.sub(r"[\s*]", "", text)
-    return text.lower()
+    return _SPACE_OR_STAR.sub("", _BRACKETED.sub("", text)).lower()
 
 
 def _header_lookup(kind: Kind) -> dict[str, str]:
