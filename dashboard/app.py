@@ -33,7 +33,15 @@ ONLY_FOR = {"sql": auth.can_sql, "admin": auth.is_admin}  # pages a role does no
 
 st.set_page_config(page_title="履职 lvzhi", page_icon=":material/account_balance:", layout="wide")
 filters.language_switch()
-auth.require_login()  # draws the login form and stops until someone has logged in
+login = auth.session()
+if login is None:
+    # Every page registered (hidden), none of them the default: a link such as /overview?… or
+    # /suggestions?… keeps its page through the login and opens it once logged in.
+    st.navigation([st.Page(auth.login_form, title=t("login_title"), url_path="login", default=True),
+                   *(st.Page(VIEWS / file, url_path=url) for file, _, _, url in PAGES)], position="hidden")
+    auth.login_form()
+pages = [st.Page(VIEWS / file, title=t(title), icon=icon, url_path=url, default=url == "overview")
+         for file, title, icon, url in PAGES if ONLY_FOR.get(url, lambda: True)()]
 
 if db.published_path() is None:
     st.title(t("app_title"))
@@ -42,8 +50,6 @@ if db.published_path() is None:
 
 filters.sidebar()
 st.sidebar.caption(f"{t('as_of')} {db.as_of() or '—'} · {t('published_at')} {db.publish_info().get('published_at', '—')}")
-pages = [st.Page(VIEWS / file, title=t(title), icon=icon, url_path=url, default=url == "overview")
-         for file, title, icon, url in PAGES if ONLY_FOR.get(url, lambda: True)()]
 page = st.navigation(pages)
 auth.record_page_view(page.url_path or "overview")
 page.run()

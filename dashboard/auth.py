@@ -1,8 +1,8 @@
 """Login, the session's user and what that user may see (issue 9), for every page of the dashboard.
 
-`require_login()` runs at the top of every script run: it shows the login form until a user has
-logged in, re-checks the session each run (idle and absolute expiry, user disabled or changed by an
-admin) and draws who is logged in with a log-out button. The session keeps only the public part of
+`session()` runs at the top of every script run: it re-checks the session (idle and absolute
+expiry, user disabled or changed by an admin) and draws who is logged in with a log-out button;
+without a session the router shows `login_form()` in place of the page. The session keeps only the public part of
 the user (`st.session_state["login"]`: name, role, prefectures, display_name, times); the password
 check, throttling and the audit rows are lvzhi.users' and lvzhi.audit's.
 """
@@ -46,30 +46,35 @@ def is_admin() -> bool:
     return bool(login) and login["role"] == "admin"
 
 
-def require_login() -> dict:
-    """The logged-in session, or draw the login form and stop the script run."""
+def session() -> dict | None:
+    """The logged-in session, checked again on this run (expiry, user disabled or changed), or None."""
+    login = current()
+    if login is None:
+        return None
     home = db.home()
+    user, why = users.session_valid(home, login)
+    if user is None:
+        audit.record(home, login["name"], "logout", reason=why)
+        del st.session_state[SESSION_KEY]
+        st.session_state["_login_message"] = why
+        return None
+    login["last_seen"] = users._now().isoformat()
+    _sidebar(login)
+    return login
+
+
+def login_form() -> None:
+    """The login form (or, before any user exists, how to create one); then stop this run."""
+    home = db.home()
+    st.title(t("app_title"))
     if not users.any_users(home):
-        st.title(t("app_title"))
         st.warning(t("no_users", home=home.root), icon=":material/person_off:")
         st.stop()
-    login = current()
-    if login is not None:
-        user, why = users.session_valid(home, login)
-        if user is None:
-            audit.record(home, login["name"], "logout", reason=why)
-            del st.session_state[SESSION_KEY]
-            st.session_state["_login_message"] = why
-        else:
-            login["last_seen"] = users._now().isoformat()
-            _sidebar(login)
-            return login
-    _login_form(home)
+    _form(home)
     st.stop()
 
 
-def _login_form(home) -> None:
-    st.title(t("app_title"))
+def _form(home) -> None:
     message = st.session_state.pop("_login_message", None)
     if message:
         st.info(message, icon=":material/schedule:")

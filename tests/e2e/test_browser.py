@@ -8,6 +8,7 @@ test is skipped (install it with `apt-get install -y chromium fonts-noto-cjk`).
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -17,6 +18,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import TEST_USERS
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -96,10 +99,19 @@ def browser():
             chromium.close()
 
 
-def open_page(browser, url: str, expected: str, timeout_ms: int = 30_000):
+def log_in(page, user: str, timeout_ms: int) -> None:
+    """Each browser tab is a Streamlit session of its own: it starts at the login form."""
+    page.get_by_label(re.compile("^(用户名|User name)$")).fill(user, timeout=timeout_ms)
+    page.get_by_label(re.compile("^(密码|Password)$")).fill(TEST_USERS[user][2])
+    page.get_by_role("button", name=re.compile("^(登录|Log in)$")).click()
+
+
+def open_page(browser, url: str, expected: str, timeout_ms: int = 30_000, user: str = "lead"):
+    """Open a link, log in, wait for `expected`; seconds from the login click to `expected` shown."""
     page = browser.new_page()
-    started = time.perf_counter()
     page.goto(url)
+    log_in(page, user, timeout_ms)
+    started = time.perf_counter()
     page.get_by_text(expected).first.wait_for(timeout=timeout_ms)
     seconds = time.perf_counter() - started
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout_ms)
@@ -155,6 +167,18 @@ def test_every_page(server, browser, name):
         assert page.get_by_text("统计日 2024-06-30").first.is_visible()
         no_errors_and_no_overflow(page)
         screenshot(page, name)
+    finally:
+        page.close()
+
+
+def test_prefecture_user_sees_their_prefecture_only(server, browser):
+    # A link to another prefecture (650200) opened by Ili's user shows Ili: the URL cannot widen the view.
+    page, _ = open_page(browser, f"{server}/?prefecture=650200&year=2024", "57.1%", user="ili")
+    try:
+        assert page.locator(".lvzhi-tile").count() == 1
+        assert page.get_by_text("克拉玛依").count() == 0
+        assert page.get_by_text("当前用户：ili（州市用户）").first.is_visible()
+        screenshot(page, "overview_prefecture_user")
     finally:
         page.close()
 
