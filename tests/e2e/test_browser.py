@@ -183,6 +183,25 @@ def test_prefecture_user_sees_their_prefecture_only(server, browser):
         page.close()
 
 
+def test_a_download_is_audited(server, browser, handmade_home):
+    from lvzhi import audit
+
+    page, _ = open_page(browser, f"{server}/suggestions?prefecture=654000&year=2024", "超期未答复建议")
+    try:
+        before = [r for r in audit.read(handmade_home) if r["action"] == "download"]
+        with page.expect_download() as download:
+            page.get_by_role("button", name="下载 CSV").first.click()
+        assert download.value.suggested_filename.endswith(".csv")
+        deadline = time.monotonic() + 10  # the click's callback runs on the server just after
+        while len([r for r in audit.read(handmade_home) if r["action"] == "download"]) == len(before):
+            assert time.monotonic() < deadline, "no audit row for the download"
+            time.sleep(0.2)
+        row = [r for r in audit.read(handmade_home) if r["action"] == "download"][-1]
+        assert row["user"] == "lead" and row["detail"]["file"] == download.value.suggested_filename
+    finally:
+        page.close()
+
+
 def test_overdue_suggestions_visible(server, browser):
     page, _ = open_page(browser, f"{server}/suggestions?prefecture=654000&year=2024", "超期未答复建议")
     try:
