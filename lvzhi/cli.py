@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from lvzhi import pipeline, users, warehouse
+from lvzhi import audit, pipeline, users, warehouse
 from lvzhi.home import DEFAULT_HOME, Home
 
 
@@ -63,6 +63,7 @@ def cmd_build(args) -> int:
         if any("No space left" in failure for failure in result.failures):
             print("  磁盘空间不足：请清理空间后重新运行 lvzhi build", file=sys.stderr)
         return 1
+    audit.record(home, _os_user(), "publish", version=result.published.name, as_of=str(args.as_of), select=args.select)
     print(f"✓ 构建完成 {result.seconds:.1f}s，已发布 {result.published.name}")
     return 0
 
@@ -169,12 +170,15 @@ def cmd_publish(args) -> int:
     home = Home.at(args.home)
     with warehouse.writer_lock(home):
         path = warehouse.publish(home, {"as_of": None, "manual": True})
+    audit.record(home, _os_user(), "publish", version=path.name, manual=True)
     print(f"已发布 {path.name}")
     return 0
 
 
 def cmd_rollback(args) -> int:
-    path = warehouse.rollback(Home.at(args.home))
+    home = Home.at(args.home)
+    path = warehouse.rollback(home)
+    audit.record(home, _os_user(), "rollback", to=path.name)
     print(f"已回退到 {path.name}")
     return 0
 
@@ -193,6 +197,16 @@ def cmd_status(args) -> int:
     if current is None:
         print("尚未发布任何版本 (nothing published yet)")
     return 0
+
+
+def _os_user() -> str:
+    """Who ran a command at the server's terminal, for the audit log (e.g. cli:root)."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no passwd entry for the uid in some containers
+        return "cli:?"
 
 
 def _new_password(args, name: str) -> str:
@@ -214,12 +228,10 @@ def _new_password(args, name: str) -> str:
 
 
 def cmd_user(args) -> int:
-    import getpass
-
     import polars as pl
 
     home = Home.at(args.home)
-    actor = f"cli:{getpass.getuser()}"
+    actor = _os_user()
     try:
         if args.op == "add":
             known = set(pl.read_csv(pipeline.PROJECT_DIR / "data" / "seeds" / "prefectures.csv",

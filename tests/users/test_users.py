@@ -131,3 +131,19 @@ def test_user_cli_round_trip(tmp_path, monkeypatch):
     assert lvzhi("disable", "ghost").returncode == 1
     with pytest.raises(users.UserError, match="已停用"):
         users.authenticate(Home.at(home), "li", "li-password")
+
+
+def test_demo_admin_gets_a_random_password_once(tmp_path, capsys):
+    from lvzhi import cli
+
+    first, second = Home.at(tmp_path / "a"), Home.at(tmp_path / "b")
+    cli._demo_admin(first)
+    cli._demo_admin(first)  # a second demo run keeps the admin it made
+    cli._demo_admin(second)
+    printed = capsys.readouterr().out
+    assert printed.count("登录仪表盘") == 3 and list(users.load(first)) == ["admin"]
+    note = (first.config_dir / "demo_admin.txt").read_text()
+    password = note.split("密码 ")[1].strip()
+    assert users.authenticate(first, "admin", password).is_admin
+    assert password != (second.config_dir / "demo_admin.txt").read_text().split("密码 ")[1].strip()
+    assert oct((first.config_dir / "demo_admin.txt").stat().st_mode)[-3:] == "600"
