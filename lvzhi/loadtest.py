@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from lvzhi.bench import corrected_suggestions
+from lvzhi.home import Home
 
 SESSIONS = int(os.environ.get("LOADTEST_SESSIONS", 20))
 SECONDS = float(os.environ.get("LOADTEST_SECONDS", 120))
@@ -64,6 +65,9 @@ def session(number: int, deadline: float) -> None:
     """One leader clicking around until the deadline; prints its timings and errors as JSON."""
     from streamlit.testing.v1 import AppTest
 
+    from dashboard.bench import bench_login
+
+    login = bench_login(Home.at(os.environ["LVZHI_HOME"]))
     chance, timings, errors = random.Random(number), [], []
     while time.time() < deadline:
         page = chance.choice(PAGES)
@@ -72,6 +76,7 @@ def session(number: int, deadline: float) -> None:
         if prefecture:
             app.query_params["prefecture"] = prefecture
         app.query_params["year"] = chance.choice(("2024", "2025"))
+        app.session_state["login"] = login
         started = time.perf_counter()
         try:
             app.run()
@@ -99,6 +104,9 @@ def main() -> None:
     print(f"准备数据 {root} …")
     source = prepare(root)
     os.environ["LVZHI_HOME"] = str(root)
+    from dashboard.bench import bench_login
+
+    bench_login(Home.at(root))  # once here, so that the sessions do not race to create the user
     stop, published, timings, errors = threading.Event(), [], [], []
     browsers = start_sessions(time.time() + SECONDS)
     updates = threading.Thread(target=writer, args=(root, source, stop, published))
