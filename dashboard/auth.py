@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import db
-from dashboard.i18n import t
+from dashboard.i18n import lang, t
 from lvzhi import audit, users
 
 SESSION_KEY = "login"
@@ -58,7 +58,7 @@ def session() -> dict | None:
         del st.session_state[SESSION_KEY]
         st.session_state["_login_message"] = why
         return None
-    login["last_seen"] = users._now().isoformat()
+    login["last_seen"] = users.current_time().isoformat()
     _sidebar(login)
     return login
 
@@ -90,13 +90,13 @@ def _form(home) -> None:
     except users.UserError as refused:
         st.error(str(refused), icon=":material/lock:")
         return
-    now = users._now().isoformat()
+    now = users.current_time().isoformat()
     st.session_state[SESSION_KEY] = {**user.public(), "logged_in_at": now, "last_seen": now}
     st.rerun()
 
 
 def _sidebar(login: dict) -> None:
-    role = users.ROLES[login["role"]][1 if st.session_state.get("lang_en") else 0]
+    role = users.ROLES[login["role"]][lang() == "en"]
     st.sidebar.caption(t("logged_in_as", name=login["display_name"], role=role))
     if st.sidebar.button(t("logout"), icon=":material/logout:", key="logout"):
         audit.record(db.home(), login["name"], "logout", reason="user")

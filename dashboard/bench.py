@@ -30,7 +30,7 @@ def bench_login(home: Home) -> dict:
     """A logged-in leader session (every prefecture); the user `bench` is made once with a random password."""
     if users.get(home, "bench") is None:
         users.add(home, "bench", "leader", secrets.token_urlsafe(16), display_name="bench", actor="dashboard.bench")
-    now = users._now().isoformat()
+    now = users.current_time().isoformat()
     return {**users.get(home, "bench").public(), "logged_in_at": now, "last_seen": now}
 
 

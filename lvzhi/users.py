@@ -77,7 +77,7 @@ class User:
                 "display_name": self.display_name or self.name}
 
 
-def _now() -> datetime:
+def current_time() -> datetime:
     return datetime.now().astimezone()
 
 
@@ -162,7 +162,7 @@ def add(home: Home, name: str, role: str, password: str, prefectures: list[str] 
         users = load(home)
         if name in users:
             raise UserError(f"用户“{name}”已存在；改密码用 lvzhi user passwd {name}")
-        stamp = _now().isoformat(timespec="seconds")
+        stamp = current_time().isoformat(timespec="seconds")
         users[name] = User(name, role, codes, display_name, False, password_hash, stamp, stamp)
         _save(home, users)
     audit.record(home, actor, "user_admin", op="add", target=name, role=role, prefectures=codes)
@@ -188,7 +188,7 @@ def set_disabled(home: Home, name: str, disabled: bool, actor: str | None = None
 def set_password(home: Home, name: str, password: str, actor: str | None = None) -> User:
     password_hash = _hash(password)
     user = _update(home, name, actor, "passwd", password_hash=password_hash,
-                   password_changed_at=_now().isoformat(timespec="seconds"))
+                   password_changed_at=current_time().isoformat(timespec="seconds"))
     _clear_failures(home, name)
     return user
 
@@ -196,7 +196,7 @@ def set_password(home: Home, name: str, password: str, actor: str | None = None)
 def authenticate(home: Home, name: str, password: str, where: str = "dashboard",
                  now: datetime | None = None) -> User:
     """The user, or UserError. Every attempt writes one audit row (login_ok/login_failed/login_throttled)."""
-    now = now or _now()
+    now = now or current_time()
     name = name.strip()
     wait = throttled_for(home, name, now)
     if wait:
@@ -218,7 +218,7 @@ def authenticate(home: Home, name: str, password: str, where: str = "dashboard",
 
 def throttled_for(home: Home, name: str, now: datetime | None = None) -> timedelta | None:
     """How long this name must still wait, or None."""
-    now = now or _now()
+    now = now or current_time()
     entry = _read_json(_attempts_file(home)).get(name)
     if not entry or entry["failures"] < MAX_FAILURES:
         return None
@@ -245,7 +245,7 @@ def _clear_failures(home: Home, name: str) -> None:
 
 def session_valid(home: Home, session: dict, now: datetime | None = None) -> tuple[User | None, str]:
     """Check a dashboard session on every run: (user, "") or (None, why it ended)."""
-    now = now or _now()
+    now = now or current_time()
     user = get(home, session.get("name", ""))
     if user is None or user.disabled:
         return None, "该用户已停用或删除，请联系管理员"

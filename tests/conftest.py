@@ -42,7 +42,7 @@ def handmade_home(tmp_path_factory) -> Home:
 
 def logged_in(name: str) -> dict:
     """What `st.session_state["login"]` holds after `name` logged in just now (for AppTest)."""
-    now = users._now().isoformat()
+    now = users.current_time().isoformat()
     role, prefectures, _ = TEST_USERS[name]
     return {"name": name, "role": role, "prefectures": prefectures, "display_name": name,
             "logged_in_at": now, "last_seen": now}

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import auth, db, ui
 from dashboard.filters import current
-from dashboard.i18n import t
+from dashboard.i18n import lang, t
 from lvzhi import audit, users, warehouse
 
 if not auth.is_admin():  # the router shows this page only to admins; a forged URL lands here too
@@ -45,7 +45,7 @@ with users_tab:
     listed = users.load(home)
     table = pl.DataFrame(
         {"user": [u.name for u in listed.values()], "display_name": [u.display_name for u in listed.values()],
-         "user_role": [u.role_label("en" if st.session_state.get("lang_en") else "zh") for u in listed.values()],
+         "user_role": [u.role_label(lang()) for u in listed.values()],
          "prefectures": ["、".join(u.prefectures) or t("region") for u in listed.values()],
          "disabled": [u.disabled for u in listed.values()], "created_at": [u.created_at for u in listed.values()]},
         schema={"user": pl.String, "display_name": pl.String, "user_role": pl.String, "prefectures": pl.String,

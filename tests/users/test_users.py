@@ -72,7 +72,7 @@ def test_disabled_user_cannot_log_in_and_enabled_again_can(home):
 
 
 def test_wrong_passwords_are_throttled_then_released(home):
-    start = users._now()
+    start = users.current_time()
     for attempt in range(users.MAX_FAILURES):
         with pytest.raises(users.UserError, match="用户名或密码错误"):
             users.authenticate(home, "kashi", f"wrong-{attempt}", now=start + timedelta(seconds=attempt))
@@ -95,7 +95,7 @@ def test_password_change(home):
 
 
 def test_sessions_expire_when_idle_too_long_or_disabled(home):
-    now = users._now()
+    now = users.current_time()
     session = {**users.get(home, "kashi").public(), "logged_in_at": now.isoformat(), "last_seen": now.isoformat()}
     assert users.session_valid(home, session, now + timedelta(minutes=5))[0].name == "kashi"
     user, why = users.session_valid(home, session, now + users.SESSION_IDLE + timedelta(seconds=1))
