@@ -50,6 +50,6 @@ if db.published_path() is None:
 
 filters.sidebar()
 st.sidebar.caption(f"{t('as_of')} {db.as_of() or '—'} · {t('published_at')} {db.publish_info().get('published_at', '—')}")
-page = st.navigation(pages)
+page = st.navigation(pages, expanded=True)  # all 13 pages listed, none behind "View more"
 auth.record_page_view(page.url_path or "overview")
 page.run()
