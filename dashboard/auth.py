@@ -31,19 +31,19 @@ def name() -> str | None:
 def allowed_prefectures() -> tuple[str, ...] | None:
     """The prefecture codes this user is limited to, or None for every prefecture."""
     login = current()
-    if login is None or login["role"] != "prefecture":
+    if login is None or login["role"] != users.SCOPED_ROLE:
         return None
     return tuple(login["prefectures"])
 
 
 def can_sql() -> bool:
     login = current()
-    return bool(login) and login["role"] in ("analyst", "admin")
+    return bool(login) and login["role"] in users.SQL_ROLES
 
 
 def is_admin() -> bool:
     login = current()
-    return bool(login) and login["role"] == "admin"
+    return bool(login) and login["role"] == users.ADMIN_ROLE
 
 
 def session() -> dict | None:

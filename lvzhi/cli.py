@@ -317,7 +317,7 @@ def parser() -> argparse.ArgumentParser:
         if op in ("add", "passwd"):
             operation.add_argument("--password-stdin", action="store_true", help="从标准输入读一行作为密码")
         if op == "add":
-            operation.add_argument("--role", required=True, choices=("leader", "prefecture", "analyst", "admin"),
+            operation.add_argument("--role", required=True, choices=tuple(users.ROLES),
                                    help="leader 区领导, prefecture 州市用户, analyst 分析员, admin 管理员")
             operation.add_argument("--prefecture", action="append", metavar="CODE",
                                    help="州市用户可查看的地州市代码（可重复），例如 650100")

@@ -33,6 +33,9 @@ ROLES: dict[str, tuple[str, str]] = {
     "analyst": ("分析员", "Analyst"),
     "admin": ("管理员", "Administrator"),
 }
+SCOPED_ROLE = "prefecture"  # the one role limited to its own prefecture codes
+SQL_ROLES = frozenset({"analyst", "admin"})  # 数据查询 and `lvzhi sql`
+ADMIN_ROLE = "admin"
 NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,32}$")
 MIN_PASSWORD = 8
 MAX_FAILURES = 5  # wrong passwords in a row before the name is throttled
@@ -58,15 +61,15 @@ class User:
 
     @property
     def all_prefectures(self) -> bool:
-        return self.role != "prefecture"
+        return self.role != SCOPED_ROLE
 
     @property
     def can_sql(self) -> bool:
-        return self.role in ("analyst", "admin")
+        return self.role in SQL_ROLES
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == ADMIN_ROLE
 
     def role_label(self, language: str = "zh") -> str:
         return ROLES[self.role][language == "en"]
@@ -140,9 +143,9 @@ def _hash(password: str) -> str:
 
 def _check_prefectures(role: str, prefectures: list[str], known: set[str] | None) -> list[str]:
     codes = sorted({code.strip() for code in prefectures if code.strip()})
-    if role == "prefecture" and not codes:
+    if role == SCOPED_ROLE and not codes:
         raise UserError("州市用户必须指定至少一个地州市代码，例如 --prefecture 650100")
-    if role != "prefecture" and codes:
+    if role != SCOPED_ROLE and codes:
         raise UserError(f"角色 {ROLES[role][0]} 可查看全区，不需要 --prefecture；只有州市用户按地州市限定")
     unknown = [code for code in codes if known is not None and code not in known]
     if unknown:
