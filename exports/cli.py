@@ -6,7 +6,6 @@ already running.
 
 from __future__ import annotations
 
-import getpass
 import signal
 import sys
 from datetime import date
@@ -15,6 +14,7 @@ from exports import jobs as jobs_module
 from exports.jobs import ExportError
 from exports.run import JobBusy, read_state, run_job
 from exports.schedule import Scheduler, next_slot, utc_now
+from lvzhi import audit
 from lvzhi.home import Home
 
 
@@ -23,7 +23,7 @@ def export_run(home: Home, name: str, as_of: date | None) -> int:
         jobs = jobs_module.load(home)
         if name not in jobs:
             raise ExportError(f"没有名为“{name}”的导出任务；可用：{'、'.join(jobs)}（见 {jobs_module.config_path(home)}）")
-        result = run_job(home, jobs[name], as_of, user=getpass.getuser(), trigger="manual")
+        result = run_job(home, jobs[name], as_of, user=audit.terminal_user(), trigger="manual")
     except ExportError as error:
         print(f"✗ {error}", file=sys.stderr)
         return 1

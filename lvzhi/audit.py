@@ -39,6 +39,16 @@ def record(home: Home, user: str | None, action: str, **detail: Any) -> dict:
     return row
 
 
+def terminal_user() -> str:
+    """Who ran a command at the server's terminal, as the audit log names them (e.g. cli:root)."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no passwd entry for the uid in some containers
+        return "cli:?"
+
+
 def read(home: Home) -> list[dict]:
     """Every audit row, oldest first."""
     if not home.audit_log.exists():

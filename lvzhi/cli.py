@@ -63,7 +63,7 @@ def cmd_build(args) -> int:
         if any("No space left" in failure for failure in result.failures):
             print("  磁盘空间不足：请清理空间后重新运行 lvzhi build", file=sys.stderr)
         return 1
-    audit.record(home, _os_user(), "publish", version=result.published.name, as_of=str(args.as_of), select=args.select)
+    audit.record(home, audit.terminal_user(), "publish", version=result.published.name, as_of=str(args.as_of), select=args.select)
     print(f"✓ 构建完成 {result.seconds:.1f}s，已发布 {result.published.name}")
     return 0
 
@@ -170,7 +170,7 @@ def cmd_publish(args) -> int:
     home = Home.at(args.home)
     with warehouse.writer_lock(home):
         path = warehouse.publish(home, {"as_of": None, "manual": True})
-    audit.record(home, _os_user(), "publish", version=path.name, manual=True)
+    audit.record(home, audit.terminal_user(), "publish", version=path.name, manual=True)
     print(f"已发布 {path.name}")
     return 0
 
@@ -178,7 +178,7 @@ def cmd_publish(args) -> int:
 def cmd_rollback(args) -> int:
     home = Home.at(args.home)
     path = warehouse.rollback(home)
-    audit.record(home, _os_user(), "rollback", to=path.name)
+    audit.record(home, audit.terminal_user(), "rollback", to=path.name)
     print(f"已回退到 {path.name}")
     return 0
 
@@ -197,16 +197,6 @@ def cmd_status(args) -> int:
     if current is None:
         print("尚未发布任何版本 (nothing published yet)")
     return 0
-
-
-def _os_user() -> str:
-    """Who ran a command at the server's terminal, for the audit log (e.g. cli:root)."""
-    import getpass
-
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (OSError, KeyError):  # no passwd entry for the uid in some containers
-        return "cli:?"
 
 
 def _new_password(args, name: str) -> str:
@@ -231,7 +221,7 @@ def cmd_user(args) -> int:
     import polars as pl
 
     home = Home.at(args.home)
-    actor = _os_user()
+    actor = audit.terminal_user()
     try:
         if args.op == "add":
             known = set(pl.read_csv(pipeline.PROJECT_DIR / "data" / "seeds" / "prefectures.csv",
