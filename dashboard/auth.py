@@ -104,9 +104,14 @@ def _sidebar(login: dict) -> None:
         st.rerun()
 
 
+def _filters() -> dict[str, str]:
+    """The view's filters as its URL carries them (filters.py keeps them there)."""
+    return {key: st.query_params.get(key) for key in sorted(st.query_params)}
+
+
 def record_page_view(page: str) -> None:
     """One audit row per page and set of filters shown (not per rerun of the same view)."""
-    filters = {key: st.query_params.get(key) for key in sorted(st.query_params)}
+    filters = _filters()
     view = (page, tuple(filters.items()))
     if st.session_state.get(_LAST_VIEW) != view:
         st.session_state[_LAST_VIEW] = view
@@ -114,5 +119,4 @@ def record_page_view(page: str) -> None:
 
 
 def record_download(file_name: str, rows: int) -> None:
-    audit.record(db.home(), name(), "download", file=file_name, rows=rows,
-                 filters={key: st.query_params.get(key) for key in sorted(st.query_params)})
+    audit.record(db.home(), name(), "download", file=file_name, rows=rows, filters=_filters())
