@@ -14,6 +14,7 @@ import xlsxwriter
 from dashboard import auth, charts, db
 from dashboard.filters import Filters
 from dashboard.i18n import family_label, label, lang, status_label, t
+from lvzhi import sheets
 
 BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "insufficient": "gray", "no_data": "gray",
                  "none": "blue"}
@@ -347,7 +348,7 @@ def export_notes(f: Filters) -> pl.DataFrame:
 def to_excel(df: pl.DataFrame, notes: pl.DataFrame | None = None) -> bytes:
     """The table on sheet 数据; the as-of date and scope on 说明; each prefecture's last file on 报送情况."""
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer, {"in_memory": True}) as workbook:
+    with xlsxwriter.Workbook(buffer, sheets.XLSX_OPTIONS) as workbook:
         df.write_excel(workbook, worksheet="数据", autofit=True)
         if notes is not None:
             notes.write_excel(workbook, worksheet="说明", autofit=True)
@@ -360,8 +361,8 @@ def to_excel(df: pl.DataFrame, notes: pl.DataFrame | None = None) -> bytes:
 
 
 def to_csv(df: pl.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel and WPS open the Chinese text correctly."""
-    return b"\xef\xbb\xbf" + df.write_csv().encode("utf-8")
+    """UTF-8 with a byte-order mark (Excel and WPS open the Chinese), formula-like text neutralised."""
+    return sheets.csv_bytes(df)
 
 
 # ------------------------------------------------------------------ whole pages

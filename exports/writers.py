@@ -15,6 +15,7 @@ import polars as pl
 import xlsxwriter
 
 from dashboard.i18n import TEXT
+from lvzhi import sheets
 
 # Columns of an export, in order. Parquet keeps these names; CSV and workbooks use the Chinese ones.
 COLUMNS = {
@@ -26,15 +27,6 @@ COLUMNS = {
 }
 STATUS_FILLS = {"green": "#C6EFCE", "amber": "#FFEB9C", "red": "#FFC7CE"}  # Excel's own good/neutral/bad
 NUMBER_FORMATS = {"rate": "0.0%", "count": "#,##0", "days": "0.0", "persons": "0.0", "score": "0.0"}
-DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str | None) -> str | None:
-    """A cell that a spreadsheet would run as a formula (= + - @, or a leading tab / CR) gets a
-    leading apostrophe, so it is shown as the text it is (OWASP's advice for CSV injection)."""
-    if text and text.startswith(DANGEROUS_FIRST):
-        return "'" + text
-    return text
 
 
 STATUS_ZH = {status: TEXT[f"status_{status}"][0] for status in ("green", "amber", "red", "insufficient", "no_data", "none")}
@@ -53,13 +45,12 @@ def family_label(family: str) -> str:
 
 
 def to_csv(rows: pl.DataFrame) -> bytes:
-    text_columns = [c for c, dtype in rows.schema.items() if dtype == pl.String]
     shown = rows.with_columns(
         pl.col("status").replace_strict(STATUS_ZH, default=pl.col("status")),
         pl.col("family").map_elements(family_label, return_dtype=pl.String),
         pl.when(pl.col("is_small_sample")).then(pl.lit("是")).otherwise(pl.lit("否")).alias("is_small_sample"),
-    ).with_columns(pl.col(c).map_elements(neutralise, return_dtype=pl.String) for c in text_columns)
-    return b"\xef\xbb\xbf" + shown.rename(COLUMNS).write_csv().encode("utf-8")
+    )
+    return sheets.csv_bytes(shown.rename(COLUMNS))
 
 
 def to_parquet(rows: pl.DataFrame) -> bytes:
@@ -91,8 +82,7 @@ def to_xlsx(rows: pl.DataFrame, catalogue: pl.DataFrame, freshness: pl.DataFrame
     Text is always written with write_string, so a title or name starting with = is never a formula.
     """
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_urls": False, "strings_to_numbers": False})
+    workbook = xlsxwriter.Workbook(buffer, {**sheets.XLSX_OPTIONS, "strings_to_urls": False, "strings_to_numbers": False})
     workbook.set_properties({"title": next(iter(cover.values())), "created": generated})
     styles = _styles(workbook)
     title = next(iter(cover.values()))

