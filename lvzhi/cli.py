@@ -10,8 +10,11 @@ from pathlib import Path
 
 import duckdb
 
-from lvzhi import audit, pipeline, users, warehouse
-from lvzhi.home import DEFAULT_HOME, Home
+from access import audit, users
+from ingest.run import exit_code, ingest
+from lvzhi import warehouse
+from lvzhi.build import CONTRACT_COLUMNS, build, indicator_values
+from lvzhi.home import DEFAULT_HOME, PROJECT_DIR, Home
 
 
 def _date(text: str) -> date:
@@ -21,18 +24,9 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"日期应写作 YYYY-MM-DD，例如 2025-12-31（收到“{text}”）") from None
 
 
-def cmd_synth(args) -> int:
-    from lvzhi.synth import generate
-
-    manifest = generate(Path(args.out), args.scale, args.seed, clean=args.clean, progress=print)
-    rows = sum(manifest["rows"].values())
-    print(f"已生成 {len(manifest['files'])} 个文件、{rows:,} 行 → {args.out}")
-    return 0
-
-
 def cmd_ingest(args) -> int:
     home = Home.at(args.home)
-    results = pipeline.ingest(home, [Path(p) for p in args.paths], args.submitted_on)
+    results = ingest(home, [Path(p) for p in args.paths], args.submitted_on)
     loaded = [r for r in results if r.status == "loaded"]
     print(
         f"共 {len(results)} 个文件：入库 {len(loaded)} 个，跳过 {sum(r.status == 'duplicate' for r in results)} 个，"
@@ -41,7 +35,7 @@ def cmd_ingest(args) -> int:
     )
     if any(r.rows_quarantined or r.status == "rejected" for r in results):
         print(f"错误报告（可交给报送人员修改）：{home.reports_dir}")
-    return pipeline.exit_code(results)
+    return exit_code(results)
 
 
 def cmd_template(args) -> int:
@@ -55,7 +49,7 @@ def cmd_template(args) -> int:
 def cmd_build(args) -> int:
     home = Home.at(args.home)
     print(f"构建模型（统计日 {args.as_of}）…")
-    result = pipeline.build(home, args.as_of, args.select)
+    result = build(home, args.as_of, args.select)
     if not result.success:
         print("✗ 构建失败，已发布的数据保持不变：", file=sys.stderr)
         for failure in result.failures:
@@ -70,13 +64,13 @@ def cmd_build(args) -> int:
 
 def cmd_indicators(args) -> int:
     home = Home.at(args.home)
-    values = pipeline.indicator_values(home)
+    values = indicator_values(home)
     if args.as_of and values.height and values["as_of"][0] != args.as_of:
         print(f"注意：已发布数据的统计日是 {values['as_of'][0]}，不是 {args.as_of}；请先运行 lvzhi build --as-of {args.as_of}",
               file=sys.stderr)
         return 1
     if args.format == "csv":
-        sys.stdout.write(values.select(pipeline.CONTRACT_COLUMNS).write_csv())
+        sys.stdout.write(values.select(CONTRACT_COLUMNS).write_csv())
     else:
         import polars as pl
 
@@ -88,7 +82,7 @@ def cmd_indicators(args) -> int:
 
 def cmd_serve(args) -> int:
     home = Home.at(args.home)
-    app = pipeline.PROJECT_DIR / "dashboard" / "app.py"
+    app = PROJECT_DIR / "dashboard" / "app.py"
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.address", args.address, "--server.port", str(args.port),
@@ -99,37 +93,8 @@ def cmd_serve(args) -> int:
     return subprocess.call(command)
 
 
-def cmd_demo(args) -> int:
-    home = Home.at(args.home)
-    inbox = home.root / "inbox"
-    args.out, args.seed, args.clean = str(inbox), 1, False
-    cmd_synth(args)
-    args.paths, args.submitted_on = [str(inbox)], None
-    if cmd_ingest(args) == 2:
-        return 2
-    args.select = None
-    if cmd_build(args):
-        return 1
-    _demo_admin(home)
-    return cmd_serve(args)
-
-
-def _demo_admin(home: Home) -> None:
-    """A first admin with a random password (no password is ever fixed in the code), shown once."""
-    note = home.config_dir / "demo_admin.txt"
-    if not users.any_users(home):
-        import secrets
-
-        password = secrets.token_urlsafe(12)
-        users.add(home, "admin", "admin", password, display_name="演示管理员", actor="cli:demo")
-        note.write_text(f"用户名 admin\n密码 {password}\n")
-        note.chmod(0o600)
-    if note.exists():
-        print(f"登录仪表盘 / log in: {note.read_text().strip().replace(chr(10), '，')}（保存在 {note}）")
-
-
 def cmd_sql(args) -> int:
-    from lvzhi import sql
+    from access import sql
 
     home = Home.at(args.home)
     try:  # the workbench's rule at the terminal too: analysts and admins only, logged in
@@ -224,7 +189,7 @@ def cmd_user(args) -> int:
     actor = audit.terminal_user()
     try:
         if args.op == "add":
-            known = set(pl.read_csv(pipeline.PROJECT_DIR / "data" / "seeds" / "prefectures.csv",
+            known = set(pl.read_csv(PROJECT_DIR / "data" / "seeds" / "prefectures.csv",
                                     schema_overrides={"prefecture_code": pl.String})["prefecture_code"])
             user = users.add(home, args.name, args.role, _new_password(args, args.name), args.prefecture or [],
                              args.display_name or "", known, actor)
@@ -261,16 +226,6 @@ def parser() -> argparse.ArgumentParser:
         sub.set_defaults(function=function)
         return sub
 
-    def scale_options(sub):
-        sub.add_argument("--scale", choices=("tiny", "demo", "region"), default="demo",
-                         help="规模：tiny（测试）、demo（约5千代表）、region（全区6万代表）")
-
-    sub = command("synth", cmd_synth, "生成14个地州市的模拟报送文件 / write sample submission files")
-    sub.add_argument("--out", required=True, help="输出目录 / output folder")
-    scale_options(sub)
-    sub.add_argument("--seed", type=int, default=1)
-    sub.add_argument("--clean", action="store_true", help="不注入错误行 / no deliberately bad rows")
-
     sub = command("ingest", cmd_ingest, "导入报送文件（文件或目录）/ load files or folders")
     sub.add_argument("paths", nargs="+", help="文件或目录 / files or folders")
     sub.add_argument("--submitted-on", type=_date, default=None, help="报送日期，默认今天 / submission date")
@@ -287,14 +242,9 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--format", choices=("table", "csv"), default="table")
     sub.add_argument("--limit", type=int, default=60, help="表格最多显示行数")
 
-    for name, function, text in (("serve", cmd_serve, "启动仪表盘 / serve the dashboard"),
-                                 ("demo", cmd_demo, "模拟数据→导入→构建→启动仪表盘 / the whole demo")):
-        sub = command(name, function, text)
-        sub.add_argument("--address", default="127.0.0.1")
-        sub.add_argument("--port", type=int, default=8501)
-        if name == "demo":
-            scale_options(sub)
-            sub.add_argument("--as-of", type=_date, default=date(2025, 12, 31), help="统计日")
+    sub = command("serve", cmd_serve, "启动仪表盘 / serve the dashboard")
+    sub.add_argument("--address", default="127.0.0.1")
+    sub.add_argument("--port", type=int, default=8501)
 
     sub = command("user", cmd_user, "用户与角色：add/list/disable/enable/passwd / manage users")
     operations = sub.add_subparsers(dest="op", required=True, metavar="操作")

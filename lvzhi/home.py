@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+PROJECT_DIR = Path(__file__).resolve().parent.parent  # the repository: dbt project, seeds, dashboard app
 DEFAULT_HOME = Path(os.environ.get("LVZHI_HOME", "data"))
 
 
@@ -62,7 +63,7 @@ class Home:
 
     @property
     def audit_log(self) -> Path:
-        """Append-only audit trail, one JSON object per line (see lvzhi.audit)."""
+        """Append-only audit trail, one JSON object per line (see access.audit)."""
         return self.root / "audit" / "audit.jsonl"
 
     def salt(self) -> str:

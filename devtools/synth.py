@@ -1216,7 +1216,7 @@ def generate(out_dir: Path, scale: str = "tiny", seed: int = 1, clean: bool = Fa
     return manifest
 
 
-if __name__ == "__main__":  # python -m lvzhi.synth OUT_DIR [scale] [seed]
+if __name__ == "__main__":  # python -m devtools.synth OUT_DIR [scale] [seed]
     import sys
 
     out = Path(sys.argv[1])
