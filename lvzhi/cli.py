@@ -17,6 +17,23 @@ from lvzhi.build import CONTRACT_COLUMNS, build, indicator_values
 from lvzhi.home import DEFAULT_HOME, PROJECT_DIR, Home
 
 
+class HomeMissing(Exception):
+    """The state folder named by --home / $LVZHI_HOME does not exist (and this command makes none)."""
+
+
+def _home(args, create: bool = False) -> Home:
+    """The installation's state folder. Only commands that start one (ingest, user add) create it:
+    a typo in --home, or a command run elsewhere, must not answer from a new empty folder."""
+    root = Path(args.home).resolve()
+    if not root.is_dir():
+        if not create:
+            raise HomeMissing(
+                f"数据目录 {root} 不存在。请用 --home 指定已有的数据目录（或设置 LVZHI_HOME）；"
+                f"新的数据目录由 lvzhi --home {root} ingest <文件> 或 lvzhi --home {root} user add … 创建")
+        print(f"新建数据目录 / new home: {root}", file=sys.stderr)
+    return Home.at(root)
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -25,7 +42,7 @@ def _date(text: str) -> date:
 
 
 def cmd_ingest(args) -> int:
-    home = Home.at(args.home)
+    home = _home(args, create=True)
     results = ingest(home, [Path(p) for p in args.paths], args.submitted_on)
     loaded = [r for r in results if r.status == "loaded"]
     print(
@@ -47,7 +64,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_build(args) -> int:
-    home = Home.at(args.home)
+    home = _home(args)
     print(f"构建模型（统计日 {args.as_of}）…")
     result = build(home, args.as_of, args.select)
     if not result.success:
@@ -63,7 +80,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_indicators(args) -> int:
-    home = Home.at(args.home)
+    home = _home(args)
     values = indicator_values(home)
     if args.as_of and values.height and values["as_of"][0] != args.as_of:
         print(f"注意：已发布数据的统计日是 {values['as_of'][0]}，不是 {args.as_of}；请先运行 lvzhi build --as-of {args.as_of}",
@@ -81,7 +98,7 @@ def cmd_indicators(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    home = Home.at(args.home)
+    home = _home(args)
     app = PROJECT_DIR / "dashboard" / "app.py"
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
@@ -96,7 +113,7 @@ def cmd_serve(args) -> int:
 def cmd_sql(args) -> int:
     from access import sql
 
-    home = Home.at(args.home)
+    home = _home(args)
     try:  # the workbench's rule at the terminal too: analysts and admins only, logged in
         user = users.terminal_login(home, where="lvzhi sql")
     except users.UserError as refused:
@@ -119,7 +136,7 @@ def cmd_sql(args) -> int:
 def cmd_export(args) -> int:
     from exports import cli as exports_cli
 
-    home = Home.at(args.home)
+    home = _home(args)
     if args.export_command == "run":
         return exports_cli.export_run(home, args.job, args.as_of)
     return exports_cli.export_list(home)
@@ -128,11 +145,11 @@ def cmd_export(args) -> int:
 def cmd_schedule(args) -> int:
     from exports import cli as exports_cli
 
-    return exports_cli.schedule(Home.at(args.home), args.once)
+    return exports_cli.schedule(_home(args), args.once)
 
 
 def cmd_publish(args) -> int:
-    home = Home.at(args.home)
+    home = _home(args)
     with warehouse.writer_lock(home):
         path = warehouse.publish(home, {"as_of": None, "manual": True})
     audit.record(home, audit.terminal_user(), "publish", version=path.name, manual=True)
@@ -141,7 +158,7 @@ def cmd_publish(args) -> int:
 
 
 def cmd_rollback(args) -> int:
-    home = Home.at(args.home)
+    home = _home(args)
     path = warehouse.rollback(home)
     audit.record(home, audit.terminal_user(), "rollback", to=path.name)
     print(f"已回退到 {path.name}")
@@ -149,7 +166,7 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_status(args) -> int:
-    home = Home.at(args.home)
+    home = _home(args)
     current = warehouse.current_published(home)
     size = f"{home.work_db.stat().st_size / 1e6:.1f} MB" if home.work_db.exists() else "尚未创建"
     print(f"工作仓库 working: {home.work_db} ({size})")
@@ -185,7 +202,7 @@ def _new_password(args, name: str) -> str:
 def cmd_user(args) -> int:
     import polars as pl
 
-    home = Home.at(args.home)
+    home = _home(args, create=args.op == "add")
     actor = audit.terminal_user()
     try:
         if args.op == "add":
@@ -198,7 +215,7 @@ def cmd_user(args) -> int:
         elif args.op == "list":
             listed = users.load(home)
             if not listed:
-                print("尚无用户：用 lvzhi user add NAME --role admin 创建第一个管理员")
+                print(f"数据目录 {home.root} 中尚无用户：用 lvzhi --home {home.root} user add NAME --role admin 创建第一个管理员")
             for user in listed.values():
                 state = "已停用" if user.disabled else "正常"
                 scope = "、".join(user.prefectures) if user.prefectures else "全区"
@@ -273,9 +290,11 @@ def parser() -> argparse.ArgumentParser:
     sub = command("export", cmd_export, "导出指标文件（xlsx/csv/parquet），任务见 exports.yml / indicator exports")
     actions = sub.add_subparsers(dest="export_command", required=True, metavar="run|list")
     run = actions.add_parser("run", help="立即运行一个导出任务 / run one export job now")
+    run.add_argument("--home", default=argparse.SUPPRESS, help="数据目录 / state folder")
     run.add_argument("job", help="任务名，见 lvzhi export list / job name")
     run.add_argument("--as-of", type=_date, default=None, help="核对已发布数据的统计日 / check the published as-of date")
-    actions.add_parser("list", help="任务、下次运行时间与上次结果 / jobs, next runs, last results")
+    listing = actions.add_parser("list", help="任务、下次运行时间与上次结果 / jobs, next runs, last results")
+    listing.add_argument("--home", default=argparse.SUPPRESS, help="数据目录 / state folder")
     sub = command("schedule", cmd_schedule, "按 exports.yml 定时运行导出任务（常驻进程）/ run export jobs on schedule")
     sub.add_argument("--once", action="store_true", help="只运行此刻到期的任务后退出（供 cron / systemd timer）")
 
@@ -289,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.function(args)
+    except HomeMissing as missing:
+        print(f"✗ {missing}", file=sys.stderr)
+        return 1
     except warehouse.WarehouseBusy as busy:
         print(f"✗ {busy}", file=sys.stderr)
         return 3

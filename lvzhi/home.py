@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # the repository: dbt project, seeds, dashboard app
-DEFAULT_HOME = Path(os.environ.get("LVZHI_HOME", "data"))
+# $LVZHI_HOME, else the repository's data/ — not the current directory's, wherever lvzhi is run from.
+DEFAULT_HOME = Path(os.environ.get("LVZHI_HOME") or PROJECT_DIR / "data")
 
 
 @dataclass(frozen=True)
