@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from access import users
 from lvzhi.home import Home
 
-APP = Path(__file__).resolve().parent / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 PAGES = ("overview", "suggestions", "attendance", "activities", "liaison", "stations", "trainings", "deputy",
          "quality")
 
