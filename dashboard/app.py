@@ -10,13 +10,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, context, filters, queries
+from dashboard import auth, context, filters, links, queries, style
 from dashboard.i18n import t
 
 VIEWS = Path(__file__).resolve().parent / "views"
 PAGES = (  # file, title key, icon, url
     ("overview.py", "page_overview", ":material/dashboard:", "overview"),
     ("suggestions.py", "page_suggestions", ":material/mail:", "suggestions"),
+    ("records.py", "page_records", ":material/list_alt:", "records"),
     ("attendance.py", "page_attendance", ":material/groups:", "attendance"),
     ("activities.py", "page_activities", ":material/event:", "activities"),
     ("liaison.py", "page_liaison", ":material/handshake:", "liaison"),
@@ -32,6 +33,7 @@ PAGES = (  # file, title key, icon, url
 ONLY_FOR = {"sql": auth.can_sql, "admin": auth.is_admin}  # pages a role does not see at all
 
 st.set_page_config(page_title="履职 lvzhi", page_icon=":material/account_balance:", layout="wide")
+style.apply()
 filters.language_switch()
 login = auth.session()
 if login is None:
@@ -50,6 +52,7 @@ if context.published_path() is None:
 
 filters.sidebar()
 st.sidebar.caption(f"{t('as_of')} {queries.as_of() or '—'} · {t('published_at')} {queries.publish_info().get('published_at', '—')}")
-page = st.navigation(pages, expanded=True)  # all 13 pages listed, none behind "View more"
+page = st.navigation(pages, expanded=True)  # all pages listed, none behind "View more"
+st.session_state[links.PAGE_KEY] = page.url_path or "overview"
 auth.record_page_view(page.url_path or "overview")
 page.run()

@@ -11,7 +11,7 @@ from dashboard.i18n import t
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif"
 STATUS_COLOURS = {
     "green": "#2e7d32", "amber": "#f9a825", "red": "#c62828",
-    "insufficient": "#9e9e9e", "no_data": "#e0e0e0", "none": "#1565c0",
+    "insufficient": "#bdbdbd", "no_data": "#eeeeee", "none": "#cfd8dc",  # grey: no band without a target
 }
 LINE_COLOURS = ("#1565c0", "#9e9e9e", "#6a1b9a", "#00838f")
 TARGET_COLOUR = "#424242"
@@ -32,10 +32,12 @@ def _figure(traces: list, title: str, height: int, **layout) -> go.Figure:
     third of a page's time). The template is empty: st.plotly_chart's Streamlit theme restyles the
     chart in the browser anyway, and plotly would copy and validate its own for every figure."""
     return go.Figure(traces, layout={
-        "template": {}, "title": {"text": title, "font": {"size": 15}}, "height": height,
-        "font": {"family": FONT, "size": 12}, "margin": {"l": 10, "r": 20, "t": 50, "b": 10},
+        "template": {}, "title": {"text": title, "font": {"size": 15}, "y": 0.98, "yanchor": "top"}, "height": height,
+        "font": {"family": FONT, "size": 12}, "margin": {"l": 10, "r": 20, "t": 50 if len(traces) <= 1 else 84, "b": 10},
         "hoverlabel": {"font": {"family": FONT}}, "showlegend": len(traces) > 1,
-        "legend": {"orientation": "h", "y": -0.15}, **layout,
+        # The legend above the plot, under the title: never over the axis labels (long names below).
+        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        **layout,
     })
 
 
@@ -73,8 +75,8 @@ def ranking(rows: pl.DataFrame, title: str, unit: str | None, target: float | No
     bars = go.Bar(
         x=[(v or 0) * k for v in ordered["value"]], y=names, orientation="h", text=texts, textposition="auto",
         marker_color=[STATUS_COLOURS.get(s, "#1565c0") for s in ordered["status"]],
-        customdata=ordered["denominator"].to_list(),
-        hovertemplate="%{y}: %{x:.1f}" + suffix(unit) + " (n=%{customdata:,.0f})<extra></extra>",
+        customdata=[[n, code] for n, code in zip(ordered["denominator"], ordered["scope_code"], strict=True)],
+        hovertemplate="%{y}: %{x:.1f}" + suffix(unit) + " (n=%{customdata[0]:,.0f})<extra></extra>",
     )
     target_line = _target_line(None if target is None else target * k,
                                _target_text(target, unit) if target is not None else "", vertical=True)
@@ -89,21 +91,36 @@ def _bar_text(value: float | None, n: float | None, small: bool, unit: str | Non
     return f"{shown} {t('small_sample')}" if small else shown
 
 
-def trend(rows: pl.DataFrame, title: str, unit: str | None, target: float | None) -> go.Figure:
-    """One line per scope over the quarters; hover shows n; the target as a dashed line."""
+def trend(rows: pl.DataFrame, title: str, unit: str | None, target: float | None,
+          pending: set[str] | frozenset[str] = frozenset(), pending_name: str = "未到期") -> go.Figure:
+    """One line per scope over the quarters; hover shows n; the target as a dashed line. Quarters in
+    `pending` (cohorts not yet due) are drawn dotted with open markers and named, not as a cliff."""
     k = scale(unit)
     lines = []
     for number, (name,) in enumerate(rows.select("scope_name").unique(maintain_order=True).iter_rows()):
         part = rows.filter(pl.col("scope_name") == name)
+        labels = part["period_label"].to_list()
+        values = [None if v is None else v * k for v in part["value"]]
+        colour = LINE_COLOURS[number % len(LINE_COLOURS)]
+        due = [None if label in pending else v for label, v in zip(labels, values, strict=True)]
         lines.append(go.Scatter(
-            x=part["period_label"].to_list(), y=[None if v is None else v * k for v in part["value"]],
-            name=name, mode="lines+markers", line={"color": LINE_COLOURS[number % len(LINE_COLOURS)]},
+            x=labels, y=due, name=name, mode="lines+markers", line={"color": colour},
             customdata=part["denominator"].to_list(), connectgaps=False,
             hovertemplate="%{x}: %{y:.1f}" + suffix(unit) + " (n=%{customdata:,.0f})<extra>" + name + "</extra>",
         ))
+        if pending & set(labels):
+            first = min(i for i, label in enumerate(labels) if label in pending)
+            later = [v if (i >= first - 1) else None for i, v in enumerate(values)]
+            lines.append(go.Scatter(
+                x=labels, y=later, name=f"{name}（{pending_name}）", mode="lines+markers",
+                line={"color": colour, "dash": "dot"}, marker={"symbol": "circle-open", "size": 9},
+                customdata=part["denominator"].to_list(), connectgaps=False,
+                hovertemplate="%{x}: %{y:.1f}" + suffix(unit) + " (n=%{customdata:,.0f}) " + pending_name
+                              + "<extra>" + name + "</extra>",
+            ))
     target_line = _target_line(None if target is None else target * k,
                                _target_text(target, unit) if target is not None else "", vertical=False)
-    return _figure(lines, title, 340, yaxis={"ticksuffix": suffix(unit), "rangemode": "tozero"},
+    return _figure(lines, title, 360, yaxis={"ticksuffix": suffix(unit), "rangemode": "tozero"},
                    xaxis={"type": "category"}, **target_line)
 
 

@@ -89,10 +89,18 @@ class Filters:
         return date(int(self.year), month, calendar.monthrange(int(self.year), month)[1])
 
 
+_SEEN = "_url_seen"  # what this session last wrote into the URL, per key
+MISSING_YEAR = "_missing_year"  # a year asked for in the URL without data (page_header says so)
+
+
 def _seed(key: str, valid, default: str) -> None:
-    """Before the widget exists: take the URL's value if valid, else the default."""
-    if key not in st.session_state or st.session_state[key] not in valid:
-        wanted = st.query_params.get(key, default)
+    """Before the widget exists: take the URL's value if valid, else the default. The URL wins
+    over the widget's state when it changed since this session last wrote it (a drill-through
+    link or st.switch_page with query parameters)."""
+    seen = st.session_state.setdefault(_SEEN, {})
+    wanted = st.query_params.get(key, default)
+    url_changed = key in seen and seen[key] != wanted
+    if key not in st.session_state or st.session_state[key] not in valid or url_changed:
         st.session_state[key] = wanted if wanted in valid else default
 
 
@@ -101,6 +109,14 @@ def _keep_in_url(key: str, value: str, default: str) -> None:
         st.query_params.pop(key, None)
     elif st.query_params.get(key) != value:
         st.query_params[key] = value
+    st.session_state.setdefault(_SEEN, {})[key] = value
+
+
+def nearest_year(wanted: str, years: list[str]) -> str | None:
+    """The year with data closest to `wanted` (the later one on a tie)."""
+    if not years or not wanted.isdigit():
+        return years[0] if years else None
+    return min(years, key=lambda y: (abs(int(y) - int(wanted)), -int(y)))
 
 
 def language_switch() -> None:
@@ -122,6 +138,11 @@ def sidebar() -> Filters:
     choices = [*names] if allowed is not None else ["", *names]
     default_prefecture = choices[0] if allowed is not None else ""
 
+    asked = st.query_params.get("year")
+    if asked and asked not in years and st.session_state.get(_SEEN, {}).get("year") != asked:
+        st.session_state[MISSING_YEAR] = (asked, nearest_year(asked, years))
+    else:
+        st.session_state.pop(MISSING_YEAR, None)
     _seed("year", years, default_year)
     _seed("quarter", QUARTERS, "")
     _seed("prefecture", choices, default_prefecture)

@@ -119,8 +119,9 @@ TEXT: dict[str, tuple[str, str]] = {
     # handling units (indicator_values)
     "unit_ranking": ("各办理单位按期答复率排名", "On-time reply rate by handling unit"),
     "unit_ranking_note": (
-        "来自指标表（scope_level = handling_unit）；样本数 n < 10 的单位标为“样本不足”，不参与排名。",
-        "From indicator_values (handling units); units with n < 10 are flagged as small samples and not ranked.",
+        "来自指标表（范围层级：办理单位）；每个承办单位（含协办单位）各计一次；样本数 n < 10 的单位标为“样本不足”，不参与排名。",
+        "From indicator_values (handling units; each unit, co-units too, counts once); units with n < 10 are "
+        "flagged as small samples and not ranked.",
     ),
     "unit_indicator": ("单位指标", "Unit indicator"),
     # stations
@@ -257,6 +258,68 @@ TEXT: dict[str, tuple[str, str]] = {
                             " (the {n} units with the lowest rate; every unit in the table below)"),
 }
 
+
+# issue 17: honest bands, drill-through, exceptions, empty states, sessions, print/PDF
+TEXT |= {
+    "bands": ("状态划分", "Bands"),
+    "bands_none": ("无目标值，不划分状态、不着色", "no target: no band, no colour"),
+    "numbers": ("分子 / 分母(n)", "numerator / n"),
+    "previous": ("较上期", "vs previous period"),
+    "card_records": ("查看明细 →", "Records →"),
+    "card_records_help": ("逐件列出交办、期限、答复日期与超期天数", "Each suggestion with assigned, due, replied, days overdue"),
+    "card_ranking": ("各地排名 →", "Ranking →"),
+    "card_ranking_help": ("按此指标查看各地州市（县区）排名与趋势", "Rank the prefectures (counties) on this indicator"),
+    "county_ranking": ("{name}各县区排名", "Counties of {name}"),
+    "ranking_click": ("点击色块、条形或表格中的“查看”进入该地的页面。", "Click a tile, a bar or a row's link to open that scope."),
+    "tiles_counties": ("{name}各县区一览（颜色按所选指标的状态；点击进入）",
+                       "Counties of {name} (colour: status on the chosen indicator; click to open)"),
+    "not_due": ("未到期", "not yet due"),
+    "not_due_note": (
+        "虚线空心点（{quarters}）：这些季度交办的建议尚未全部到答复期限（交办后3个月），比率仍在上升，不是下降。",
+        "Dotted, open markers ({quarters}): suggestions assigned then are not all due yet (3 months after "
+        "assignment); the rate is still rising, not falling.",
+    ),
+    "open_link": ("查看 →", "Open →"),
+    "year_missing": ("{year}年暂无数据，当前显示 {shown} 年。", "No data for {year}; showing {shown}."),
+    "year_offer": ("查看最近有数据的年度：{year} →", "Nearest year with data: {year} →"),
+    # exceptions view (总览)
+    "exceptions": ("需要关注", "Needs attention"),
+    "exceptions_summary": ("{scope} {period}：{off} 项指标未达目标（有目标值的 {total} 项中），其中 {red} 项未达标、{amber} 项接近目标。",
+                           "{scope} {period}: {off} of {total} indicators with a target miss it ({red} below, {amber} near)."),
+    "exceptions_none": ("{scope} {period}：有目标值的 {total} 项指标全部达标。", "{scope} {period}: all {total} targeted indicators meet their target."),
+    "matrix": ("地州市 × 指标（颜色为状态，格内为数值与 n；灰色为样本不足或无数据；点击进入该地）",
+               "Prefecture × indicator (colour = band; value and n in each cell; grey = small sample or no data; click to open)"),
+    "matrix_counties": ("{name}各县区 × 指标", "Counties of {name} × indicator"),
+    "matrix_scope": ("地区", "Scope"),
+    "overdue_by_unit": ("超期未答复与即将到期（30天内）建议，按办理单位", "Overdue and due within 30 days, by handling unit"),
+    "overdue_by_unit_note": ("点击单位或件数查看逐件明细（交办、期限、答复、超期天数）。",
+                             "Click a unit or a number for the list (assigned, due, replied, days overdue)."),
+    "col_overdue": ("超期未答复", "overdue"),
+    "col_due_soon": ("30天内到期", "due in 30 days"),
+    "by_unit_unit": ("办理单位", "Handling unit"),
+    "total_all_units": ("合计（{n} 个单位）", "Total ({n} units)"),
+    "nothing_overdue": ("没有超期未答复或30天内到期的建议。", "Nothing overdue or due within 30 days."),
+    "legend_green": ("达标：达到目标值", "meets target"),
+    "legend_amber": ("接近目标：未达目标但在预警线以上", "near target"),
+    "legend_red": ("未达标：低于预警线", "below target"),
+    "legend_grey": ("灰：样本不足 / 无数据 / 无目标", "grey: small sample / no data / no target"),
+    # records (建议明细)
+    "page_records": ("建议明细", "Suggestion records"),
+    "records_state": ("范围", "Which"),
+    "state_all": ("全部", "all"),
+    "state_due_soon": ("30天内到期", "due within 30 days"),
+    "records_unit": ("办理单位：{unit}", "Handling unit: {unit}"),
+    "records_note": ("每行一件建议：交办日期、答复期限（含批准延期）、答复日期、超期天数或距期限天数。超期 = 期限早于统计日且截至统计日未答复。",
+                     "One suggestion per row: assigned, due (incl. approved extension), replied, days overdue or left."),
+    "records_back": ("← 返回总览", "← Back to overview"),
+    "records_all_units": ("全部单位", "all units"),
+    # print / PDF / sessions
+    "export_pdf": ("导出 PDF", "Export PDF"),
+    "pdf_help": ("在服务器上用 Chromium 无界面模式按 A4 横向打印当前页面（含中文字体）", "Print this view as A4 landscape PDF on the server (headless Chromium)"),
+    "pdf_failed": ("PDF 生成失败：{error}", "PDF failed: {error}"),
+    "pdf_ready": ("PDF 已生成，点击下载", "PDF ready: download"),
+    "print_hint": ("也可用浏览器“打印”（已按 A4 横向排版，不含侧栏与控件）。", "Or use the browser's Print (A4 landscape, no sidebar or widgets)."),
+}
 
 
 # Families and statuses are labels of data (lvzhi.labels); the pages reach them through t() too.

@@ -96,7 +96,8 @@ _VALUES = """
     select v.indicator_id, v.scope_level, v.scope_code, v.scope_name, v.scope_prefecture_code, v.period_type,
            v.period_label,
            v.numerator, v.denominator, v.value, v.unit, v.direction, v.is_small_sample, v.status,
-           c.family, c.name_zh, c.name_en, c.formula_zh, c.basis, cast(c.target as double) as target
+           c.family, c.name_zh, c.name_en, c.formula_zh, c.basis, cast(c.target as double) as target,
+           cast(c.amber_at as double) as amber_at, v.period_start, v.period_end
     from indicator_values v
     inner join indicator_catalogue c on v.indicator_id = c.indicator_id
 """
@@ -133,6 +134,51 @@ def trend(indicator_id: str, scope_codes: tuple[str, ...], since: date, until: d
         "and list_contains(?, v.scope_code) and v.scope_level in ('region', 'prefecture', 'county') "
         "and v.period_start between ? and ? order by v.scope_level desc, v.period_label",
         indicator_id, list(scope_codes), since, until,
+    )
+
+
+def county_ranking(indicator_id: str, prefecture: str, period_type: str, period_label: str) -> pl.DataFrame:
+    """One indicator for every county of a prefecture in one period (where the indicator has county rows)."""
+    if not has("indicator_values"):
+        return pl.DataFrame()
+    return query(
+        _VALUES + " where v.indicator_id = ? and v.scope_level = 'county' and v.scope_prefecture_code = ? "
+        "and v.period_type = ? and v.period_label = ? order by v.scope_code",
+        indicator_id, prefecture, period_type, period_label,
+    )
+
+
+def sparklines(scope_level: str, scope_code: str, since: date, until: date) -> pl.DataFrame:
+    """Every indicator's quarterly values for one scope (the cards' sparklines), in one query."""
+    if not has("indicator_values"):
+        return pl.DataFrame()
+    return query(
+        "select indicator_id, period_label, period_end, value, unit from indicator_values "
+        "where scope_level = ? and scope_code = ? and period_type = 'quarter' and period_start between ? and ? "
+        "order by indicator_id, period_label",
+        scope_level, scope_code, since, until,
+    )
+
+
+def matrix(period_type: str, period_label: str) -> pl.DataFrame:
+    """Every targeted indicator for every prefecture and the region in one period (the exceptions matrix)."""
+    if not has("indicator_values"):
+        return pl.DataFrame()
+    return query(
+        _VALUES + " where v.scope_level in ('region', 'prefecture') and v.period_type = ? and v.period_label = ? "
+        "order by v.scope_code",
+        period_type, period_label,
+    )
+
+
+def county_matrix(prefecture: str, period_type: str, period_label: str) -> pl.DataFrame:
+    """Every indicator for a prefecture and its counties in one period (the matrix of a prefecture)."""
+    if not has("indicator_values"):
+        return pl.DataFrame()
+    return query(
+        _VALUES + " where v.scope_level in ('prefecture', 'county') and v.scope_prefecture_code = ? "
+        "and v.period_type = ? and v.period_label = ? order by v.scope_level desc, v.scope_code",
+        prefecture, period_type, period_label,
     )
 
 
@@ -260,6 +306,70 @@ def funnel(scope: Scope) -> dict[str, int]:
         *scope.params(),
     )
     return row.row(0, named=True)
+
+
+# ------------------------------------------------------------------ record lists behind the numbers (issue 17)
+
+RECORD_STATES = ("overdue", "due_soon", "open", "all")
+_STATE_SQL = {
+    "overdue": "x.is_overdue",
+    "due_soon": "not x.is_replied and x.due_on between x.as_of and x.as_of + interval 30 day",
+    "open": "not x.is_replied",
+    "all": "true",
+}
+
+
+def suggestion_records(scope: Scope, state: str = "overdue", unit: str = "") -> pl.DataFrame:
+    """The suggestions behind a number, with the fields that decide it: assigned, due (with an
+    approved extension), replied, days overdue or days left. With `unit`, that handling unit's own
+    rows (its own reply and timeliness, co-units too, as the unit table counts them)."""
+    if not has("fct_suggestions"):
+        return pl.DataFrame()
+    condition = _STATE_SQL.get(state, _STATE_SQL["overdue"])
+    columns = ("s.suggestion_id, s.title, p.prefecture_name, s.county, {unit} as unit_name, s.assigned_on, "
+               "x.due_on, x.replied_on, x.days_overdue, case when not x.is_replied and x.due_on >= x.as_of "
+               "then date_diff('day', x.as_of, x.due_on) end as days_left, x.reply_class, s.is_key_supervised")
+    if unit:
+        handling = has("fct_suggestion_handling")
+        source = ("fct_suggestion_handling x inner join fct_suggestions s on x.suggestion_id = s.suggestion_id "
+                  "and x.unit_name = ?") if handling else "fct_suggestions x inner join fct_suggestions s on " \
+                                                          "x.suggestion_id = s.suggestion_id and x.lead_unit = ?"
+        if handling:
+            source = source.replace("fct_suggestion_handling x", "(select h.*, a.as_of from fct_suggestion_handling h "
+                                    "cross join (select max(as_of) as as_of from fct_suggestions) a) x")
+        select = columns.format(unit="x.unit_name" if handling else "s.lead_unit")
+        params: tuple = (unit, *scope.params())
+    else:
+        source = "fct_suggestions x inner join fct_suggestions s on x.suggestion_id = s.suggestion_id"
+        select = columns.format(unit="s.lead_unit")
+        params = scope.params()
+    return query(
+        f"select {select} from {source} left join prefectures p on s.prefecture_code = p.prefecture_code "
+        "where s.has_known_deputy and (? = '' or s.prefecture_code = ?) and (? = '' or s.county = ?) "
+        f"and s.assigned_on between ? and ? and {condition} "
+        "order by x.days_overdue desc nulls last, x.due_on, s.suggestion_id",
+        *params,
+    )
+
+
+def units_to_chase(scope: Scope) -> pl.DataFrame:
+    """Per handling unit: suggestions overdue and due within 30 days (not replied), the 催办 list."""
+    table, unit = ("fct_suggestion_handling", "s.unit_name") if has("fct_suggestion_handling") else (
+        "fct_suggestions", "s.lead_unit")
+    if not has(table):
+        return pl.DataFrame()
+    return query(
+        f"select coalesce({unit}, '（未填写）') as unit_name, p.prefecture_name, "
+        "count(*) filter (where s.is_overdue) as unit_overdue, "
+        "count(*) filter (where not s.is_replied and s.due_on between a.as_of and a.as_of + interval 30 day) "
+        "as unit_due_soon "
+        f"from {table} s cross join (select max(as_of) as as_of from fct_suggestions) a "
+        "left join prefectures p on s.prefecture_code = p.prefecture_code "
+        "where s.has_known_deputy and (? = '' or s.prefecture_code = ?) and (? = '' or s.county = ?) "
+        "and s.assigned_on between ? and ? group by all having unit_overdue + unit_due_soon > 0 "
+        "order by unit_overdue desc, unit_due_soon desc, unit_name",
+        *scope.params(),
+    )
 
 
 # ------------------------------------------------------------------ meetings

@@ -6,18 +6,21 @@ from __future__ import annotations
 import io
 import time
 from datetime import datetime
+from html import escape
 
 import polars as pl
 import streamlit as st
 import xlsxwriter
 
-from dashboard import auth, charts, queries
-from dashboard.filters import Filters
+from dashboard import auth, charts, links, queries
+from dashboard.filters import MISSING_YEAR, Filters
 from dashboard.i18n import family_label, label, lang, status_label, t
+from lvzhi import format as fmt
 from lvzhi import sheets
 
+# Badge colours follow the status bands; an indicator without target (`none`) is neutral (gray).
 BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "insufficient": "gray", "no_data": "gray",
-                 "none": "blue"}
+                 "none": "gray"}
 NOT_LOCALIZED = {"row_number", "source_row_number"}
 CARDS_PER_ROW = 4
 FIRST_PAINT_PAUSE = 0.3  # seconds; see plot()
@@ -27,27 +30,13 @@ FIRST_PAINT_PAUSE = 0.3  # seconds; see plot()
 
 
 def format_value(value: float | None, unit: str | None) -> str:
-    if value is None:
-        return "—"
-    if unit == "rate":
-        return f"{value * 100:.1f}%"
-    if unit == "days":
-        return f"{value:,.1f} 天" if lang() == "zh" else f"{value:,.1f} days"
-    if unit in ("persons", "score"):
-        return f"{value:,.1f}"
-    return f"{value:,.0f}"
+    """One formatter for the whole dashboard (lvzhi.format): rates 93.2%, days 365 天, scores 36.9, counts 1,320."""
+    return fmt.value(value, unit, lang())
 
 
 def format_delta(current: float | None, previous: float | None, unit: str | None) -> str | None:
-    if current is None or previous is None:
-        return None
-    change = current - previous
-    # Round before formatting and add 0.0, so a change too small to show reads +0.0, never -0.0.
-    if unit == "rate":
-        return f"{round(change * 100, 1) + 0.0:+.1f} {t('pp')}"
-    if unit in ("days", "persons", "score"):
-        return f"{round(change, 1) + 0.0:+,.1f}"
-    return f"{round(change) + 0:+,.0f}"
+    """The change since the previous period; None (no arrow, no colour) when it rounds to zero."""
+    return fmt.delta(current, previous, unit, lang())
 
 
 def period_text(f: Filters) -> str:
@@ -65,6 +54,13 @@ def page_header(title_key: str, f: Filters) -> None:
     """Title, the as-of date and the chosen period and scope, and when each prefecture last sent data."""
     st.title(t(title_key))
     st.caption(t("header_caption", as_of=f.as_of or "—", period=period_text(f), scope=f.scope_name))
+    missing = st.session_state.get(MISSING_YEAR)
+    if missing:
+        asked, nearest = missing
+        offer = links.anchor(t("year_offer", year=nearest), links.href(links.current_page(), year=nearest)) \
+            if nearest else ""
+        st.markdown(f'<div class="lvzhi-notice">{t("year_missing", year=asked, shown=f.year)} {offer}</div>',
+                    unsafe_allow_html=True)
     submissions = queries.freshness()
     if submissions.height == 0:
         return
@@ -84,47 +80,91 @@ def page_header(title_key: str, f: Filters) -> None:
 # ------------------------------------------------------------------ KPI cards
 
 
+def bands(row: dict) -> str:
+    """The status bands of an indicator in words, from its target and the catalogue's amber_at:
+    达标 only when the target itself is met; none without a target."""
+    target, amber, unit = row.get("target"), row.get("amber_at"), row.get("unit")
+    if target is None:
+        return t("bands_none")
+    show = lambda v: format_value(v, unit)  # noqa: E731
+    if row.get("direction") == "lower":
+        met, near, below = f"≤ {show(target)}", "", f"> {show(amber if amber is not None else target)}"
+        if amber is not None and amber > target:
+            near = f"> {show(target)} 且 ≤ {show(amber)}" if lang() == "zh" else f"> {show(target)} and ≤ {show(amber)}"
+    else:
+        met, near, below = f"≥ {show(target)}", "", f"< {show(amber if amber is not None else target)}"
+        if amber is not None and amber < target:
+            near = f"{show(amber)} – {show(target)}" + ("（不含）" if lang() == "zh" else " (excl.)")
+    parts = [f"{status_label('green')} {met}"]
+    if near:
+        parts.append(f"{status_label('amber')} {near}")
+    parts.append(f"{status_label('red')} {below}")
+    return "；".join(parts) if lang() == "zh" else "; ".join(parts)
+
+
 def definition(row: dict) -> str:
-    """The catalogue's definition of an indicator, for the ⓘ tooltip beside a number."""
+    """The catalogue's definition of an indicator, for the ⓘ tooltip beside a number: formula,
+    target, the status bands, the rule it comes from and this value's numerator / n."""
     target = row.get("target")
     target_text = format_value(target, row.get("unit")) if target is not None else t("no_target")
     numbers = ""
     if row.get("denominator") is not None:
-        numbers = f"\n\n{row.get('numerator') or 0:,.6g} / {row['denominator']:,.0f}"
+        numbers = f"\n\n{t('numbers')}：{fmt.score(row.get('numerator') or 0) if row.get('unit') in ('persons', 'score') else fmt.count(row.get('numerator') or 0)} / {fmt.count(row['denominator'])}"
     return (f"**{t('formula')}**：{row['formula_zh']}\n\n**{t('target')}**：{target_text}\n\n"
-            f"**{t('basis')}**：{row.get('basis') or '—'}{numbers}")
+            f"**{t('bands')}**：{bands(row)}\n\n**{t('basis')}**：{row.get('basis') or '—'}{numbers}")
 
 
 def indicator_name(row: dict) -> str:
     return row["name_en"] if lang() == "en" else row["name_zh"]
 
 
-def card(row: dict, previous: dict | None) -> None:
+# Where a card leads: the overdue count to its records, every other indicator to its ranking.
+CARD_LINKS = {"suggestion_overdue_count": ("records", {"state": "overdue"}),
+              "suggestion_due_soon_count": ("records", {"state": "due_soon"})}
+
+
+def card_link(row: dict) -> str:
+    page, params = CARD_LINKS.get(row["indicator_id"], (None, None))
+    if page:
+        return links.anchor(t("card_records"), links.href(page, **params), title=t("card_records_help"))
+    return links.anchor(t("card_ranking"), links.href(links.current_page(), indicator=row["indicator_id"]) + "#ranking",
+                        title=t("card_ranking_help"))
+
+
+def card(row: dict, previous: dict | None, spark: list[float] | None = None) -> None:
+    """A KPI card: value, change against the previous period (none when zero), a quarterly
+    sparkline, the status badge named for what it is (达标 only when the target is met), n,
+    target, and a link to the next level."""
     unit, status = row["unit"], row["status"]
-    with st.container(border=True):
+    with st.container(border=True, key=f"card_{row['indicator_id']}"):
+        delta = format_delta(row["value"], (previous or {}).get("value"), unit)
         st.metric(
             indicator_name(row), format_value(row["value"], unit),
-            delta=format_delta(row["value"], (previous or {}).get("value"), unit),
+            delta=delta,
             delta_color={"higher": "normal", "lower": "inverse"}.get(row["direction"], "off"),
+            delta_description=t("previous") if delta else None,
             help=definition(row),
+            chart_data=spark if spark and len(spark) > 1 else None, chart_type="line",
         )
         parts = [f":{BADGE_COLOURS.get(status, 'gray')}-badge[{status_label(status)}]"]
         if row["is_small_sample"] and status != "insufficient":
             parts.append(f":gray-badge[{t('small_sample')}]")
-        parts.append(f"n = {row['denominator'] or 0:,.0f}")
+        parts.append(f"n = {fmt.count(row['denominator'] or 0)}")
         if row["target"] is not None:
             parts.append(f"{t('target')} {format_value(row['target'], unit)}")
         st.markdown(" · ".join(parts))
+        st.markdown(card_link(row), unsafe_allow_html=True)
 
 
-def cards(current: pl.DataFrame, previous: pl.DataFrame) -> None:
+def cards(current: pl.DataFrame, previous: pl.DataFrame, sparks: dict[str, list[float]] | None = None) -> None:
     before = {r["indicator_id"]: r for r in previous.iter_rows(named=True)}
     rows = list(current.iter_rows(named=True))
+    sparks = sparks or {}
     for start in range(0, len(rows), CARDS_PER_ROW):
         columns = st.columns(CARDS_PER_ROW)
         for column, row in zip(columns, rows[start:start + CARDS_PER_ROW], strict=False):
             with column:
-                card(row, before.get(row["indicator_id"]))
+                card(row, before.get(row["indicator_id"]), sparks.get(row["indicator_id"]))
 
 
 def _ordered_ids(families: tuple[str, ...]) -> list[str]:
@@ -147,6 +187,7 @@ def family_cards(f: Filters, families: tuple[str, ...], headings: bool = True,
                  leave_out: tuple[str, ...] = ()) -> pl.DataFrame:
     """Cards per family; a family without values says so politely. Returns this period's rows."""
     current, previous = values_for(f, families)
+    sparks = sparklines(f)
     if leave_out and current.height:
         current = current.filter(~pl.col("indicator_id").is_in(leave_out))
     for family in families:
@@ -156,8 +197,32 @@ def family_cards(f: Filters, families: tuple[str, ...], headings: bool = True,
         if mine.filter(pl.col("value").is_not_null()).height == 0:
             st.info(t("family_no_data"), icon=":material/hourglass_empty:")
             continue
-        cards(mine, previous.filter(pl.col("family") == family) if previous.height else previous)
+        cards(mine, previous.filter(pl.col("family") == family) if previous.height else previous, sparks)
     return current
+
+
+def sparklines(f: Filters) -> dict[str, list[float]]:
+    """Per indicator, the scope's quarterly values over the trend window (cohorts not yet due
+    left out, so a sparkline shows no cliff), for the cards."""
+    rows = queries.sparklines(f.scope_level, f.scope_code, *f.trend_window)
+    if rows.height == 0:
+        return {}
+    if f.as_of:
+        rows = rows.filter(~not_yet_due(rows, f.as_of))
+    rows = rows.filter(pl.col("value").is_not_null())
+    return {key: [v * charts.scale(u) for v, u in zip(part["value"], part["unit"], strict=True)]
+            for (key,), part in rows.group_by("indicator_id", maintain_order=True)}
+
+
+def not_yet_due(rows: pl.DataFrame, as_of) -> pl.Series:
+    """Rows of suggestion or motion cohorts (selected by assignment) some of whose members are not
+    due yet: the period ends less than the reply time (3 months) before the as-of date. Their
+    rates are still rising; charts mark them 未到期 instead of drawing a cliff."""
+    from datetime import timedelta
+
+    cohort = pl.col("indicator_id").str.starts_with("suggestion_") | (pl.col("indicator_id") == "motion_completion_rate")
+    cut = as_of - timedelta(days=92)
+    return rows.select((cohort & (pl.col("period_end") > pl.lit(cut))).alias("x"))["x"]
 
 
 # ------------------------------------------------------------------ charts
@@ -176,73 +241,141 @@ def plot(figure, key: str) -> None:
 # ------------------------------------------------------------------ ranking and trend
 
 
+def ranking_scope(f: Filters, indicator_id: str) -> tuple[str, pl.DataFrame]:
+    """What to rank: the prefectures for the region; a prefecture's counties where the indicator
+    has county values (a prefecture user sees their counties ranked, not a ranking of one bar)."""
+    if f.prefecture and not f.county:
+        counties = queries.county_ranking(indicator_id, f.prefecture, f.period_type, f.period_label)
+        if counties.height > 1:
+            return "county", counties
+    return "prefecture", queries.ranking(indicator_id, f.period_type, f.period_label)
+
+
 def ranking_and_trend(f: Filters, indicators: pl.DataFrame, key: str, tiles: bool = False) -> None:
-    """Pick one of the indicators shown; rank the prefectures on it and draw its quarterly trend
-    (with `tiles`, first a tile per prefecture coloured by its status on the indicator)."""
+    """Pick one of the indicators shown; rank the prefectures (or a prefecture's counties) on it
+    and draw its quarterly trend (with `tiles`, first a tile per scope coloured by its status).
+    Every tile, bar and table row leads to that scope's view; the choice lives in the URL."""
     if indicators.height == 0:
         return
     names = {r["indicator_id"]: indicator_name(r) for r in indicators.iter_rows(named=True)}
+    wanted = st.query_params.get("indicator")
+    seen = st.session_state.setdefault("_indicator_seen", {})
+    if wanted in names and (key not in st.session_state or seen.get(key) != wanted):
+        st.session_state[key] = wanted
+    st.markdown('<div id="ranking"></div>', unsafe_allow_html=True)
     chosen = st.selectbox(t("ranking_indicator"), list(names), format_func=names.get, key=key)
+    seen[key] = chosen
+    if st.query_params.get("indicator") != chosen and (wanted or chosen != next(iter(names))):
+        st.query_params["indicator"] = chosen
+        seen[key] = chosen
     row = indicators.filter(pl.col("indicator_id") == chosen).row(0, named=True)
-    rows = queries.ranking(chosen, f.period_type, f.period_label)
+    level, rows = ranking_scope(f, chosen)
     if lang() == "en":
         rows = _english_scope_names(rows)
     if tiles:
-        prefecture_tiles(rows, row["unit"], f.prefecture)
+        scope_tiles(f, rows, row["unit"], level)
+    title = t("ranking") if level == "prefecture" else t("county_ranking", name=f.prefecture_name)
     left, right = st.columns([3, 2])
     with left:
         if rows.height:
-            plot(charts.ranking(rows, f"{t('ranking')}：{names[chosen]}", row["unit"], row["target"], f.prefecture),
-                 f"{key}_ranking")
-        st.caption(t("ranking_note"), help=definition(row))
+            chart_key = f"{key}_ranking"
+            event = st.plotly_chart(
+                charts.ranking(rows, f"{title}：{names[chosen]}", row["unit"], row["target"],
+                               f.county or f.prefecture), key=chart_key, on_select="rerun", selection_mode="points",
+                config={"displaylogo": False})
+            _follow_bar(event, level)
+        st.caption(t("ranking_note") + " " + t("ranking_click"), help=definition(row))
     with right:
         scopes = tuple(code for code in (queries.REGION_CODE, f.prefecture, f.county) if code)
         history = queries.trend(chosen, scopes, *f.trend_window)
         if lang() == "en":
             history = _english_scope_names(history)
         if history.height:
-            plot(charts.trend(history, f"{t('trend')}：{names[chosen]}", row["unit"], row["target"]), f"{key}_trend")
-    with st.expander(t("ranking_table")):
-        table(_ranking_table(rows), f"ranking_{chosen}", f, percent=("value",) if row["unit"] == "rate" else ())
+            pending = not_yet_due(history, f.as_of) if f.as_of else pl.Series([False] * history.height)
+            labels = set(history.filter(pending)["period_label"].to_list())
+            plot(charts.trend(history, f"{t('trend')}：{names[chosen]}", row["unit"], row["target"], labels,
+                              t("not_due")), f"{key}_trend")
+            if labels:
+                st.caption(t("not_due_note", quarters="、".join(sorted(labels))))
+    if rows.height:
+        link_column = "link"
+        shown = _ranking_table(rows).with_columns(
+            pl.col("scope_code").map_elements(lambda code: links.href(
+                links.current_page(), **({"county": code} if level == "county" else {"prefecture": code}),
+                indicator=chosen), return_dtype=pl.String).alias(link_column)).drop("scope_code")
+        with st.expander(t("ranking_table")):
+            table(shown, f"ranking_{chosen}", f, percent=("value",) if row["unit"] == "rate" else (),
+                  link_columns=(link_column,))
+
+
+def _follow_bar(event, level: str) -> None:
+    """A click on a ranking bar opens that prefecture's (county's) view."""
+    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
+        getattr(getattr(event, "selection", None), "points", []) or []
+    if not points:
+        return
+    custom = points[0].get("customdata")
+    code = custom[1] if isinstance(custom, list | tuple) and len(custom) > 1 else None
+    if code:
+        links.go(links.current_page(), **({"county": code} if level == "county" else {"prefecture": code}),
+                 indicator=st.query_params.get("indicator"))
 
 
 TILES_PER_ROW = 7
-TILE_TEXT = {"amber": "#212121", "no_data": "#616161"}
+TILE_TEXT = {"amber": "#212121", "no_data": "#616161", "none": "#212121"}
 
 
 def tile_html(name: str, value: float | None, n: float | None, unit: str | None, status: str | None,
-              chosen: bool = False) -> str:
-    """One prefecture tile: name, value and n on the status colour (the chosen one outlined)."""
+              chosen: bool = False, url: str = "") -> str:
+    """One tile: name, value and n on the status colour (the chosen one outlined), a link to its view."""
     colour = charts.STATUS_COLOURS.get(status or "no_data", charts.STATUS_COLOURS["no_data"])
     text = TILE_TEXT.get(status or "no_data", "#ffffff")
-    outline = "outline:3px solid #212121;" if chosen else ""
-    return (f'<div class="lvzhi-tile" title="{status_label(status)}" style="background:{colour};color:{text};'
-            f'{outline}border-radius:6px;padding:6px 4px;text-align:center;min-height:84px;font-size:0.8rem;'
-            f'line-height:1.3;overflow:hidden"><b>{name}</b><br><span style="font-size:1.1rem">'
-            f'{format_value(value, unit)}</span><br>n = {n or 0:,.0f}</div>')
+    css = "lvzhi-tile lvzhi-chosen" if chosen else "lvzhi-tile"
+    body = (f'<b>{escape(name)}</b><br><span class="lvzhi-tile-value">{format_value(value, unit)}</span>'
+            f'<br>n = {fmt.count(n or 0)}')
+    style = f'background:{colour};color:{text}'
+    title = f"{name}：{status_label(status)}"
+    if url:
+        return (f'<a class="{css}" href="{escape(url)}" target="_self" title="{escape(title)}" '
+                f'style="{style}">{body}</a>')
+    return f'<div class="{css}" title="{escape(title)}" style="{style}">{body}</div>'
+
+
+def scope_tiles(f: Filters, rows: pl.DataFrame, unit: str | None, level: str) -> None:
+    """A map-like grid, one tile per prefecture in code order (or per county of the chosen
+    prefecture), each coloured by its status: one HTML block (a CSS grid) that wraps on a phone."""
+    by_code = {r["scope_code"]: r for r in rows.iter_rows(named=True)} if rows.height else {}
+    indicator = st.query_params.get("indicator")
+    if level == "county":
+        scopes = [(r["scope_code"], r["scope_name"]) for r in rows.iter_rows(named=True)]
+        st.caption(t("tiles_counties", name=f.prefecture_name))
+    else:
+        codes = queries.prefectures()
+        column = "prefecture_name_en" if lang() == "en" else "prefecture_name"
+        scopes = list(zip(codes["prefecture_code"], codes[column], strict=True))
+        st.caption(t("tiles"))
+    cells = []
+    for code, name in scopes:
+        row = by_code.get(code, {})
+        params = {"county": code} if level == "county" else {"prefecture": code, "county": None}
+        url = links.href(links.current_page(), indicator=indicator, **params)
+        cells.append(tile_html(name, row.get("value"), row.get("denominator"), unit, row.get("status"),
+                               code in (f.prefecture, f.county), url))
+    st.markdown(f'<div class="lvzhi-tiles">{"".join(cells)}</div>', unsafe_allow_html=True)
 
 
 def prefecture_tiles(rows: pl.DataFrame, unit: str | None, highlight: str = "") -> None:
-    """A map-like grid of the 14 prefectures in code order, each coloured by its status: one HTML
-    block (a CSS grid), not 14 elements in columns, so the browser lays out one element."""
-    codes = queries.prefectures()
-    column = "prefecture_name_en" if lang() == "en" else "prefecture_name"
-    by_code = {r["scope_code"]: r for r in rows.iter_rows(named=True)} if rows.height else {}
-    st.caption(t("tiles"))
-    cells = []
-    for code, name in zip(codes["prefecture_code"], codes[column], strict=True):
-        row = by_code.get(code, {})
-        cells.append(tile_html(name, row.get("value"), row.get("denominator"), unit, row.get("status"),
-                               code == highlight))
-    st.markdown(f'<div style="display:grid;grid-template-columns:repeat({TILES_PER_ROW},minmax(0,1fr));'
-                f'gap:0.5rem;margin-bottom:1rem">{"".join(cells)}</div>', unsafe_allow_html=True)
+    """The prefecture tiles (kept for callers of the first generation)."""
+    from dashboard.filters import current
+
+    scope_tiles(current(), rows, unit, "prefecture")
 
 
 def _ranking_table(rows: pl.DataFrame) -> pl.DataFrame:
     if rows.height == 0:
         return rows
     return rows.with_columns(pl.col("status").map_elements(status_label, return_dtype=pl.String).alias(
-        "status_label")).select("scope_name", "value", "numerator", "denominator", "status_label").sort(
+        "status_label")).select("scope_code", "scope_name", "value", "numerator", "denominator", "status_label").sort(
         "value", descending=True, nulls_last=True)
 
 
@@ -293,11 +426,9 @@ def definitions(families: tuple[str, ...], f: Filters) -> None:
 # ------------------------------------------------------------------ tables and downloads
 
 
-def _prepare(df: pl.DataFrame, percent: tuple[str, ...]) -> pl.DataFrame:
-    """Rates to percent with one decimal; whole-number decimals (DuckDB sums) to integers."""
-    decimals = [c for c, dtype in df.schema.items() if isinstance(dtype, pl.Decimal)]
-    df = df.with_columns(pl.col(c).cast(pl.Int64 if df.schema[c].scale == 0 else pl.Float64) for c in decimals)
-    return df.with_columns((pl.col(c).cast(pl.Float64) * 100).round(1) for c in percent if c in df.columns)
+def _prepare(df: pl.DataFrame, percent: tuple[str, ...], language: str | None = None) -> pl.DataFrame:
+    """As people read it (lvzhi.format.tidy): rates in percent, 是/否, codes labelled, whole years and days."""
+    return fmt.tidy(df, percent, language or lang())
 
 
 def _headers(df: pl.DataFrame, percent: tuple[str, ...], language: str) -> dict[str, str]:
@@ -305,17 +436,25 @@ def _headers(df: pl.DataFrame, percent: tuple[str, ...], language: str) -> dict[
             for c in df.columns}
 
 
-def table(df: pl.DataFrame, name: str, f: Filters, percent: tuple[str, ...] = (), downloads: bool = True) -> None:
-    """A table with headers in the interface language, and Excel/CSV downloads with Chinese headers."""
+def table(df: pl.DataFrame, name: str, f: Filters, percent: tuple[str, ...] = (), downloads: bool = True,
+          link_columns: tuple[str, ...] = ()) -> None:
+    """A table with headers in the interface language, and Excel/CSV downloads with Chinese headers.
+    `link_columns` hold relative links (dashboard.links): shown as 查看 → in the table, left out of downloads."""
     if df.height == 0:
         st.caption(t("no_rows"))
         return
     shown = _prepare(df, percent)
     config = {}
     for column, dtype in shown.schema.items():
-        if column in percent:
+        if column in link_columns:
+            config[label(column)] = st.column_config.LinkColumn(display_text=t("open_link"))
+        elif column in percent:
             config[label(column)] = st.column_config.NumberColumn(format="%.1f%%")
-        elif dtype.is_integer() and column not in NOT_LOCALIZED:
+        elif column in fmt.YEAR_COLUMNS or column in fmt.DAY_COLUMNS or column in NOT_LOCALIZED:
+            config[label(column)] = st.column_config.NumberColumn(format="%d")
+        elif column in fmt.SCORE_COLUMNS:
+            config[label(column)] = st.column_config.NumberColumn(format="%.1f")
+        elif dtype.is_integer():
             config[label(column)] = st.column_config.NumberColumn(format="localized")
         elif dtype == pl.Date:
             config[label(column)] = st.column_config.DateColumn(format="YYYY-MM-DD")
@@ -323,7 +462,8 @@ def table(df: pl.DataFrame, name: str, f: Filters, percent: tuple[str, ...] = ()
             config[label(column)] = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
     st.dataframe(shown.rename(_headers(shown, percent, lang())), hide_index=True, column_config=config)
     if downloads:
-        download_buttons(shown.rename(_headers(shown, percent, "zh")), name, f)
+        plain = df.drop(link_columns) if link_columns else df
+        download_buttons(_prepare(plain, percent, "zh").rename(_headers(plain, percent, "zh")), name, f)
 
 
 def download_buttons(df: pl.DataFrame, name: str, f: Filters) -> None:
@@ -341,7 +481,7 @@ def download_buttons(df: pl.DataFrame, name: str, f: Filters) -> None:
 def export_notes(f: Filters) -> pl.DataFrame:
     notes = {"统计日": str(f.as_of), "期间": f.period_label, "范围": f.prefecture_name or "全区",
              "数据版本": str(queries.publish_info().get("version", "")),
-             "导出时间": datetime.now().isoformat(timespec="seconds")}
+             "导出时间": fmt.local_time(datetime.now().astimezone())}
     return pl.DataFrame({"项目": list(notes), "内容": list(notes.values())})
 
 
@@ -354,7 +494,7 @@ def to_excel(df: pl.DataFrame, notes: pl.DataFrame | None = None) -> bytes:
             notes.write_excel(workbook, worksheet="说明", autofit=True)
             submissions = queries.freshness()
             if submissions.height:
-                submissions = submissions.select("prefecture_name", "last_submitted_on", "last_loaded_at")
+                submissions = fmt.tidy(submissions.select("prefecture_name", "last_submitted_on", "last_loaded_at"))
                 submissions.rename({c: label(c, "zh") for c in submissions.columns}).write_excel(
                     workbook, worksheet="报送情况", autofit=True)
     return buffer.getvalue()

@@ -18,12 +18,12 @@ FAMILIES: dict[str, tuple[str, str]] = {
 
 # Indicator statuses (indicator_values.status): key -> (中文, English).
 STATUSES: dict[str, tuple[str, str]] = {
-    "green": ("达标", "on target"),
-    "amber": ("预警", "warning"),
-    "red": ("未达标", "below target"),
+    "green": ("达标", "meets target"),  # the value meets the target itself
+    "amber": ("接近目标", "near target"),  # below target, within the catalogue's amber band (amber_at)
+    "red": ("未达标", "below target"),  # below the amber band
     "insufficient": ("样本不足", "small sample"),
     "no_data": ("暂无数据", "no data"),
-    "none": ("无目标", "no target"),
+    "none": ("无目标", "no target"),  # no target: no colour
 }
 
 # Table columns: column -> (中文, English).
@@ -160,6 +160,14 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "prefectures": ("可查看的地州市", "Prefectures"),
     "disabled": ("已停用", "Disabled"),
     "created_at": ("创建时间", "Created"),
+    # drill-through and record lists (issue 17)
+    "link": ("查看", "Open"),
+    "days_left": ("距期限天数", "Days left"),
+    "unit_overdue": ("超期未答复", "Overdue"),
+    "unit_due_soon": ("30天内到期", "Due within 30 days"),
+    "co_units": ("协办单位", "Co-units"),
+    "satisfaction": ("代表满意度", "Satisfaction"),
+    "concluded_on": ("办结日期", "Concluded"),
 }
 
 

@@ -1,6 +1,10 @@
-"""总览: every family's indicators against their targets, the prefecture ranking and the quarterly trend."""
+"""总览: first what needs attention (off-target indicators, the prefecture × indicator matrix, the
+overdue and due-soon suggestions by handling unit), then every family's indicators against their
+targets, the ranking (prefectures, or a prefecture's counties) and the quarterly trend."""
 
-from dashboard import ui
+import polars as pl
+
+from dashboard import exceptions, queries, ui
 from dashboard.filters import current
 
 FAMILIES = ("suggestions", "meetings", "motions", "activities", "liaison", "stations", "trainings", "projects")
@@ -11,6 +15,9 @@ LEFT_TO_THEIR_PAGE = ("suggestion_in_progress_rate", "suggestion_fully_satisfied
 
 f = current()
 ui.page_header("page_overview", f)
+shown_ids = [i for i in queries.catalogue().filter(pl.col("family").is_in(FAMILIES))["indicator_id"]
+             if i not in LEFT_TO_THEIR_PAGE]
+exceptions.render(f, shown_ids)
 shown = ui.family_cards(f, FAMILIES, leave_out=LEFT_TO_THEIR_PAGE)
 ui.ranking_and_trend(f, shown, key="overview_rank", tiles=True)
 ui.definitions(FAMILIES, f)

@@ -51,10 +51,13 @@ final as (
         case
             when family_rows.value is null then 'no_data'
             when coalesce(family_rows.denominator, 0) < {{ var('min_denominator') }} then 'insufficient'
-            when catalogue.green_at is null then 'none'
-            when catalogue.direction = 'higher' and family_rows.value >= catalogue.green_at then 'green'
+            -- No target, no colour: green means the value meets the target itself (达标), amber
+            -- that it misses it but is within the catalogue's amber band (接近目标, from amber_at),
+            -- red that it is below that band (未达标). green_at stays in the catalogue for reference.
+            when catalogue.target is null then 'none'
+            when catalogue.direction = 'higher' and family_rows.value >= catalogue.target then 'green'
             when catalogue.direction = 'higher' and family_rows.value >= catalogue.amber_at then 'amber'
-            when catalogue.direction = 'lower' and family_rows.value <= catalogue.green_at then 'green'
+            when catalogue.direction = 'lower' and family_rows.value <= catalogue.target then 'green'
             when catalogue.direction = 'lower' and family_rows.value <= catalogue.amber_at then 'amber'
             else 'red'
         end as status,

@@ -1,0 +1,158 @@
+"""The exceptions view at the top of 总览 (issue 17): what is off target, who lags, what is overdue.
+
+- one line: how many of the indicators with a target miss it here, and which (each a link to its ranking);
+- a prefecture × indicator matrix (a prefecture's counties once one is chosen): colour = band, value
+  and n in each cell, small samples and missing values grey; each cell opens that scope's view;
+- the overdue and due-within-30-days suggestions per handling unit, each count a link to its records.
+
+Everything is one HTML block per part (a 15 × 17 grid as Streamlit elements would cost seconds).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, links, queries
+from dashboard.filters import Filters
+from dashboard.i18n import lang, status_label, t
+from lvzhi import format as fmt
+
+OFF_TARGET = ("amber", "red")
+GREY = ("insufficient", "no_data", "none")
+CHASE_ROWS = 12
+
+
+def short_name(row: dict) -> str:
+    return row["name_en"] if lang() == "en" else row["name_zh"]
+
+
+def render(f: Filters, shown_ids: list[str]) -> None:
+    """The three parts, for the indicators the overview shows (in its order)."""
+    st.subheader(t("exceptions"), anchor="exceptions")
+    here = queries.indicator_values(f.scope_level, f.scope_code, f.period_type, (f.period_label,))
+    if here.height:
+        here = here.filter(pl.col("indicator_id").is_in(shown_ids))
+    _summary(f, here)
+    _matrix(f, shown_ids)
+    _chase(f)
+
+
+def _summary(f: Filters, here: pl.DataFrame) -> None:
+    targeted = here.filter(pl.col("target").is_not_null()) if here.height else here
+    off = targeted.filter(pl.col("status").is_in(OFF_TARGET)) if targeted.height else targeted
+    scope, period = f.scope_name, f.period_label
+    if targeted.height == 0:
+        return
+    if off.height == 0:
+        st.markdown(f'<div class="lvzhi-summary lvzhi-ok">{escape(t("exceptions_none", scope=scope, period=period, total=targeted.height))}</div>',
+                    unsafe_allow_html=True)
+        return
+    red = off.filter(pl.col("status") == "red").height
+    text = t("exceptions_summary", scope=scope, period=period, off=off.height, total=targeted.height, red=red,
+             amber=off.height - red)
+    items = []
+    for row in off.sort(pl.col("status").replace_strict({"red": 0, "amber": 1}, return_dtype=pl.Int64)).iter_rows(named=True):
+        url = links.href("overview", indicator=row["indicator_id"]) + "#ranking"
+        label = f"{short_name(row)} {fmt.value(row['value'], row['unit'], lang())}（{status_label(row['status'])}）"
+        items.append(f'<li class="lvzhi-{row["status"]}">{links.anchor(label, url)}</li>')
+    st.markdown(f'<div class="lvzhi-summary">{escape(text)}<ul class="lvzhi-off">{"".join(items)}</ul></div>',
+                unsafe_allow_html=True)
+
+
+def _cell(row: dict | None, url: str) -> str:
+    if row is None:
+        return '<td class="lvzhi-cell lvzhi-no_data">—</td>'
+    status = row["status"] or "no_data"
+    grey = status in GREY
+    colour = charts.STATUS_COLOURS.get(status, charts.STATUS_COLOURS["no_data"])
+    text = "#212121" if grey or status == "amber" else "#ffffff"
+    value = fmt.value(row["value"], row["unit"], lang())
+    if status == "insufficient":
+        value += f'<br><span class="lvzhi-small">{escape(t("small_sample"))}</span>'
+    title = f"{row['scope_name']} · {short_name(row)}：{status_label(status)}"
+    return (f'<td class="lvzhi-cell lvzhi-{status}" style="background:{colour};color:{text}">'
+            f'<a href="{escape(url)}" target="_self" title="{escape(title)}" style="color:{text}">'
+            f'{value}<br><span class="lvzhi-n">n={fmt.count(row["denominator"] or 0)}</span></a></td>')
+
+
+def _matrix(f: Filters, shown_ids: list[str]) -> None:
+    catalogue = queries.catalogue()
+    targeted = catalogue.filter(pl.col("target").is_not_null() & pl.col("indicator_id").is_in(shown_ids))
+    order = [i for i in shown_ids if i in set(targeted["indicator_id"])]
+    if not order:
+        return
+    by_county = bool(f.prefecture)
+    rows = queries.county_matrix(f.prefecture, f.period_type, f.period_label) if by_county else \
+        queries.matrix(f.period_type, f.period_label)
+    if by_county and rows.filter(pl.col("scope_level") == "county").height == 0:
+        by_county, rows = False, queries.matrix(f.period_type, f.period_label)
+    if rows.height == 0:
+        return
+    rows = rows.filter(pl.col("indicator_id").is_in(order))
+    if lang() == "en":
+        english = dict(zip(*queries.prefectures().select("prefecture_code", "prefecture_name_en"), strict=True))
+        english[queries.REGION_CODE] = t("region")
+        rows = rows.with_columns(pl.col("scope_code").replace_strict(english, default=pl.col("scope_name")).alias("scope_name"))
+    cells = {(r["scope_code"], r["indicator_id"]): r for r in rows.iter_rows(named=True)}
+    scopes = rows.select("scope_level", "scope_code", "scope_name").unique(maintain_order=True)
+    level_order = {"region": 0, "prefecture": 1, "county": 2}
+    scopes = scopes.sort(pl.col("scope_level").replace_strict(level_order, return_dtype=pl.Int64), "scope_code")
+    names = {r["indicator_id"]: short_name(r) for r in catalogue.iter_rows(named=True)}
+    head = "".join(f'<th class="lvzhi-col"><a href="{escape(links.href("overview", indicator=i) + "#ranking")}" '
+                   f'target="_self">{escape(names[i])}</a></th>' for i in order)
+    body = []
+    for scope in scopes.iter_rows(named=True):
+        level, code = scope["scope_level"], scope["scope_code"]
+        if level == "county":
+            target = {"county": code}
+        elif level == "prefecture":
+            target = {"prefecture": code, "county": None}
+        else:
+            target = {"prefecture": None, "county": None}
+        misses = sum(1 for i in order if (cells.get((code, i)) or {}).get("status") in OFF_TARGET)
+        chosen = " lvzhi-chosen" if code in (f.prefecture, f.county) or (level == "region" and not f.prefecture) else ""
+        name = links.anchor(scope["scope_name"] or code, links.href("overview", **target))
+        row_cells = "".join(_cell(cells.get((code, i)), links.href("overview", indicator=i, **target) + "#ranking")
+                            for i in order)
+        body.append(f'<tr class="lvzhi-row{chosen}"><th class="lvzhi-rowhead">{name}'
+                    f'<span class="lvzhi-misses">{misses}</span></th>{row_cells}</tr>')
+    caption = t("matrix_counties", name=f.prefecture_name) if by_county else t("matrix")
+    legend = "".join(f'<span class="lvzhi-key" style="background:{charts.STATUS_COLOURS[s]}"></span>{escape(t(key))}'
+                     for s, key in (("green", "legend_green"), ("amber", "legend_amber"), ("red", "legend_red"),
+                                    ("insufficient", "legend_grey")))
+    st.markdown(
+        f'<div class="lvzhi-matrix-caption">{escape(caption)}</div><div class="lvzhi-legend">{legend}</div>'
+        f'<div class="lvzhi-matrix-wrap"><table class="lvzhi-matrix"><thead><tr><th class="lvzhi-corner">'
+        f'{escape(t("matrix_scope"))}</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>',
+        unsafe_allow_html=True)
+
+
+def _chase(f: Filters) -> None:
+    units = queries.units_to_chase(f.scope)
+    st.markdown(f'<div class="lvzhi-matrix-caption">{escape(t("overdue_by_unit"))}</div>', unsafe_allow_html=True)
+    if units.height == 0:
+        st.caption(t("nothing_overdue"))
+        return
+    totals = (int(units["unit_overdue"].sum()), int(units["unit_due_soon"].sum()))
+    lines = []
+    for row in units.head(CHASE_ROWS).iter_rows(named=True):
+        unit = row["unit_name"]
+        overdue = links.anchor(fmt.count(row["unit_overdue"]), links.href("records", state="overdue", unit=unit)) \
+            if row["unit_overdue"] else "0"
+        soon = links.anchor(fmt.count(row["unit_due_soon"]), links.href("records", state="due_soon", unit=unit)) \
+            if row["unit_due_soon"] else "0"
+        lines.append(f'<tr><td>{links.anchor(unit, links.href("records", state="open", unit=unit))}</td>'
+                     f'<td>{escape(row["prefecture_name"] or "—")}</td><td class="lvzhi-num lvzhi-overdue">{overdue}</td>'
+                     f'<td class="lvzhi-num">{soon}</td></tr>')
+    all_overdue = links.anchor(fmt.count(totals[0]), links.href("records", state="overdue"))
+    all_soon = links.anchor(fmt.count(totals[1]), links.href("records", state="due_soon"))
+    st.markdown(
+        f'<div class="lvzhi-matrix-wrap"><table class="lvzhi-chase"><thead><tr><th>{escape(t("by_unit_unit"))}</th>'
+        f'<th>{escape(t("prefecture"))}</th><th>{escape(t("col_overdue"))}</th><th>{escape(t("col_due_soon"))}</th>'
+        f'</tr></thead><tbody>{"".join(lines)}<tr class="lvzhi-total"><td>{escape(t("total_all_units", n=units.height))}'
+        f'</td><td></td><td class="lvzhi-num">{all_overdue}</td><td class="lvzhi-num">{all_soon}</td></tr></tbody>'
+        f'</table></div>', unsafe_allow_html=True)
+    st.caption(t("overdue_by_unit_note"))

@@ -1,0 +1,33 @@
+"""建议明细: the suggestions behind a number (the 超期 card, a matrix cell, a handling unit's count),
+one row each with the fields that decide it. The state (超期 / 30天内到期 / 未答复 / 全部) and the
+unit are in the URL (`records?prefecture=654000&state=overdue&unit=州水利局`), so the list can be shared."""
+
+import streamlit as st
+
+from dashboard import links, queries, ui
+from dashboard.filters import current
+from dashboard.i18n import t
+
+f = current()
+ui.page_header("page_records", f)
+
+labels = {"overdue": t("state_overdue"), "due_soon": t("state_due_soon"), "open": t("state_open"),
+          "all": t("state_all")}
+wanted = st.query_params.get("state", "overdue")
+if st.session_state.get("_records_seen") != wanted or "records_state" not in st.session_state:
+    st.session_state["records_state"] = wanted if wanted in labels else "overdue"
+state = st.segmented_control(t("records_state"), list(labels), format_func=labels.get, key="records_state") \
+    or "overdue"
+if state != wanted:
+    st.query_params["state"] = state
+st.session_state["_records_seen"] = state
+
+unit = st.query_params.get("unit", "")
+if unit:
+    st.markdown(t("records_unit", unit=unit) + " · " + links.anchor(t("records_all_units"), links.href(
+        "records", state=state)), unsafe_allow_html=True)
+st.caption(t("records_note"))
+rows = queries.suggestion_records(f.scope, state, unit)
+st.metric(labels[state], ui.format_value(rows.height, "count"))
+ui.table(rows, f"records_{state}", f)
+st.markdown(links.anchor(t("records_back"), links.href("overview")), unsafe_allow_html=True)
