@@ -32,10 +32,14 @@ PAGES = (  # file, title key, icon, url
 )
 ONLY_FOR = {"sql": auth.can_sql, "admin": auth.is_admin}  # pages a role does not see at all
 
-st.set_page_config(page_title="履职 lvzhi", page_icon=":material/account_balance:", layout="wide")
+# The page icon is a local file: a Material icon here is fetched by the browser from an outside font
+# host, which an offline intranet does not reach.
+st.set_page_config(page_title="履职 lvzhi", page_icon=str(Path(__file__).resolve().parent / "static" / "favicon.png"),
+                   layout="wide")
 style.apply()
 filters.language_switch()
 login = auth.session()
+auth.write_cookie()  # after a login or logout: the session cookie set or cleared in the browser
 if login is None:
     # Every page registered (hidden), none of them the default: a link such as /overview?… or
     # /suggestions?… keeps its page through the login and opens it once logged in.

@@ -13,10 +13,14 @@ import streamlit as st
 
 from dashboard import context
 from dashboard.i18n import lang, t
-from access import audit, users
+from access import audit, sessions, users
 
 SESSION_KEY = "login"
 _LAST_VIEW = "_audited_view"
+# The login survives a reload (issue 17): a random token in this cookie, its hash in access.sessions.
+COOKIE = "lvzhi_session"
+_COOKIE_TODO = "_cookie_todo"  # ("set", token) or ("clear", None): written to the browser on the next run
+_TOUCHED = "_session_touched"
 
 
 def current() -> dict | None:
@@ -47,20 +51,66 @@ def is_admin() -> bool:
 
 
 def session() -> dict | None:
-    """The logged-in session, checked again on this run (expiry, user disabled or changed), or None."""
+    """The logged-in session, checked again on this run (expiry, user disabled or changed, logged
+    out in another tab), or None. A new browser session (reload, new tab, shared link) resumes the
+    login from the session cookie while its token is open on the server."""
+    home = context.home()
     login = current()
     if login is None:
-        return None
-    home = context.home()
+        login = _resume(home)
+        if login is None:
+            return None
     user, why = users.session_valid(home, login)
-    if user is None:
+    digest = login.get("token_hash")
+    if user is None or (digest and not sessions.active(home, digest)):
+        why = why or t("session_ended_elsewhere")
         audit.record(home, login["name"], "logout", reason=why)
+        if digest:
+            sessions.end(home, digest, why)
+            st.session_state[_COOKIE_TODO] = ("clear", None)
         del st.session_state[SESSION_KEY]
         st.session_state["_login_message"] = why
         return None
     login["last_seen"] = users.current_time().isoformat()
+    if digest and sessions.touch(home, digest, login["last_seen"], st.session_state.get(_TOUCHED)):
+        st.session_state[_TOUCHED] = login["last_seen"]
     _sidebar(login)
     return login
+
+
+def _resume(home) -> dict | None:
+    """The login of the browser's session cookie, when its token is still open on the server."""
+    if st.session_state.get(_COOKIE_TODO, (None,))[0] == "clear":
+        return None  # logged out in this tab; the browser's cookie goes on this run
+    try:
+        token = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser (AppTest, bare mode)
+        token = None
+    restored = sessions.resume(home, token)
+    if restored is None:
+        return None
+    login = {**restored, "token_hash": sessions.token_hash(token)}
+    st.session_state[SESSION_KEY] = login
+    st.session_state[_TOUCHED] = restored["last_seen"]
+    return login
+
+
+def write_cookie() -> None:
+    """Set or clear the session cookie in the browser, once, on the run after a login or logout.
+    JavaScript in the page (st.html): SameSite=Strict, path /, max-age 8 hours, Secure under HTTPS.
+    The token never appears in a URL; only its SHA-256 is stored on the server."""
+    todo = st.session_state.pop(_COOKIE_TODO, None)
+    if todo is None:
+        return
+    action, token = todo
+    if action == "set" and token:
+        max_age = int(users.SESSION_MAX.total_seconds())
+        value = f"{COOKIE}={token}; path=/; max-age={max_age}; SameSite=Strict"
+    else:
+        value = f"{COOKIE}=; path=/; max-age=0; SameSite=Strict"
+    script = ("<script>document.cookie = " + repr(value) + " + (location.protocol === 'https:' ? '; Secure' : '');"
+              "</script>")
+    st.html(script, unsafe_allow_javascript=True)
 
 
 def login_form() -> None:
@@ -91,7 +141,11 @@ def _form(home) -> None:
         st.error(str(refused), icon=":material/lock:")
         return
     now = users.current_time().isoformat()
-    st.session_state[SESSION_KEY] = {**user.public(), "logged_in_at": now, "last_seen": now}
+    login = {**user.public(), "logged_in_at": now, "last_seen": now}
+    token = sessions.start(home, login)
+    st.session_state[SESSION_KEY] = {**login, "token_hash": sessions.token_hash(token)}
+    st.session_state[_TOUCHED] = now
+    st.session_state[_COOKIE_TODO] = ("set", token)
     st.rerun()
 
 
@@ -100,6 +154,9 @@ def _sidebar(login: dict) -> None:
     st.sidebar.caption(t("logged_in_as", name=login["display_name"], role=role))
     if st.sidebar.button(t("logout"), icon=":material/logout:", key="logout"):
         audit.record(context.home(), login["name"], "logout", reason="user")
+        if login.get("token_hash"):
+            sessions.end(context.home(), login["token_hash"], "logout")
+            st.session_state[_COOKIE_TODO] = ("clear", None)
         del st.session_state[SESSION_KEY]
         st.rerun()
 

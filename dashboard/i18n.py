@@ -314,6 +314,7 @@ TEXT |= {
     "records_back": ("← 返回总览", "← Back to overview"),
     "records_all_units": ("全部单位", "all units"),
     # print / PDF / sessions
+    "session_ended_elsewhere": ("已在其他页面退出登录或被管理员停用，请重新登录", "Logged out elsewhere; please log in again"),
     "export_pdf": ("导出 PDF", "Export PDF"),
     "pdf_help": ("在服务器上用 Chromium 无界面模式按 A4 横向打印当前页面（含中文字体）", "Print this view as A4 landscape PDF on the server (headless Chromium)"),
     "pdf_failed": ("PDF 生成失败：{error}", "PDF failed: {error}"),

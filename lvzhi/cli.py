@@ -107,7 +107,8 @@ def cmd_serve(args) -> int:
         "--", "--home", str(home.root),
     ]
     print(f"仪表盘：http://{args.address}:{args.port}")
-    return subprocess.call(command)
+    # From the repository folder, so Streamlit reads its theme in .streamlit/config.toml.
+    return subprocess.call(command, cwd=PROJECT_DIR)
 
 
 def cmd_sql(args) -> int:

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import auth, context, ui
 from dashboard.filters import current
 from dashboard.i18n import lang, t
-from access import audit, users
+from access import audit, sessions, users
 from lvzhi import warehouse
 
 if not auth.is_admin():  # the router shows this page only to admins; a forged URL lands here too
@@ -60,6 +60,8 @@ with users_tab:
         disabled = listed[chosen].disabled
         if st.button(t("enable_user") if disabled else t("disable_user"), key="admin_toggle_user"):
             users.set_disabled(home, chosen, not disabled, actor=auth.name())
+            if not disabled:  # disabled now: every open dashboard login of that user ends at once
+                sessions.end_user(home, chosen, "disabled")
             st.rerun()
 
 with versions_tab:
