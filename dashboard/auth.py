@@ -86,6 +86,8 @@ def _resume(home) -> dict | None:
         token = st.context.cookies.get(COOKIE)
     except Exception:  # no browser (AppTest, bare mode)
         token = None
+    if not isinstance(token, str) or not token:
+        return None
     restored = sessions.resume(home, token)
     if restored is None:
         return None

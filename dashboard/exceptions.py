@@ -70,8 +70,6 @@ def _cell(row: dict | None, url: str) -> str:
     colour = charts.STATUS_COLOURS.get(status, charts.STATUS_COLOURS["no_data"])
     text = "#212121" if grey or status == "amber" else "#ffffff"
     value = fmt.value(row["value"], row["unit"], lang())
-    if status == "insufficient":
-        value += f'<br><span class="lvzhi-small">{escape(t("small_sample"))}</span>'
     title = f"{row['scope_name']} · {short_name(row)}：{status_label(status)}"
     return (f'<td class="lvzhi-cell lvzhi-{status}" style="background:{colour};color:{text}">'
             f'<a href="{escape(url)}" target="_self" title="{escape(title)}" style="color:{text}">'
@@ -117,8 +115,8 @@ def _matrix(f: Filters, shown_ids: list[str]) -> None:
         name = links.anchor(scope["scope_name"] or code, links.href("overview", **target))
         row_cells = "".join(_cell(cells.get((code, i)), links.href("overview", indicator=i, **target) + "#ranking")
                             for i in order)
-        body.append(f'<tr class="lvzhi-row{chosen}"><th class="lvzhi-rowhead">{name}'
-                    f'<span class="lvzhi-misses">{misses}</span></th>{row_cells}</tr>')
+        badge = f'<span class="lvzhi-misses" title="{escape(t("misses", n=misses))}">{misses}</span>' if misses else ""
+        body.append(f'<tr class="lvzhi-row{chosen}"><th class="lvzhi-rowhead">{name}{badge}</th>{row_cells}</tr>')
     caption = t("matrix_counties", name=f.prefecture_name) if by_county else t("matrix")
     legend = "".join(f'<span class="lvzhi-key" style="background:{charts.STATUS_COLOURS[s]}"></span>{escape(t(key))}'
                      for s, key in (("green", "legend_green"), ("amber", "legend_amber"), ("red", "legend_red"),

@@ -165,7 +165,8 @@ def sidebar() -> Filters:
     spans = {r["period_label"]: (r["period_start"], r["period_end"]) for r in terms.iter_rows(named=True)} \
         if terms.height else {}
     _seed("term", ["", *spans], "")
-    st.sidebar.selectbox(t("term"), ["", *spans], key="term", format_func=lambda term: term or t("no_term"),
+    st.sidebar.selectbox(t("term"), ["", *spans], key="term",
+                         format_func=lambda term: congress_label(term, names) if term else t("no_term"),
                          help=t("term_help"))
     term = st.session_state["term"]
     for key, value, default in (("year", st.session_state["year"], default_year),
@@ -177,6 +178,24 @@ def sidebar() -> Filters:
                       names.get(chosen, t("region")), county, term, spans.get(term))
     st.session_state[_STATE] = filters
     return filters
+
+
+def congress_label(term: str, names: dict[str, str] | None = None) -> str:
+    """A congress code with its term (654000-15) in words: 伊犁哈萨克自治州人大 第15届; a county or
+    township congress whose name the warehouse does not hold: 代码 654002101 第19届."""
+    code, _, number = term.partition("-")
+    if names is None:
+        prefectures = queries.prefectures()
+        names = dict(zip(prefectures["prefecture_code"], _names(prefectures), strict=True))
+    if lang() == "en":
+        return f"{names.get(code, code)} congress, term {number}" if number else term
+    if not number:
+        return term
+    if code in names:
+        return f"{names[code]}人大 第{number}届"
+    if code == queries.REGION_CODE:
+        return f"自治区人大 第{number}届"
+    return f"代码 {code} 第{number}届"
 
 
 def _names(codes) -> list[str]:

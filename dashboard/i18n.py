@@ -296,6 +296,7 @@ TEXT |= {
                              "Click a unit or a number for the list (assigned, due, replied, days overdue)."),
     "col_overdue": ("超期未答复", "overdue"),
     "col_due_soon": ("30天内到期", "due in 30 days"),
+    "misses": ("{n} 项指标未达目标", "{n} indicators off target"),
     "by_unit_unit": ("办理单位", "Handling unit"),
     "total_all_units": ("合计（{n} 个单位）", "Total ({n} units)"),
     "nothing_overdue": ("没有超期未答复或30天内到期的建议。", "Nothing overdue or due within 30 days."),

@@ -41,7 +41,9 @@ def format_delta(current: float | None, previous: float | None, unit: str | None
 
 def period_text(f: Filters) -> str:
     if f.term:
-        return t("term_period", term=f.term)
+        from dashboard.filters import congress_label
+
+        return t("term_period", term=congress_label(f.term))
     if lang() == "en":
         return f"{f.year} Q{f.quarter}" if f.quarter else f.year
     return f"{f.year}年第{f.quarter}季度" if f.quarter else f"{f.year}年"
@@ -460,7 +462,8 @@ def table(df: pl.DataFrame, name: str, f: Filters, percent: tuple[str, ...] = ()
             config[label(column)] = st.column_config.DateColumn(format="YYYY-MM-DD")
         elif dtype == pl.Datetime:
             config[label(column)] = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
-    st.dataframe(shown.rename(_headers(shown, percent, lang())), hide_index=True, column_config=config)
+    st.dataframe(shown.rename(_headers(shown, percent, lang())), hide_index=True, column_config=config,
+                 placeholder="—")  # an empty cell, never "None"
     if downloads:
         plain = df.drop(link_columns) if link_columns else df
         download_buttons(_prepare(plain, percent, "zh").rename(_headers(plain, percent, "zh")), name, f)

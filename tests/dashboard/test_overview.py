@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import polars as pl
 import pytest
@@ -129,7 +130,7 @@ def tiles(app) -> dict[str, str]:
     """Prefecture name -> the tile's HTML."""
     found = {}
     for block in app.markdown:
-        for tile in block.value.split('class="lvzhi-tile')[1:]:
+        for tile in re.split(r'class="lvzhi-tile[ "]', block.value)[1:]:
             name = tile.split("<b>")[1].split("</b>")[0]
             found[name] = tile
     return found
@@ -143,7 +144,7 @@ def test_prefecture_tiles_show_value_n_and_status_colour(dashboard, handmade_val
     ili = grid["伊犁哈萨克自治州"]
     assert f"{row['value'] * 100:.1f}%" == "57.1%" and "57.1%" in ili
     assert f"n = {row['denominator']:,.0f}" in ili and "n = 7" in ili
-    assert "#9e9e9e" in ili and "outline" in ili  # small sample: grey; the chosen prefecture outlined
+    assert "#bdbdbd" in ili and "lvzhi-chosen" in ili  # small sample: grey; the chosen prefecture outlined
     assert "—" in grid["和田地区"] and "n = 0" in grid["和田地区"]
 
 
@@ -156,13 +157,13 @@ def test_term_filter_from_the_url(dashboard, handmade_values):
         value, line = shown(app, name)
         assert value == ("—" if row["value"] is None else f"{row['value'] * 100:.1f}%")
         assert f"n = {row['denominator']:,.0f}" in line
-    assert "届期 654000-15" in app.caption[0].value
+    assert "届期 伊犁哈萨克自治州人大 第15届" in app.caption[0].value
     assert app.query_params["term"] == "654000-15"
 
 
 def test_term_choice_goes_into_the_url_and_a_foreign_term_is_ignored(dashboard):
     app = dashboard(prefecture=ILI)
-    assert app.selectbox(key="term").options == ["按年度/季度", "654000-15", "654002101-19"]
+    assert app.selectbox(key="term").options == ["按年度/季度", "伊犁哈萨克自治州人大 第15届", "代码 654002101 第19届"]
     app.selectbox(key="term").set_value("654000-15").run()
     assert app.query_params["term"] == "654000-15"
     app = dashboard(prefecture=ILI, term="650200-15")  # Karamay's congress, not Ili's
@@ -183,5 +184,7 @@ def test_term_on_the_suggestions_page_ranks_units_over_the_term(dashboard, handm
 def test_change_too_small_to_show_is_not_negative_zero():
     from dashboard.ui import format_delta
 
-    assert format_delta(0.9360, 0.93604, "rate").startswith("+0.0")
+    # A change that rounds to zero is no change: no arrow, no colour (issue 17), never -0.0.
+    assert format_delta(0.9360, 0.93604, "rate") is None
+    assert format_delta(0.5, 0.5, "rate") is None and format_delta(3, 3, "count") is None
     assert format_delta(5, 7, "count") == "-2"

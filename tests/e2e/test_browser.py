@@ -213,7 +213,7 @@ def test_overdue_suggestions_visible(server, browser):
 
 
 def test_term_link(server, browser):
-    page, _ = open_page(browser, f"{server}/?prefecture=654000&term=654000-15", "届期 654000-15")
+    page, _ = open_page(browser, f"{server}/?prefecture=654000&term=654000-15", "届期 伊犁哈萨克自治州人大 第15届")
     try:
         no_errors_and_no_overflow(page)
         screenshot(page, "overview_term")
