@@ -243,8 +243,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Files written by the scheduled export jobs (exports.yml), one set per run, newest first; made by "
         "lvzhi schedule or lvzhi export run.",
     ),
-    "exports_job": ("任务 {name} · cron “{cron}”（{zone}）· 期间 {period} · 格式 {formats} · 上次 {last} {at}",
-                    "Job {name} · cron “{cron}” ({zone}) · period {period} · formats {formats} · last {last} {at}"),
+    "exports_job": ("运行时间 {cron}（{zone}）· 期间 {period} · 格式 {formats} · 上次 {last} {at}",
+                    "Job {name} · runs {cron} ({zone}) · period {period} · formats {formats} · last {last} {at}"),
     "exports_no_runs": ("任务 {name} 尚无导出文件", "Job {name} has not written any files yet"),
     "exports_run": ("{period} · 统计日 {as_of} · 生成于 {at} · {files} 个文件",
                     "{period} · as of {as_of} · made {at} · {files} files"),
@@ -296,6 +296,11 @@ TEXT |= {
                              "Click a unit or a number for the list (assigned, due, replied, days overdue)."),
     "col_overdue": ("超期未答复", "overdue"),
     "col_due_soon": ("30天内到期", "due in 30 days"),
+    "by_unit_chart": ("各主办单位按期答复率（每个单位各计一次）", "On-time reply rate per handling unit (each unit once)"),
+    "by_unit_vs_card": ("此图按办理单位计：一件建议有几个承办单位就计几次，各单位按自己的答复日期计；上方“按期答复率”卡片按建议计（每件一次，以主办单位为准），两者口径不同。",
+                        "Counted per handling unit (a suggestion once per unit, each by its own reply); the card above "
+                        "counts each suggestion once (its lead unit's reply): different quantities."),
+    "n_count": ("交办件数 n", "assigned n"),
     "misses": ("{n} 项指标未达目标", "{n} indicators off target"),
     "by_unit_unit": ("办理单位", "Handling unit"),
     "total_all_units": ("合计（{n} 个单位）", "Total ({n} units)"),

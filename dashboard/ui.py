@@ -151,7 +151,9 @@ def card(row: dict, previous: dict | None, spark: list[float] | None = None) -> 
         parts = [f":{BADGE_COLOURS.get(status, 'gray')}-badge[{status_label(status)}]"]
         if row["is_small_sample"] and status != "insufficient":
             parts.append(f":gray-badge[{t('small_sample')}]")
-        parts.append(f"n = {fmt.count(row['denominator'] or 0)}")
+        # A count's n is what it is counted among (e.g. overdue 2 of n = 8 assigned): say so.
+        n_label = t("n_count") if unit == "count" else "n"
+        parts.append(f"{n_label} = {fmt.count(row['denominator'] or 0)}")
         if row["target"] is not None:
             parts.append(f"{t('target')} {format_value(row['target'], unit)}")
         st.markdown(" · ".join(parts))

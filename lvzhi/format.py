@@ -121,6 +121,11 @@ FORMATS = {"xlsx": ("Excel 工作簿", "Excel workbook"), "csv": ("CSV（UTF-8�
 STATES = {"ok": ("成功", "succeeded"), "success": ("成功", "succeeded"), "failed": ("失败", "failed"),
           "error": ("失败", "failed"), "busy": ("正在运行，已跳过", "busy, skipped"), "skipped": ("已跳过", "skipped")}
 DIRECTIONS = {"higher": ("越高越好", "higher is better"), "lower": ("越低越好", "lower is better")}
+KINDS = {"deputies": ("代表名册", "roster"), "meetings": ("会议", "meetings"), "attendance": ("出席列席", "attendance"),
+         "motions": ("议案", "motions"), "suggestions": ("建议", "suggestions"), "activities": ("代表活动", "activities"),
+         "liaison": ("联系代表", "liaison"), "contacts": ("联系记录", "contacts"), "stations": ("家室站", "stations"),
+         "receptions": ("接待", "receptions"), "trainings": ("培训", "trainings"),
+         "projects": ("民生实事", "livelihood projects"), "replies": ("答复记录", "replies")}
 UNITS = {"rate": ("比率(%)", "rate (%)"), "count": ("件数", "count"), "days": ("天", "days"),
          "persons": ("人次", "persons"), "score": ("分", "points")}
 
@@ -187,7 +192,7 @@ def cron_words(expression: str, language: str = "zh") -> str:
 YEAR_COLUMNS = frozenset({"year", "year_number", "birth_year", "planned_year"})
 DAY_COLUMNS = frozenset({"days_overdue", "days_served", "days_to_reply", "days_left", "median_days"})
 SCORE_COLUMNS = frozenset({"duty_score", "duty_score_per_365_days", "score"})
-CODE_COLUMNS = {"reply_class": REPLY_CLASSES, "scope_level": SCOPE_LEVELS, "period_type": PERIODS,
+CODE_COLUMNS = {"reply_class": REPLY_CLASSES, "kind": KINDS, "scope_level": SCOPE_LEVELS, "period_type": PERIODS,
                 "format": FORMATS, "direction": DIRECTIONS, "unit": UNITS}
 TIME_COLUMNS = frozenset({"last_loaded_at", "loaded_at", "generated_at", "created_at", "published_at", "at"})
 

@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import queries, ui
-from dashboard.filters import current
+from dashboard.filters import congress_label, current
 from dashboard.i18n import label, t
 
 SCORE_PARTS = ("year_number", "days_served", "duty_score", "duty_score_per_365_days", "sessions_expected",
@@ -27,7 +27,8 @@ deputy = found.filter(pl.col("deputy_id") == chosen).row(0, named=True)
 
 st.subheader(t("deputy_facts"))
 facts = pl.DataFrame({"part": [label(c) for c in deputy],
-                      "value": ["—" if v is None else str(v) for v in deputy.values()]})
+                      "value": ["—" if v is None else congress_label(v) if c == "congress_code" else str(v)
+                                for c, v in deputy.items()]})
 ui.table(facts, f"deputy_{chosen}", f)
 
 st.subheader(t("deputy_score"))

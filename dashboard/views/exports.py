@@ -10,7 +10,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, context
-from dashboard.i18n import t
+from dashboard.i18n import lang, t
+from lvzhi import format as fmt
 from exports import jobs as export_jobs
 from exports.run import files_for, manifests, read_state
 
@@ -31,21 +32,25 @@ allowed = auth.allowed_prefectures()  # None: every file
 for job in jobs.values():
     st.subheader(job.title)
     last = state.get(job.name, {}).get("last_result") or {}
-    st.caption(t("exports_job", name=job.name, cron=job.cron, zone=job.timezone, period=job.period,
-                  formats="、".join(job.formats), last=last.get("status", "—"), at=last.get("at", "—")))
+    st.caption(t("exports_job", name=job.name, cron=fmt.cron_words(job.cron, lang()),
+                  zone="北京时间" if job.timezone == "Asia/Shanghai" and lang() == "zh" else job.timezone,
+                  period=fmt.period(job.period, lang()),
+                  formats="、".join(fmt.file_format(x, lang()) for x in job.formats),
+                  last=fmt.code(fmt.STATES, last.get("status"), lang()), at=fmt.local_time(last.get("at"), lang())))
     runs = [(folder, {**m, "files": files_for(m, allowed)}) for folder, m in manifests(job.folder(home))]
     runs = [(folder, m) for folder, m in runs if m["files"]]
     if not runs:
         st.info(t("exports_no_runs", name=job.name), icon=":material/hourglass_empty:")
         continue
     labels = {folder.name: t("exports_run", period=m["period"]["text"], as_of=m["as_of"],
-                             at=m["generated_at"][:16].replace("T", " "), files=len(m["files"]))
+                             at=fmt.local_time(m["generated_at"], lang()), files=len(m["files"]))
               for folder, m in runs}
     chosen = st.selectbox(t("exports_pick_run"), list(labels), format_func=labels.get, key=f"run_{job.name}")
     folder, manifest = next((f, m) for f, m in runs if f.name == chosen)
     st.dataframe(pl.DataFrame(manifest["files"]).select(
         pl.col("name").alias(t("exports_file")), pl.col("scope_name").alias(t("exports_scope")),
-        pl.col("format").alias(t("exports_format")), pl.col("rows").alias(t("exports_rows")),
+        pl.col("format").replace({k: fmt.file_format(k, lang()) for k in fmt.FORMATS}).alias(t("exports_format")),
+        pl.col("rows").alias(t("exports_rows")),
         (pl.col("bytes") / 1024).round(1).alias("KB")), hide_index=True)
     with st.container(horizontal=True):
         for entry in manifest["files"]:

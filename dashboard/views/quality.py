@@ -14,7 +14,9 @@ st.subheader(t("freshness"))
 ui.table(queries.freshness(), "freshness", f)
 
 st.subheader(t("quarantine"))
-ui.table(queries.quarantine(f.prefecture), "quarantine", f)
+# The rule's code (e.g. bad_date) stays in the warehouse; the page shows its Chinese message.
+quarantined = queries.quarantine(f.prefecture)
+ui.table(quarantined.drop("rule_id", strict=False) if quarantined.height else quarantined, "quarantine", f)
 
 st.subheader(t("reference_errors"))
 ui.table(queries.reference_errors(f.prefecture), "reference_errors", f)

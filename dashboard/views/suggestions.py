@@ -5,7 +5,8 @@ import streamlit as st
 
 from dashboard import charts, queries, ui
 from dashboard.filters import current
-from dashboard.i18n import t
+from dashboard.i18n import lang, t
+from lvzhi import format as fmt
 
 UNIT_INDICATOR = "suggestion_on_time_reply_rate"
 UNIT_CHART_BARS = 20
@@ -30,8 +31,9 @@ with right:
         units = units.with_columns(
             (pl.col("on_time") / pl.when(pl.col("due_or_replied") > 0).then(pl.col("due_or_replied"))).alias(
                 "on_time_rate"))
-        ui.plot(charts.rate_bars(units.head(15), t("by_unit"), "unit_name", "on_time_rate", "due_or_replied",
+        ui.plot(charts.rate_bars(units.head(15), t("by_unit_chart"), "unit_name", "on_time_rate", "due_or_replied",
                                  target=1.0), "units")
+        st.caption(t("by_unit_vs_card"))
 
 st.subheader(t("by_unit"))
 ui.table(units, "units", f, percent=("on_time_rate",))
@@ -59,7 +61,11 @@ if key.height:
 ui.table(key, "key_supervised", f)
 
 left, right = st.columns(2)
-for column, rows, title, name in ((left, queries.reply_classes(f.scope), t("reply_classes"), "reply_classes"),
+classes = queries.reply_classes(f.scope)
+if classes.height:  # A/B/C/D with their meaning
+    classes = classes.with_columns(pl.col("category").map_elements(lambda c: fmt.reply_class(c, lang()),
+                                                                   return_dtype=pl.String))
+for column, rows, title, name in ((left, classes, t("reply_classes"), "reply_classes"),
                                   (right, queries.satisfaction(f.scope), t("satisfaction"), "satisfaction")):
     with column:
         if rows.height:

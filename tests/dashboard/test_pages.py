@@ -57,7 +57,7 @@ def test_satisfaction_keeps_no_feedback_apart(dashboard):
     tables = [pl.from_pandas(d.value) for d in app.dataframe if "类别" in d.value.columns]
     categories, satisfaction = (dict(zip(*t.select("类别", "人次/件数"), strict=True)) for t in tables)
     assert satisfaction == {"满意": 1, "基本满意": 1, "不满意": 1, "未反馈": 1}
-    assert categories == {"A": 2, "B": 1, "C": 1}
+    assert categories == {"A 已解决或基本解决": 2, "B 正在解决或列入计划": 1, "C 因条件限制暂难解决": 1}
 
 
 def test_attendance_keeps_leave_apart(dashboard):
