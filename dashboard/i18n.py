@@ -301,6 +301,8 @@ TEXT |= {
                         "Counted per handling unit (a suggestion once per unit, each by its own reply); the card above "
                         "counts each suggestion once (its lead unit's reply): different quantities."),
     "n_count": ("交办件数 n", "assigned n"),
+    "all_indicators": ("各项指标", "All indicators"),
+    "families_no_data": ("暂无数据：{names}（尚未报送或尚未计算）", "No values yet: {names}"),
     "misses": ("{n} 项指标未达目标", "{n} indicators off target"),
     "by_unit_unit": ("办理单位", "Handling unit"),
     "total_all_units": ("合计（{n} 个单位）", "Total ({n} units)"),

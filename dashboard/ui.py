@@ -23,6 +23,7 @@ BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "insufficien
                  "none": "gray"}
 NOT_LOCALIZED = {"row_number", "source_row_number"}
 CARDS_PER_ROW = 4
+FLOW_CARDS_PER_ROW = 5
 FIRST_PAINT_PAUSE = 0.3  # seconds; see plot()
 
 
@@ -56,6 +57,7 @@ def page_header(title_key: str, f: Filters) -> None:
     """Title, the as-of date and the chosen period and scope, and when each prefecture last sent data."""
     st.title(t(title_key))
     st.caption(t("header_caption", as_of=f.as_of or "—", period=period_text(f), scope=f.scope_name))
+    pdf_button(title_key, f)
     missing = st.session_state.get(MISSING_YEAR)
     if missing:
         asked, nearest = missing
@@ -77,6 +79,36 @@ def page_header(title_key: str, f: Filters) -> None:
     with st.expander(t("freshness_expander")):
         table(submissions.select("prefecture_name", "last_submitted_on", "last_loaded_at", "files_loaded",
                                  "rows_quarantined"), "submissions", f, downloads=False)
+
+
+def pdf_button(title_key: str, f: Filters) -> None:
+    """导出 PDF: the server prints this view (dashboard/pdf.py); then a download button for it."""
+    from dashboard import context, pdf
+    from access import sessions
+
+    login = auth.current()
+    if login is None:
+        return
+    row = st.container(horizontal=True, key="pdf_row")
+    wanted = row.button(t("export_pdf"), icon=":material/picture_as_pdf:", key="pdf_make", help=t("pdf_help"))
+    ready = st.session_state.get("_pdf")
+    url = str(st.context.url or "")
+    if wanted:
+        public = {k: v for k, v in login.items() if k != "token_hash"}
+        token = sessions.start(context.home(), public)
+        try:
+            with st.spinner(t("export_pdf")):
+                data = pdf.render(pdf.local_url(url, int(st.get_option("server.port"))), token, auth.COOKIE)
+            ready = {"url": url, "data": data}
+            st.session_state["_pdf"] = ready
+        except (pdf.PdfError, OSError, Exception) as error:  # noqa: B014 - a print must never break the page
+            st.error(t("pdf_failed", error=error), icon=":material/error:")
+        finally:
+            sessions.end(context.home(), sessions.token_hash(token), "pdf")
+    if ready and ready["url"] == url:
+        name = f"{t(title_key)}_{f.scope_name}_{f.period_label}_统计日{f.as_of}.pdf".replace(" ", "")
+        row.download_button(t("pdf_ready"), ready["data"], name, mime="application/pdf", icon=":material/download:",
+                            key="pdf_download", on_click=auth.record_download, args=(name, 1))
 
 
 # ------------------------------------------------------------------ KPI cards
@@ -133,7 +165,7 @@ def card_link(row: dict) -> str:
                         title=t("card_ranking_help"))
 
 
-def card(row: dict, previous: dict | None, spark: list[float] | None = None) -> None:
+def card(row: dict, previous: dict | None, spark: list[float] | None = None, tag_family: bool = False) -> None:
     """A KPI card: value, change against the previous period (none when zero), a quarterly
     sparkline, the status badge named for what it is (达标 only when the target is met), n,
     target, and a link to the next level."""
@@ -156,19 +188,22 @@ def card(row: dict, previous: dict | None, spark: list[float] | None = None) -> 
         parts.append(f"{n_label} = {fmt.count(row['denominator'] or 0)}")
         if row["target"] is not None:
             parts.append(f"{t('target')} {format_value(row['target'], unit)}")
+        if tag_family:
+            parts.append(family_label(row["family"]))
         st.markdown(" · ".join(parts))
-        st.markdown(card_link(row), unsafe_allow_html=True)
+        st.markdown(f'<div class="lvzhi-card-link">{card_link(row)}</div>', unsafe_allow_html=True)
 
 
-def cards(current: pl.DataFrame, previous: pl.DataFrame, sparks: dict[str, list[float]] | None = None) -> None:
-    before = {r["indicator_id"]: r for r in previous.iter_rows(named=True)}
+def cards(current: pl.DataFrame, previous: pl.DataFrame, sparks: dict[str, list[float]] | None = None,
+          per_row: int = CARDS_PER_ROW, tag_family: bool = False) -> None:
+    before = {r["indicator_id"]: r for r in previous.iter_rows(named=True)} if previous.height else {}
     rows = list(current.iter_rows(named=True))
     sparks = sparks or {}
-    for start in range(0, len(rows), CARDS_PER_ROW):
-        columns = st.columns(CARDS_PER_ROW)
-        for column, row in zip(columns, rows[start:start + CARDS_PER_ROW], strict=False):
+    for start in range(0, len(rows), per_row):
+        columns = st.columns(per_row)
+        for column, row in zip(columns, rows[start:start + per_row], strict=False):
             with column:
-                card(row, before.get(row["indicator_id"]), sparks.get(row["indicator_id"]))
+                card(row, before.get(row["indicator_id"]), sparks.get(row["indicator_id"]), tag_family)
 
 
 def _ordered_ids(families: tuple[str, ...]) -> list[str]:
@@ -188,12 +223,26 @@ def values_for(f: Filters, families: tuple[str, ...]) -> tuple[pl.DataFrame, pl.
 
 
 def family_cards(f: Filters, families: tuple[str, ...], headings: bool = True,
-                 leave_out: tuple[str, ...] = ()) -> pl.DataFrame:
-    """Cards per family; a family without values says so politely. Returns this period's rows."""
+                 leave_out: tuple[str, ...] = (), flow: bool = False) -> pl.DataFrame:
+    """Cards per family; a family without values says so politely. Returns this period's rows.
+    With `flow`, one grid of every family's cards (each card names its family): the overview on
+    one screen and two printed pages instead of a row per family."""
     current, previous = values_for(f, families)
     sparks = sparklines(f)
     if leave_out and current.height:
         current = current.filter(~pl.col("indicator_id").is_in(leave_out))
+    if flow:
+        if headings:
+            st.subheader(t("all_indicators"))
+        with_values = current.filter(pl.col("value").is_not_null()) if current.height else current
+        empty = [family_label(x) for x in families if x not in set(with_values["family"].to_list())] \
+            if current.height else [family_label(x) for x in families]
+        if with_values.height:
+            cards(current.filter(pl.col("family").is_in(with_values["family"].unique().to_list())), previous, sparks,
+                  per_row=FLOW_CARDS_PER_ROW, tag_family=True)
+        if empty:
+            st.caption(t("families_no_data", names="、".join(empty)))
+        return current
     for family in families:
         mine = current.filter(pl.col("family") == family) if current.height else current
         if headings:
@@ -261,6 +310,11 @@ def ranking_and_trend(f: Filters, indicators: pl.DataFrame, key: str, tiles: boo
     Every tile, bar and table row leads to that scope's view; the choice lives in the URL."""
     if indicators.height == 0:
         return
+    with st.container(key="lvzhi_ranking"):  # left out of print and PDF (charts and widgets)
+        _ranking_and_trend(f, indicators, key, tiles)
+
+
+def _ranking_and_trend(f: Filters, indicators: pl.DataFrame, key: str, tiles: bool) -> None:
     names = {r["indicator_id"]: indicator_name(r) for r in indicators.iter_rows(named=True)}
     wanted = st.query_params.get("indicator")
     seen = st.session_state.setdefault("_indicator_seen", {})

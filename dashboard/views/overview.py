@@ -18,6 +18,6 @@ ui.page_header("page_overview", f)
 shown_ids = [i for i in queries.catalogue().filter(pl.col("family").is_in(FAMILIES))["indicator_id"]
              if i not in LEFT_TO_THEIR_PAGE]
 exceptions.render(f, shown_ids)
-shown = ui.family_cards(f, FAMILIES, leave_out=LEFT_TO_THEIR_PAGE)
+shown = ui.family_cards(f, FAMILIES, leave_out=LEFT_TO_THEIR_PAGE, flow=True)
 ui.ranking_and_trend(f, shown, key="overview_rank", tiles=True)
 ui.definitions(FAMILIES, f)
