@@ -46,13 +46,17 @@ def _summary(f: Filters, here: pl.DataFrame) -> None:
     scope, period = f.scope_name, f.period_label
     if targeted.height == 0:
         return
+    met = targeted.filter(pl.col("status") == "green").height
     if off.height == 0:
-        st.markdown(f'<div class="lvzhi-summary lvzhi-ok">{escape(t("exceptions_none", scope=scope, period=period, total=targeted.height))}</div>',
+        key = "exceptions_none" if met == targeted.height else "exceptions_unknown"
+        css = "lvzhi-ok" if met == targeted.height else "lvzhi-unknown"
+        st.markdown(f'<div class="lvzhi-summary {css}">{escape(t(key, scope=scope, period=period, total=targeted.height, met=met, unknown=targeted.height - met))}</div>',
                     unsafe_allow_html=True)
         return
     red = off.filter(pl.col("status") == "red").height
+    met = targeted.filter(pl.col("status") == "green").height
     text = t("exceptions_summary", scope=scope, period=period, off=off.height, total=targeted.height, red=red,
-             amber=off.height - red)
+             amber=off.height - red, met=met, unknown=targeted.height - off.height - met)
     items = []
     for row in off.sort(pl.col("status").replace_strict({"red": 0, "amber": 1}, return_dtype=pl.Int64)).iter_rows(named=True):
         url = links.href("overview", indicator=row["indicator_id"]) + "#ranking"

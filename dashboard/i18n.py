@@ -284,8 +284,13 @@ TEXT |= {
     "year_offer": ("查看最近有数据的年度：{year} →", "Nearest year with data: {year} →"),
     # exceptions view (总览)
     "exceptions": ("需要关注", "Needs attention"),
-    "exceptions_summary": ("{scope} {period}：{off} 项指标未达目标（有目标值的 {total} 项中），其中 {red} 项未达标、{amber} 项接近目标。",
-                           "{scope} {period}: {off} of {total} indicators with a target miss it ({red} below, {amber} near)."),
+    "exceptions_summary": ("{scope} {period}：有目标值的 {total} 项指标中，{off} 项未达目标（{red} 项未达标、{amber} 项接近目标），"
+                           "{met} 项达标，{unknown} 项样本不足或暂无数据（不作判断）。",
+                           "{scope} {period}: of {total} indicators with a target, {off} miss it ({red} below, {amber} near), "
+                           "{met} meet it, {unknown} have too small a sample or no data."),
+    "exceptions_unknown": ("{scope} {period}：有目标值的 {total} 项指标中没有未达目标的，{met} 项达标，{unknown} 项样本不足或暂无数据（不作判断）。",
+                           "{scope} {period}: none of {total} targeted indicators is known to miss it; {met} meet it, "
+                           "{unknown} have too small a sample or no data."),
     "exceptions_none": ("{scope} {period}：有目标值的 {total} 项指标全部达标。", "{scope} {period}: all {total} targeted indicators meet their target."),
     "matrix": ("地州市 × 指标（颜色为状态，格内为数值与 n；灰色为样本不足或无数据；点击进入该地）",
                "Prefecture × indicator (colour = band; value and n in each cell; grey = small sample or no data; click to open)"),

@@ -15,6 +15,7 @@ import streamlit as st
 
 from dashboard.i18n import lang
 
+DEFAULT_PAGE = "overview"
 # The filters a link carries over from the current view unless it says otherwise.
 CARRIED = ("year", "quarter", "prefecture", "county", "term")
 
@@ -30,7 +31,8 @@ def href(page: str, **params) -> str:
         query["lang"] = "en"
     query.update(params)
     query = {key: str(value) for key, value in query.items() if value not in (None, "")}
-    return f"{page}?{urlencode(query)}" if query else page
+    path = "./" if page == DEFAULT_PAGE else page  # the default page lives at /, not at /overview
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 def anchor(text: str, url: str, css: str = "lvzhi-link", title: str = "") -> str:
