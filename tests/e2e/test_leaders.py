@@ -11,8 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.e2e.test_browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, log_in, open_page,  # noqa: F401
-                                    server)
+from tests.e2e import test_browser
+from tests.e2e.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, log_in, open_page
+
+server = test_browser.server  # the same fixture: `lvzhi serve` on the hand-made home
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 chromium")]
 TIMEOUT = 30_000
@@ -123,6 +125,9 @@ def test_phone_width_no_horizontal_scroll_and_tiles_three_a_row(server, playwrig
         log_in(page, "lead", TIMEOUT)
         page.get_by_text("需要关注").first.wait_for(timeout=TIMEOUT)
         settled(page)
+        page.wait_for_timeout(1500)
+        assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+        page.set_viewport_size({"width": 390, "height": 6000})  # every element drawn (off-screen ones are not)
         page.wait_for_timeout(1500)
         assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
         tops = page.evaluate("() => [...document.querySelectorAll('.lvzhi-tile')].slice(0, 4)"
