@@ -11,7 +11,8 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import auth, context, filters, links, queries, style
-from dashboard.i18n import t
+from dashboard.i18n import lang, t
+from lvzhi import format as fmt
 
 VIEWS = Path(__file__).resolve().parent / "views"
 PAGES = (  # file, title key, icon, url
@@ -55,7 +56,8 @@ if context.published_path() is None:
     st.stop()
 
 filters.sidebar()
-st.sidebar.caption(f"{t('as_of')} {queries.as_of() or '—'} · {t('published_at')} {queries.publish_info().get('published_at', '—')}")
+st.sidebar.caption(f"{t('as_of')} {queries.as_of() or '—'} · {t('published_at')} "
+                   f"{fmt.local_time(queries.publish_info().get('published_at'), lang())}")
 page = st.navigation(pages, expanded=True)  # all pages listed, none behind "View more"
 st.session_state[links.PAGE_KEY] = page.url_path or "overview"
 auth.record_page_view(page.url_path or "overview")

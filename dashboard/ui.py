@@ -380,7 +380,7 @@ def _follow_bar(event, level: str) -> None:
 
 
 TILES_PER_ROW = 7
-TILE_TEXT = {"amber": "#212121", "no_data": "#616161", "none": "#212121"}
+TILE_TEXT = {"amber": "#212121", "no_data": "#616161", "none": "#212121", "insufficient": "#212121"}
 
 
 def tile_html(name: str, value: float | None, n: float | None, unit: str | None, status: str | None,

@@ -190,7 +190,8 @@ def test_screenshots_of_every_page(server, playwright_chromium, width):
         page.get_by_text("需要关注").first.wait_for(timeout=TIMEOUT)
         for name in PAGES:
             page.set_viewport_size({"width": width, "height": 900})
-            page.goto(f"{server}/{name}?year=2024&prefecture=654000")
+            path = "" if name == "overview" else name  # the default page's URL is /
+            page.goto(f"{server}/{path}?year=2024&prefecture=654000")
             page.locator("h1").first.wait_for(timeout=TIMEOUT)
             settled(page)
             page.wait_for_timeout(1200)
