@@ -53,14 +53,31 @@ def kill_at(fault: str, home: Home, tmp_path, *args: str) -> None:
 def test_kill_during_build_or_publish_keeps_published_version(built_home, tmp_path, fault):
     before_version = warehouse.current_published(built_home)
     before = snapshot(built_home)
-    kill_at(fault, built_home, tmp_path, "build", "--as-of", HANDMADE_AS_OF.isoformat())
+    kill_at(fault, built_home, tmp_path, "build", "--full", "--as-of", HANDMADE_AS_OF.isoformat())
     assert warehouse.current_published(built_home) == before_version
     assert snapshot(built_home).equals(before)
     # The next run completes the work: same indicators as the uninterrupted build, no stale partial file.
+    assert subprocess.run([*CLI, "--home", str(built_home.root), "build", "--full", "--as-of",
+                           HANDMADE_AS_OF.isoformat()], capture_output=True).returncode == 0
+    assert warehouse.current_published(built_home) != before_version
+    assert snapshot(built_home).equals(before)
+    assert not list(built_home.published_dir.glob("*.partial*"))
+
+
+def test_kill_during_an_incremental_publish_keeps_published_version(built_home, tmp_path):
+    """The default build after a new file copies the previous version and replaces what changed:
+    killed in the middle of that, readers keep the old version and the next build finishes it."""
+    changed = tmp_path / "650200_建议_更正.csv"
+    changed.write_bytes((FIXTURES / "handmade" / "650200_建议.csv").read_bytes().replace("关于".encode(), "有关".encode(), 1))
+    ingest(built_home, [changed], submitted_on=date(2025, 1, 5), say=quiet)
+    before_version = warehouse.current_published(built_home)
+    before = snapshot(built_home)
+    kill_at("publish_mid_copy", built_home, tmp_path, "build", "--as-of", HANDMADE_AS_OF.isoformat())
+    assert warehouse.current_published(built_home) == before_version
+    assert snapshot(built_home).equals(before)
     assert subprocess.run([*CLI, "--home", str(built_home.root), "build", "--as-of", HANDMADE_AS_OF.isoformat()],
                           capture_output=True).returncode == 0
     assert warehouse.current_published(built_home) != before_version
-    assert snapshot(built_home).equals(before)
     assert not list(built_home.published_dir.glob("*.partial*"))
 
 
