@@ -6,7 +6,7 @@ HOME_DIR ?= data
 SCALE   ?= demo
 AS_OF   ?= 2025-12-31
 
-.PHONY: venv demo synth ingest build serve test lint bench loadtest clean
+.PHONY: venv demo synth ingest build serve test test-fast lint bench loadtest clean
 
 venv: $(BIN)/lvzhi
 $(BIN)/lvzhi: pyproject.toml
@@ -33,6 +33,10 @@ demo: venv
 
 test: venv
 	$(BIN)/python -m pytest
+
+# The inner loop: everything but the slow tests (demo scale, kill -9 and rebuild) and the browser.
+test-fast: venv
+	$(BIN)/python -m pytest -m "not slow and not e2e"
 
 lint: venv
 	$(BIN)/ruff check lvzhi ingest dashboard exports tests

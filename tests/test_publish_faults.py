@@ -4,6 +4,7 @@ version intact, and a re-run gives the same indicators as an uninterrupted run."
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,10 +22,14 @@ CLI = [sys.executable, "-m", "lvzhi.cli"]
 
 
 @pytest.fixture
-def built_home(tmp_path) -> Home:
-    home = Home.at(tmp_path / "home")
-    pipeline.ingest(home, [FIXTURES / "handmade"], submitted_on=date(2024, 12, 31), say=quiet)
-    assert pipeline.build(home, HANDMADE_AS_OF, say=quiet).success
+def built_home(handmade_home, tmp_path) -> Home:
+    """A copy of the session's hand-made home (ingested, built and published as of 2024-06-30), so
+    that each test kills, rebuilds and rolls back its own without paying for a build of its own."""
+    root = tmp_path / "home"
+    shutil.copytree(handmade_home.root, root, ignore=shutil.ignore_patterns("dbt_logs"))
+    home = Home.at(root)
+    # CURRENT names the file, not its path: the copy points at its own published version.
+    assert warehouse.current_published(home) == home.published_dir / warehouse.current_published(handmade_home).name
     return home
 
 
