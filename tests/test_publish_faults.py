@@ -52,6 +52,7 @@ def kill_at(fault: str, home: Home, tmp_path, *args: str) -> None:
         victim.wait()
 
 
+@pytest.mark.slow  # two CLI builds each (killed, then complete): ~20-50 s apiece
 @pytest.mark.parametrize("fault", ["build_mid_dbt", "publish_mid_copy"])
 def test_kill_during_build_or_publish_keeps_published_version(built_home, tmp_path, fault):
     before_version = warehouse.current_published(built_home)
@@ -67,6 +68,7 @@ def test_kill_during_build_or_publish_keeps_published_version(built_home, tmp_pa
     assert not list(built_home.published_dir.glob("*.partial*"))
 
 
+@pytest.mark.slow  # a full build
 def test_readers_switch_to_new_version_and_rollback(built_home):
     first = warehouse.current_published(built_home)
     reader = warehouse.connect_published(built_home)  # a reader holding the old version open
