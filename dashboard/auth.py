@@ -20,10 +20,10 @@ _LAST_VIEW = "_audited_view"
 # The login survives a reload (issue 17): a random token in this cookie, its hash in access.sessions.
 # Read with Streamlit's own st.context.cookies (sent with the page's connection, so the first run of a
 # reload already knows it) and written by one line of JavaScript (st.html). The cookie libraries on
-# PyPI were tried and not taken: extra-streamlit-components 0.1.81 (CookieManager) and
-# streamlit-cookies-controller 0.0.4 render an iframe component on every run, know the cookies only
-# after a round trip to the browser (a reload would flash the login form) and CookieManager.delete
-# raises KeyError before that round trip.
+# PyPI were looked at and not taken: extra-streamlit-components 0.1.81 (its CookieManager, installed
+# and read) renders an iframe component on every run, knows the cookies only after a round trip to
+# the browser (a reload would flash the login form) and its delete() raises KeyError before that
+# round trip; streamlit-cookies-controller (0.0.4, last release 2024-04) is a custom component too.
 COOKIE = "lvzhi_session"
 _COOKIE_TODO = "_cookie_todo"  # ("set", token) or ("clear", None): written to the browser on the next run
 _TOUCHED = "_session_touched"
