@@ -245,7 +245,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "exports_job": ("运行时间 {cron}（{zone}）· 期间 {period} · 格式 {formats} · 上次 {last} {at}",
                     "Job {name} · runs {cron} ({zone}) · period {period} · formats {formats} · last {last} {at}"),
-    "exports_no_runs": ("任务 {name} 尚无导出文件", "Job {name} has not written any files yet"),
+    "exports_no_runs": ("“{name}”尚无导出文件", "“{name}” has not written any files yet"),
     "exports_run": ("{period} · 统计日 {as_of} · 生成于 {at} · {files} 个文件",
                     "{period} · as of {as_of} · made {at} · {files} files"),
     "exports_pick_run": ("选择一次导出", "Run"),
@@ -306,6 +306,8 @@ TEXT |= {
                         "Counted per handling unit (a suggestion once per unit, each by its own reply); the card above "
                         "counts each suggestion once (its lead unit's reply): different quantities."),
     "n_count": ("交办件数 n", "assigned n"),
+    "no_county_ranking": ("{name}的县区暂无此指标的数值，无法排名；地州市之间的排名只对全区用户显示。",
+                          "No county values of this indicator for {name}: nothing to rank."),
     "all_indicators": ("各项指标", "All indicators"),
     "families_no_data": ("暂无数据：{names}（尚未报送或尚未计算）", "No values yet: {names}"),
     "misses": ("{n} 项指标未达目标", "{n} indicators off target"),

@@ -335,7 +335,10 @@ def _ranking_and_trend(f: Filters, indicators: pl.DataFrame, key: str, tiles: bo
     title = t("ranking") if level == "prefecture" else t("county_ranking", name=f.prefecture_name)
     left, right = st.columns([3, 2])
     with left:
-        if rows.height:
+        if level == "prefecture" and auth.allowed_prefectures() is not None:
+            # A prefecture user sees only their own prefecture: a "ranking" of one bar says nothing.
+            st.info(t("no_county_ranking", name=f.prefecture_name), icon=":material/info:")
+        elif rows.height:
             chart_key = f"{key}_ranking"
             event = st.plotly_chart(
                 charts.ranking(rows, f"{title}：{names[chosen]}", row["unit"], row["target"],

@@ -40,7 +40,7 @@ for job in jobs.values():
     runs = [(folder, {**m, "files": files_for(m, allowed)}) for folder, m in manifests(job.folder(home))]
     runs = [(folder, m) for folder, m in runs if m["files"]]
     if not runs:
-        st.info(t("exports_no_runs", name=job.name), icon=":material/hourglass_empty:")
+        st.info(t("exports_no_runs", name=job.title), icon=":material/hourglass_empty:")
         continue
     labels = {folder.name: t("exports_run", period=m["period"]["text"], as_of=m["as_of"],
                              at=fmt.local_time(m["generated_at"], lang()), files=len(m["files"]))

@@ -130,3 +130,22 @@ def test_a_year_without_data_says_so_and_offers_the_nearest(dashboard):
     notices = [m.value for m in app.markdown if "lvzhi-notice" in m.value]
     assert notices and "2019年暂无数据" in notices[0]
     assert re.search(r"year=20(2[0-9])", notices[0])  # a link to the nearest year with data
+
+
+def test_a_prefecture_ranks_its_counties(dashboard):
+    import json
+
+    app = dashboard(prefecture=KARAMAY, year="2024")
+    ranking = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert "各县区排名" in ranking["layout"]["title"]["text"]
+    assert {"克拉玛依区", "独山子区", "白碱滩区"} <= {y.replace("<b>", "").replace("</b>", "") for y in ranking["data"][0]["y"]}
+    tiles = " ".join(m.value for m in app.markdown if "lvzhi-tile" in m.value)
+    assert "county=" in tiles and "独山子区" in tiles
+
+
+def test_a_prefecture_user_gets_no_ranking_of_one_bar(handmade_home, monkeypatch):
+    from tests.dashboard.conftest import open_app
+
+    monkeypatch.setenv("LVZHI_HOME", str(handmade_home.root))
+    app = open_app(handmade_home.root, None, user="ili", year="2024")
+    assert any("无法排名" in i.value for i in app.info)
