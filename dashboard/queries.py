@@ -343,7 +343,8 @@ def suggestion_records(scope: Scope, state: str = "overdue", unit: str = "") -> 
     if not has("fct_suggestions"):
         return pl.DataFrame()
     condition = _STATE_SQL.get(state, _STATE_SQL["overdue"])
-    columns = ("s.suggestion_id, s.title, p.prefecture_name, s.county, {unit} as unit_name, s.assigned_on, "
+    columns = ("s.suggestion_id, s.title, p.prefecture_name, s.county, s.lead_deputy_id as deputy_id, "
+               "{unit} as unit_name, s.assigned_on, "
                "x.due_on, x.replied_on, x.days_overdue, case when not x.is_replied and x.due_on >= x.as_of "
                "then date_diff('day', x.as_of, x.due_on) end as days_left, x.reply_class, s.is_key_supervised")
     if unit:

@@ -15,6 +15,10 @@ SCORE_PARTS = ("year_number", "days_served", "duty_score", "duty_score_per_365_d
 
 f = current()
 ui.page_header("page_deputy", f)
+wanted = st.query_params.get("deputy", "")  # a link from a record list (建议明细) opens that deputy
+if wanted and st.session_state.get("_deputy_seen") != wanted:
+    st.session_state["deputy_search"] = wanted
+st.session_state["_deputy_seen"] = wanted
 text = st.text_input(t("deputy_search"), key="deputy_search", placeholder="D1 / 阿依古丽")
 found = queries.find_deputies(text, f.prefecture)
 if found.height == 0:

@@ -2,6 +2,7 @@
 one row each with the fields that decide it. The state (超期 / 30天内到期 / 未答复 / 全部) and the
 unit are in the URL (`records?prefecture=654000&state=overdue&unit=州水利局`), so the list can be shared."""
 
+import polars as pl
 import streamlit as st
 
 from dashboard import links, queries, ui
@@ -29,5 +30,8 @@ if unit:
 st.caption(t("records_note"))
 rows = queries.suggestion_records(f.scope, state, unit)
 st.metric(labels[state], ui.format_value(rows.height, "count"))
-ui.table(rows, f"records_{state}", f)
+if rows.height:  # each row leads to its lead deputy's record (代表履职档案)
+    rows = rows.with_columns(pl.col("deputy_id").map_elements(lambda d: links.href("deputy", deputy=d),
+                                                              return_dtype=pl.String).alias("link"))
+ui.table(rows, f"records_{state}", f, link_columns=("link",))
 st.markdown(links.anchor(t("records_back"), links.href("overview")), unsafe_allow_html=True)

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, ui
+from dashboard import charts, links, queries, ui
 from dashboard.filters import current
 from dashboard.i18n import lang, t
 from lvzhi import format as fmt
@@ -51,7 +51,11 @@ if unit_rows.height:
         title += t("unit_ranking_lowest", n=charted.height)
     ui.plot(charts.ranking(charted, title, first["unit"], first["target"]), "unit_ranking")
     st.caption(t("unit_ranking_note"), help=ui.definition(first))
-ui.table(ui.ranked_table(unit_rows), "unit_ranking", f, percent=("value",))
+ranked_units = ui.ranked_table(unit_rows)
+if ranked_units.height:  # each unit leads to its suggestions not yet replied (建议明细)
+    ranked_units = ranked_units.with_columns(pl.col("scope_name").map_elements(
+        lambda unit: links.href("records", state="open", unit=unit), return_dtype=pl.String).alias("link"))
+ui.table(ranked_units, "unit_ranking", f, percent=("value",), link_columns=("link",))
 
 st.subheader(t("key_supervised"))
 key = queries.key_supervised(f.scope)
