@@ -100,14 +100,17 @@ def browser():
 
 
 def log_in(page, user: str, timeout_ms: int) -> None:
-    """Each browser tab is a Streamlit session of its own: it starts at the login form."""
+    """At the login form (a browser without a session cookie)."""
     page.get_by_label(re.compile("^(用户名|User name)$")).fill(user, timeout=timeout_ms)
     page.get_by_label(re.compile("^(密码|Password)$")).fill(TEST_USERS[user][2])
     page.get_by_role("button", name=re.compile("^(登录|Log in)$")).click()
 
 
 def open_page(browser, url: str, expected: str, timeout_ms: int = 30_000, user: str = "lead"):
-    """Open a link, log in, wait for `expected`; seconds from the login click to `expected` shown."""
+    """Open a link, log in, wait for `expected`; seconds from the login click to `expected` shown.
+    The browser's cookies are cleared first: a login survives in the browser (issue 17), and each
+    test logs in as its own user."""
+    browser.clear_cookies()
     page = browser.new_page()
     page.goto(url)
     log_in(page, user, timeout_ms)
