@@ -32,9 +32,10 @@ def short_name(row: dict) -> str:
 def render(f: Filters, shown_ids: list[str]) -> None:
     """The three parts, for the indicators the overview shows (in its order)."""
     st.subheader(t("exceptions"), anchor="exceptions")
-    here = queries.indicator_values(f.scope_level, f.scope_code, f.period_type, (f.period_label,))
+    # The same query (and so the same cached result) as the cards below: this and the previous period.
+    here = queries.indicator_values(f.scope_level, f.scope_code, f.period_type, (f.period_label, f.previous_label))
     if here.height:
-        here = here.filter(pl.col("indicator_id").is_in(shown_ids))
+        here = here.filter(pl.col("indicator_id").is_in(shown_ids) & (pl.col("period_label") == f.period_label))
     _summary(f, here)
     _matrix(f, shown_ids)
     _chase(f)
