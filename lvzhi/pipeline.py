@@ -144,10 +144,13 @@ def _bar(fraction: float) -> str:
 def _summary_line(number: int, total: int, result: FileResult, seconds: float) -> str:
     prefix = f"{_bar(number / total)} [{number}/{total}] {result.path.name}"
     if result.status == "loaded":
+        ignored = f"；{result.ignored}" if result.ignored else ""
         return (f"{prefix}：读取 {result.rows_read:,} 行，入库 {result.rows_loaded:,} 行，"
-                f"隔离 {result.rows_quarantined:,} 行（{seconds:.1f}s）")
+                f"隔离 {result.rows_quarantined:,} 行{ignored}（{seconds:.1f}s）")
     if result.status == "duplicate":
         return f"{prefix}：已导入过，跳过"
+    if result.status == "skipped":
+        return f"{prefix}：未导入 —— {result.message}"
     return f"{prefix}：✗ 文件被拒收 —— {result.message}"
 
 
