@@ -23,7 +23,7 @@ from ingest.naming import kind_from_name
 from ingest.notes import Note
 from ingest.rows import split_records
 from ingest.schemas import KINDS, PERCENT_FIELDS, Kind
-from ingest.workbook import SheetMeta, xlsx_meta
+from ingest.workbook import SheetMeta, xls_meta, xlsx_meta
 
 HEADER_SCAN_ROWS = 30
 ROW_NUMBER = "_row_number"
@@ -369,7 +369,8 @@ def read_workbook(path: Path, fmt: str = "xlsx", data: bytes | None = None) -> R
     """Every visible data sheet of an xlsx/xls/ods workbook; the others are named in notes."""
     source = path.name
     sheets = _load_sheets(path, fmt, data)
-    metas = xlsx_meta(path) if fmt == "xlsx" and data is None else {}
+    metas = (xlsx_meta(path) if fmt == "xlsx" and data is None
+             else xls_meta(path, data) if fmt == "xls" else {})
     file_kind = kind_from_name(path.stem)
     notes: list[Note] = []
     content = []

@@ -118,3 +118,49 @@ def xlsx_meta(path: Path) -> dict[str, SheetMeta]:
 def _xml_unescape(text: str) -> str:
     return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
             .replace("&amp;", "&"))
+
+
+_XLS_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!", 0x2A: "#N/A"}
+
+
+def xls_meta(path: Path | None = None, data: bytes | None = None) -> dict[str, SheetMeta]:
+    """SheetMeta of each sheet of a legacy .xls workbook (xlrd reads the BIFF records calamine does
+    not expose); {} when xlrd is missing or cannot read the file."""
+    try:
+        import xlrd
+    except ImportError:
+        return {}
+    try:
+        book = xlrd.open_workbook(filename=str(path) if data is None else None, file_contents=data,
+                                  formatting_info=True, on_demand=True)
+    except Exception:  # noqa: BLE001 - xlrd raises many types; calamine's reading decides about the file
+        try:
+            book = xlrd.open_workbook(filename=str(path) if data is None else None, file_contents=data, on_demand=True)
+        except Exception:  # noqa: BLE001
+            return {}
+    found = {}
+    try:
+        for index, name in enumerate(book.sheet_names()):
+            sheet = book.sheet_by_index(index)
+            meta = SheetMeta()
+            first_row = first_col = None
+            for r in range(sheet.nrows):
+                types = sheet.row_types(r)
+                for c, kind in enumerate(types):
+                    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                        continue
+                    if kind == xlrd.XL_CELL_TEXT and sheet.cell_value(r, c) == "":
+                        continue
+                    first_row = r if first_row is None else first_row
+                    first_col = c if first_col is None else min(first_col, c)
+                    if kind == xlrd.XL_CELL_ERROR:
+                        meta.errors[(r + 1, c)] = _XLS_ERRORS.get(sheet.cell_value(r, c), "#N/A")
+            meta.first_row = (first_row or 0) + 1
+            meta.first_col = first_col or 0
+            meta.merges = [(r1 + 1, c1, r2, c2 - 1) for r1, r2, c1, c2 in getattr(sheet, "merged_cells", [])]
+            info = getattr(sheet, "colinfo_map", {}) or {}
+            meta.hidden_cols = frozenset(c for c, col in info.items() if getattr(col, "hidden", 0))
+            found[name] = meta
+    finally:
+        book.release_resources()
+    return found
