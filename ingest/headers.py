@@ -89,6 +89,44 @@ def two_level(rows: list[list], index: int, kind: Kind) -> list[str] | None:
     return None
 
 
+def groups(rows: list[list], index: int) -> list[tuple[str, list[str]]]:
+    """A group cell over parts in the row below (任期 over 开始 / 结束): [(group, parts)], or [] when
+    the row below is no second header row (it holds data, or nothing under a group)."""
+    if index + 1 >= len(rows):
+        return []
+    upper, lower = list(rows[index]), list(rows[index + 1])
+    width = max(len(upper), len(lower))
+    upper, lower = upper + [None] * (width - len(upper)), lower + [None] * (width - len(lower))
+    found, current = [], None
+    for top, bottom in zip(map(_text, upper), map(_text, lower)):
+        if top and bottom:
+            current = (top, [bottom])
+            found.append(current)
+        elif top:
+            current = None
+        elif bottom:
+            if current is None:
+                return []  # a value under no header: data, not a header row
+            current[1].append(bottom)
+    found = [(group, parts) for group, parts in found if len(parts) >= 2]
+    lower_cells = [c for c in map(_text, lower) if c]
+    if not found or any(re.fullmatch(r"[\d.\-/: ]+", c) for c in lower_cells):
+        return []
+    return found
+
+
+def flatten_advice(rows: list[list], index: int, header_row: int) -> str | None:
+    """Exactly how to turn a two-row header into one row, or None when the header is one row."""
+    found = groups(rows, index)
+    if not found:
+        return None
+    described = "，".join(f"“{group}”下分" + "".join(f"“{p}”" for p in parts) for group, parts in found)
+    example = "".join(f"“{found[0][0]}{p}”" for p in found[0][1])
+    return (f"第 {header_row}–{header_row + 1} 行是两行表头（{described}）：请取消合并单元格，改成一行表头，"
+            f"每列写一个完整的、与模板一致的列名（例如把{example}改为模板中的列名，如“任期开始”“任期结束”），"
+            f"并删除第 {header_row + 1} 行")
+
+
 @dataclass
 class HeaderMatch:
     renames: dict[int, str]  # position in the row -> canonical column name
@@ -117,7 +155,7 @@ def suggestion(header: str, kind: Kind, taken: set[str]) -> str | None:
 
 
 def match_header(cells: list, kind: Kind, sheet: str | None, header_row: int,
-                 hidden: frozenset[int] = frozenset(), two_rows: bool = False) -> HeaderMatch:
+                 hidden: frozenset[int] = frozenset(), two_rows: str | None = None) -> HeaderMatch:
     """Canonical name of each header position; ignored and hidden columns as notes; two positions
     naming one column refuse the header (never 'the first one wins')."""
     lookup = HEADER_LOOKUP[kind.name]
@@ -153,14 +191,11 @@ def match_header(cells: list, kind: Kind, sheet: str | None, header_row: int,
         message = f"列“{_text(cell)}”不是“{kind.zh}”的列，未导入"
         if meant:
             message += f"；可能是指“{meant}”，如是请把列名改为“{meant}”"
-        elif two_rows:
-            message += "；表头为两行（合并单元格），请改成一行表头，每列写完整的列名（例如“任期开始”“任期结束”）"
         match.notes.append(Note("ignored_column", message, sheet, header_row, _text(cell)))
         match.ignored.append(_text(cell))
     missing = [c.header for c in kind.columns if c.required and c.name not in taken]
     if missing:
-        advice = ("；表头为两行（合并单元格），请改成一行表头，每列写完整的列名（例如“任期开始”“任期结束”）"
-                  if two_rows else "（请使用模板中的列名）")
+        advice = f"；{two_rows}" if two_rows else "（请使用模板中的列名）"
         probable = [f"“{n.header}”可能是指“{m}”" for n in match.notes
                     if n.rule_id == "ignored_column" and (m := suggestion(n.header or "", kind, taken))
                     and m + "*" in missing]

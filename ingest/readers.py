@@ -18,12 +18,14 @@ from pathlib import Path
 
 import polars as pl
 
-from ingest.headers import HEADER_LOOKUP, HeaderMatch, HeaderRejected, match_header, normalize_header, row_matches, two_level
+from ingest.headers import (
+    HEADER_LOOKUP, HeaderMatch, HeaderRejected, flatten_advice, match_header, normalize_header, row_matches, two_level,
+)
 from ingest.naming import kind_from_name
 from ingest.notes import Note
 from ingest.rows import split_records
 from ingest.schemas import KINDS, PERCENT_FIELDS, Kind
-from ingest.workbook import SheetMeta, xls_meta, xlsx_meta
+from ingest.workbook import SheetMeta, ods_meta, xls_meta, xlsx_meta
 
 HEADER_SCAN_ROWS = 30
 ROW_NUMBER = "_row_number"
@@ -109,7 +111,7 @@ def _read_header(rows: list[list], kind: Kind, index: int, sheet: str | None, he
     combined = two_level(rows, index, kind)
     cells = combined if combined else list(rows[index])
     try:
-        match = match_header(cells, kind, sheet, header_row, hidden, two_rows=combined is not None)
+        match = match_header(cells, kind, sheet, header_row, hidden, flatten_advice(rows, index, header_row))
     except HeaderRejected as rejected:
         where = f"工作表“{sheet}”" if sheet else "文件"
         raise FileRejected(f"{source}：{where}{rejected}") from None
@@ -122,12 +124,29 @@ def _records(frame: pl.DataFrame, header: _Header, first_row_number: int,
     (blank, totals, notes, repeated headers, example rows) left out and noted."""
     kept, notes = split_records(frame, header.cells, header.match.renames, header.kind, first_row_number, sheet)
     renames = header.match.renames
+    notes += _unnamed_columns(kept, header, sheet)
     data = kept.select(ROW_NUMBER, *[pl.col(frame.columns[p]).alias(n) for p, n in renames.items() if p < frame.width])
     missing = [n for p, n in renames.items() if p >= frame.width]
     if missing:
         data = data.with_columns(pl.lit(None, pl.String).alias(n) for n in missing)
     # One chunk: Polars 2.1 intermittently panics ("i < self.len()") filtering multi-chunk string views.
     return data.rechunk(), notes
+
+
+def _unnamed_columns(kept: pl.DataFrame, header: _Header, sheet: str | None) -> list[Note]:
+    """Values in a column without a header are named too (they are not loaded)."""
+    found = []
+    for position, name in enumerate(kept.columns[1:]):
+        cell = header.cells[position] if position < len(header.cells) else None
+        if cell is not None and str(cell).strip():
+            continue
+        values = kept.filter(pl.col(name).str.strip_chars().str.len_chars() > 0)
+        if values.height:
+            rows = values.get_column(ROW_NUMBER)
+            found.append(Note("ignored_column", f"表头第 {position + 1} 列没有列名，其中 {values.height} 个值"
+                              f"（第 {rows.min()}–{rows.max()} 行）未导入：如是数据请补上模板中的列名", sheet,
+                              rows.min(), f"（第 {position + 1} 列，无列名）"))
+    return found
 
 
 # ---------------------------------------------------------------- CSV
@@ -370,7 +389,7 @@ def read_workbook(path: Path, fmt: str = "xlsx", data: bytes | None = None) -> R
     source = path.name
     sheets = _load_sheets(path, fmt, data)
     metas = (xlsx_meta(path) if fmt == "xlsx" and data is None
-             else xls_meta(path, data) if fmt == "xls" else {})
+             else xls_meta(path, data) if fmt == "xls" else ods_meta(path, data) if fmt == "ods" else {})
     file_kind = kind_from_name(path.stem)
     notes: list[Note] = []
     content = []

@@ -164,3 +164,33 @@ def xls_meta(path: Path | None = None, data: bytes | None = None) -> dict[str, S
     finally:
         book.release_resources()
     return found
+
+
+_ODS_TABLE = re.compile(rb'<table:table [^>]*?table:name="([^"]*)"')
+_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(/>|>)")
+
+
+def ods_meta(path: Path | None = None, data: bytes | None = None) -> dict[str, SheetMeta]:
+    """First row of each sheet of an .ods workbook (calamine drops leading empty rows there too)."""
+    import io
+
+    found = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as archive:
+            content = archive.read("content.xml")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return found
+    tables = list(_ODS_TABLE.finditer(content))
+    for number, table in enumerate(tables):
+        end = tables[number + 1].start() if number + 1 < len(tables) else len(content)
+        body, row = content[table.end():end], 1
+        for match in _ODS_ROW.finditer(body):
+            repeat = re.search(rb'table:number-rows-repeated="(\d+)"', match.group(1))
+            if match.group(2) == b">":
+                close = body.find(b"</table:table-row>", match.end())
+                cells = body[match.end():close]
+                if b"office:value" in cells or re.search(rb"<text:p[^>]*>[^<]", cells) or b"<text:span" in cells:
+                    found[_xml_unescape(table.group(1).decode("utf-8", "replace"))] = SheetMeta(first_row=row)
+                    break
+            row += int(repeat.group(1)) if repeat else 1
+    return found
