@@ -438,3 +438,40 @@ def test_folder_ingest_names_every_skipped_file(home, tmp_path):
     assert "654000_建议.zip：未导入 —— 654000_建议.zip：压缩包：请解压后报送其中的 .xlsx 或 .csv 文件" in said
     assert "notes.md：未导入 —— notes.md：不是数据文件（扩展名“.md”）" in said
     assert pipeline.exit_code(results) == 0
+
+
+# ---------------------------------------------------------------- resubmission as full replacement
+
+
+def test_full_replacement_withdraws_keys_it_no_longer_contains(home, tmp_path):
+    """654000_建议_2024Q4_全量替换.csv supersedes the earlier 2024Q4 files of Ili's suggestions: J2, no
+    longer in it, leaves the current tables but stays in raw; other prefectures and periods keep theirs."""
+    from lvzhi import pipeline, warehouse
+
+    first = [SUGGESTION, ["J1", "D1", "修路", "2024-10-05"], ["J2", "D2", "错报的建议", "2024-10-06"]]
+    files = [
+        write_csv(tmp_path / "654000_建议_2024Q4.csv", first),
+        write_csv(tmp_path / "654000_建议_2024Q3.csv", [SUGGESTION, ["J7", "D1", "上季度", "2024-08-05"]]),
+        write_csv(tmp_path / "652300_建议_2024Q4.csv", [SUGGESTION, ["C1", "D9", "昌吉的", "2024-10-05"]]),
+    ]
+    pipeline.ingest(home, files, dt.date(2025, 1, 15), say=lambda *_: None)
+    replacement = write_csv(tmp_path / "654000_建议_2024Q4_全量替换.csv",
+                            [SUGGESTION, ["J1", "D1", "修路（更正）", "2024-10-05"], ["J3", "D3", "补报", "2024-10-07"]])
+    results = pipeline.ingest(home, [replacement], dt.date(2025, 1, 20), say=lambda *_: None)
+    assert results[0].status == "loaded"
+    built = pipeline.run_dbt(home, ["run"], dt.date(2025, 1, 31), select="stg_raw__suggestions")
+    assert built.success, built.failures
+    con = warehouse.connect_work(home)
+    try:
+        assert rows_of(con, "select suggestion_id, title from staging.stg_raw__suggestions order by 1") == [
+            ("C1", "昌吉的"), ("J1", "修路（更正）"), ("J3", "补报"), ("J7", "上季度")]
+        assert rows_of(con, "select count(*) from raw.suggestions where suggestion_id = 'J2'") == [(1,)]
+        assert rows_of(con, "select period, full_replacement from raw.batches order by batch_id") == [
+            ("2024Q4", False), ("2024Q3", False), ("2024Q4", False), ("2024Q4", True)]
+    finally:
+        con.close()
+
+
+def test_full_replacement_without_prefecture_or_period_is_refused(home, con, tmp_path):
+    result = load(con, home, write_csv(tmp_path / "654000_建议_全量替换.csv", [SUGGESTION, ["J1", "D1", "修路", "2024-10-05"]]))
+    assert result.status == "rejected" and "未写明报送期" in result.message
