@@ -3,15 +3,13 @@ file is declared a full replacement of an earlier submission."""
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
-from pathlib import Path
 
 from ingest.headers import normalize_header
 from ingest.schemas import KINDS, Kind
+from lvzhi.reference import prefectures
 
-SEEDS = Path(__file__).resolve().parent.parent / "data" / "seeds" / "prefectures.csv"
 # A file declared a full replacement: 【全量替换】, 全量替换, _全量 in its name (see README).
 FULL_REPLACEMENT = re.compile(r"全量替换|[【\[(（]全量[】\])）]|(?:^|[_\-\s.])全量(?:$|[_\-\s.])")
 _ALIASES = [(normalize_header(name), kind) for kind in KINDS for name in kind.names if name]
@@ -33,13 +31,6 @@ def kind_from_name(name: str) -> Kind | None:
     if not maximal:
         return None
     return max(maximal, key=lambda s: (s[1], s[1] - s[0]))[2]
-
-
-@functools.lru_cache(maxsize=1)
-def prefectures() -> dict[str, str]:
-    """Code -> name of the 14 prefecture-level divisions (data/seeds/prefectures.csv)."""
-    with open(SEEDS, encoding="utf-8") as handle:
-        return {row["prefecture_code"]: row["prefecture_name"] for row in csv.DictReader(handle)}
 
 
 _SUFFIXES = ("回族自治州", "蒙古自治州", "哈萨克自治州", "柯尔克孜自治州", "自治州", "地区", "市")

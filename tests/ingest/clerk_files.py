@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ingest.load import ingest_file
+from ingest.run import ingest_file
 from tests.ingest.conftest import SUBMITTED, rows_of
 
 

@@ -420,7 +420,7 @@ def test_encoding_error_told_with_its_row(home, con, tmp_path):
 
 
 def test_folder_ingest_names_every_skipped_file(home, tmp_path):
-    from lvzhi import pipeline
+    from ingest import run as pipeline
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -446,7 +446,9 @@ def test_folder_ingest_names_every_skipped_file(home, tmp_path):
 def test_full_replacement_withdraws_keys_it_no_longer_contains(home, tmp_path):
     """654000_建议_2024Q4_全量替换.csv supersedes the earlier 2024Q4 files of Ili's suggestions: J2, no
     longer in it, leaves the current tables but stays in raw; other prefectures and periods keep theirs."""
-    from lvzhi import pipeline, warehouse
+    from ingest import run as pipeline
+    from lvzhi import warehouse
+    from lvzhi.build import run_dbt
 
     first = [SUGGESTION, ["J1", "D1", "修路", "2024-10-05"], ["J2", "D2", "错报的建议", "2024-10-06"]]
     files = [
@@ -459,7 +461,7 @@ def test_full_replacement_withdraws_keys_it_no_longer_contains(home, tmp_path):
                             [SUGGESTION, ["J1", "D1", "修路（更正）", "2024-10-05"], ["J3", "D3", "补报", "2024-10-07"]])
     results = pipeline.ingest(home, [replacement], dt.date(2025, 1, 20), say=lambda *_: None)
     assert results[0].status == "loaded"
-    built = pipeline.run_dbt(home, ["run"], dt.date(2025, 1, 31), select="stg_raw__suggestions")
+    built = run_dbt(home, ["run"], dt.date(2025, 1, 31), select="stg_raw__suggestions")
     assert built.success, built.failures
     con = warehouse.connect_work(home)
     try:
