@@ -25,12 +25,13 @@ Step = Callable[[pl.Expr], pl.Expr]
 # ideographic spaces are spaces (NFKC makes them ' ').
 INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
 _INVISIBLE_CLASS = f"[{INVISIBLE}]"
-_EDGE = " \t\r\n\x0b\x0c\u00a0\u3000\u2002\u2003\u2009\u202f" + INVISIBLE
 
 
 def cleaned_text(cell: str | pl.Expr) -> pl.Expr:
-    """Stripped text (also of non-breaking, ideographic and zero-width spaces); empty cells become null."""
-    return (pl.col(cell) if isinstance(cell, str) else cell).str.strip_chars(_EDGE).replace("", None)
+    """Stripped text (also of non-breaking and ideographic spaces); empty cells become null."""
+    # strip_chars() strips Unicode white space (non-breaking and ideographic spaces too) 3x faster
+    # than an explicit set; zero-width characters go in _nfkc, on the non-ASCII cells of typed columns.
+    return (pl.col(cell) if isinstance(cell, str) else cell).str.strip_chars().replace("", None)
 
 
 def _nfkc(text: pl.Expr) -> pl.Expr:

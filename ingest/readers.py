@@ -236,14 +236,14 @@ DELIMITERS = (",", "\t", ";", "|")
 def _sniff_delimiter(lines: list[str], named: Kind | None, source: str, encoding: str) -> tuple[str, list[list]]:
     """The separator that makes the first lines a recognisable header (comma, tab, semicolon, bar)."""
     best = None
-    for delimiter in DELIMITERS:
-        head = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    joined = "\n".join(lines)
+    # The most frequent separator first; the first that gives a recognisable header is taken.
+    for delimiter in sorted(DELIMITERS, key=lambda d: -joined.count(d)):
+        head = list(csv.reader(io.StringIO(joined), delimiter=delimiter))
         chosen = _choose_kind(head, named)
         if chosen:
-            kind, index = chosen
-            score = row_matches(head[index], kind)
-            if best is None or score > best[0]:
-                best = (score, delimiter, head)
+            best = (0, delimiter, head)
+            break
     if best is None:
         text = "\n".join(lines)
         known = {normalize_header(h) for lookup in HEADER_LOOKUP.values() for h in lookup}

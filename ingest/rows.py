@@ -8,6 +8,7 @@ first cells carry no marker and whose key cells do not repeat the header is a re
 
 from __future__ import annotations
 
+import functools
 import re
 
 import polars as pl
@@ -47,6 +48,22 @@ def _kind_of(cells: list[str], header: list[str], positions: dict[int, str]) -> 
     return None
 
 
+@functools.lru_cache(maxsize=256)
+def _flags(columns: tuple[str, ...], key_positions: tuple[int, ...], key_headers: tuple[str, ...]) -> tuple[pl.Expr, pl.Expr]:
+    """(blank row, candidate non-record row) for a layout: built once per layout, not per batch."""
+    filled = [pl.col(c).str.strip_chars().str.len_bytes() > 0 for c in columns]
+    blank = ~pl.any_horizontal(filled).fill_null(False)
+    first = pl.coalesce([pl.when(f).then(pl.col(c)) for c, f in zip(columns[:FIRST_CELLS], filled[:FIRST_CELLS])])
+    key_missing = (pl.any_horizontal([pl.col(columns[p]).is_null() | ~filled[p] for p in key_positions])
+                   if key_positions else pl.lit(False))
+    key_is_header = pl.any_horizontal([
+        pl.col(columns[p]).str.replace_all(r"[\s*]", "") == text for p, text in zip(key_positions, key_headers)
+    ]) if key_positions else pl.lit(False)
+    candidate = (blank | key_missing.fill_null(True) | key_is_header.fill_null(False)
+                 | first.str.contains(_MARKERS).fill_null(False))
+    return blank.alias("__blank"), candidate.fill_null(True).alias("__candidate")
+
+
 def split_records(frame: pl.DataFrame, header: list, positions: dict[int, str], kind: Kind,
                   first_row_number: int, sheet: str | None) -> tuple[pl.DataFrame, list[Note]]:
     """The full-width text rows under a header -> (rows that may be records, with _row_number, all
@@ -54,26 +71,17 @@ def split_records(frame: pl.DataFrame, header: list, positions: dict[int, str], 
     records is one note."""
     frame = frame.with_row_index(ROW_NUMBER, offset=first_row_number).with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
     columns = [c for c in frame.columns if c != ROW_NUMBER]
-    if not columns:
+    if not columns or not frame.height:
         return frame, []
     header = [*(("" if h is None else str(h)) for h in header), *[""] * max(0, len(columns) - len(header))]
-    key_positions = [p for p, name in positions.items() if name in kind.key and p < len(columns)]
-    filled = [pl.col(c).str.strip_chars().str.len_chars() > 0 for c in columns]
-    blank = ~pl.any_horizontal(filled)
-    first = pl.coalesce([pl.when(f).then(pl.col(c)) for c, f in zip(columns[:FIRST_CELLS], filled[:FIRST_CELLS])])
-    key_missing = pl.any_horizontal([~filled[p].fill_null(False) for p in key_positions]) if key_positions else pl.lit(False)
-    key_is_header = pl.any_horizontal([
-        pl.col(columns[p]).str.replace_all(r"[\s*]", "") == re.sub(r"[\s*]", "", header[p]) for p in key_positions
-    ]) if key_positions else pl.lit(False)
-    candidate = (blank | key_missing.fill_null(True) | key_is_header.fill_null(False)
-                 | first.str.contains(_MARKERS).fill_null(False))
-    flagged = frame.with_columns(blank.fill_null(True).alias("__blank"), candidate.fill_null(True).alias("__candidate"))
+    key_positions = tuple(p for p, name in sorted(positions.items()) if name in kind.key and p < len(columns))
+    key_headers = tuple(re.sub(r"[\s*]", "", header[p]) for p in key_positions)
+    flagged = frame.with_columns(*_flags(tuple(columns), key_positions, key_headers))
     if not flagged.get_column("__candidate").any():
         return frame, []
     notes, skip = [], set()
     rows = flagged.filter(pl.col("__candidate"))
     blanks: list[int] = []
-    last_record = None  # row number of the last row kept or skipped with content
     record_rows = flagged.filter(~pl.col("__blank")).get_column(ROW_NUMBER)
     last_content = record_rows.max() if record_rows.len() else None
     for values in rows.iter_rows():
@@ -88,7 +96,6 @@ def split_records(frame: pl.DataFrame, header: list, positions: dict[int, str], 
             continue
         notes.append(Note("skipped_row", f"第 {number} 行是{why}，不是记录，未导入", sheet, number, None,
                           "、".join(c for c in cells if c)[:200]))
-    del last_record
     # Runs of blank rows with content after them (blank rows at the end are no content at all).
     if blanks and last_content is not None:
         start = previous = None

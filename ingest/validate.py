@@ -97,8 +97,6 @@ def _column_checks(kind: Kind) -> list[Rule]:
         text, value = pl.col(_text(column.name)), pl.col(column.name)
         if column.required:
             found.append(Rule(column, "required", text.is_null(), pl.lit(f"必填项“{column.zh}”为空")))
-        found.append(Rule(column, "excel_error", text.is_in(EXCEL_ERRORS), pl.format(
-            f"“{column.zh}”是 Excel 错误值“{{}}”（公式出错或引用失效），不是数据：请在 Excel 中改正公式或填写实际的值", text)))
         if column.type == ENUM:
             allowed = "、".join(column.values)
             message = pl.format(f"“{column.zh}”的值“{{}}”不在允许值中：{allowed}", text)
@@ -272,12 +270,23 @@ def duplicate_keys(keys: pl.DataFrame, kind: Kind) -> pl.DataFrame:
 
 
 @functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=64)
+def _excel_rules(kind: Kind) -> tuple[tuple[Rule, ...], pl.Expr]:
+    """Excel error values (#N/A …) in any column, and one flag for a row holding any: the rules per
+    column are evaluated only on a batch where that flag fired (rare), not on every batch."""
+    rules = tuple(Rule(column, "excel_error", pl.col(_text(column.name)).is_in(EXCEL_ERRORS), pl.format(
+        f"“{column.zh}”是 Excel 错误值“{{}}”（公式出错或引用失效），不是数据：请在 Excel 中改正公式或填写实际的值",
+        pl.col(_text(column.name)))) for column in kind.columns)
+    return rules, pl.any_horizontal([rule.failed for rule in rules]).fill_null(False).alias("__excel_any")
+
+
 def _rules(kind: Kind, submitted_on: date) -> tuple[tuple[Rule, ...], list[pl.Expr]]:
     """Every rule of a kind and the expressions flagging them: built once per kind, not per file."""
     rules = (*_column_checks(kind), *_rule_checks(kind, submitted_on), Rule(
         kind.column("prefecture_code"), "prefecture_unknown",
         ~pl.col("prefecture_code").is_in(PREFECTURE_CODES).fill_null(False),
-        pl.format("无法确定州市：“州市代码”为“{}”，文件名也未以新疆 14 个地州市之一的 6 位代码开头",
+        pl.format("无法确定州市：“州市代码”为“{}”，文件名中也没有新疆 14 个地州市之一的 6 位代码或名称"
+                  "（例如 654000_建议_2024Q4.xlsx 或 伊犁州_建议_2024Q4.xlsx）",
                   pl.col(_text("prefecture_code")).fill_null("")),
     ))
     return rules, [rule.failed.fill_null(False).alias(f"__rule_{i}") for i, rule in enumerate(rules)]
@@ -327,9 +336,14 @@ def check(table: SheetTable, prefecture_code: str | None, submitted_on: date, sa
     rules, flag_exprs = _rules(kind, submitted_on)
     # One query types the rows and flags every rule on every row; messages are built only for
     # rules that fired, and a clean batch (most files) needs no further query.
-    flagged = typed_columns(table.frame, kind, prefecture_code, salt).with_columns_seq(flag_exprs).collect(engine=ENGINE)
+    excel_rules, excel_any = _excel_rules(kind)
+    flagged = typed_columns(table.frame, kind, prefecture_code, salt).with_columns_seq([*flag_exprs, excel_any]).collect(engine=ENGINE)
     parts = [_errors(flagged.lazy(), f"__rule_{i}", rule) for i, rule in enumerate(rules)
              if flagged.get_column(f"__rule_{i}").any()]
+    if flagged.get_column("__excel_any").any():
+        excel = flagged.with_columns(rule.failed.fill_null(False).alias(f"__excel_{i}") for i, rule in enumerate(excel_rules))
+        parts += [_errors(excel.lazy(), f"__excel_{i}", rule) for i, rule in enumerate(excel_rules)
+                  if excel.get_column(f"__excel_{i}").any()]
     if duplicates is None:
         if flagged.select(kind.key).is_duplicated().any():  # rows with empty keys are no duplicates: checked below
             parts.append(_duplicate_keys(flagged.lazy(), kind))
