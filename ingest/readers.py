@@ -47,6 +47,7 @@ class SheetTable:
     header_row: int
     ignored_headers: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)  # rows of this batch skipped as no records
+    may_hold_hash: bool = True  # False when no cell starts with '#': no Excel error value to look for
 
 
 @dataclass
@@ -302,7 +303,8 @@ def read_csv(path: Path, data: bytes | None = None) -> ReadResult:
                 frame, lines_read = pl.DataFrame(schema=schema), piece.count(b"\n")
             skip = 0
             records, notes = _records(frame, header, next_row, None)
-            yield SheetTable(kind, None, records, header_index + 1, header.match.ignored, notes), fraction
+            yield SheetTable(kind, None, records, header_index + 1, header.match.ignored, notes,
+                             b"#" in piece), fraction
             next_row += lines_read
 
     sheet = Sheet(kind, None, header_index + 1, header.match.ignored, batches, header.match.notes)
@@ -435,8 +437,10 @@ def read_workbook(path: Path, fmt: str = "xlsx", data: bytes | None = None) -> R
             frame = _percent(frame, meta, header.match.renames)
         data_frame, row_notes = _records(frame.slice(header.data_index), header, meta.first_row + header.data_index, name)
         sheet_notes = header.match.notes + row_notes
+        hashes = data_frame.select(pl.any_horizontal(pl.exclude(ROW_NUMBER).str.starts_with("#")).any()).item() \
+            if data_frame.width > 1 and data_frame.height else False
         tables.append(Sheet(kind, name, header_row, header.match.ignored,
-                            _slices(data_frame, kind, name, header_row, header.match.ignored), sheet_notes))
+                            _slices(data_frame, kind, name, header_row, header.match.ignored, bool(hashes)), sheet_notes))
     if not tables:
         if not content and notes:
             raise FileRejected(f"{source}：没有可导入的工作表（" + "；".join(n.message for n in notes) + "）")
@@ -448,12 +452,13 @@ def read_xlsx(path: Path) -> ReadResult:
     return read_workbook(path, "xlsx")
 
 
-def _slices(data: pl.DataFrame, kind: Kind, sheet: str, header_row: int, ignored: list[str]):
+def _slices(data: pl.DataFrame, kind: Kind, sheet: str, header_row: int, ignored: list[str], hashes: bool = True):
     """A workbook sheet is read whole (calamine); it is still validated and written in batches."""
     def batches() -> Iterator[tuple[SheetTable, float]]:
         for start in range(0, max(data.height, 1), BATCH_ROWS):
             piece = data.slice(start, BATCH_ROWS)
-            yield SheetTable(kind, sheet, piece, header_row, ignored), min((start + BATCH_ROWS) / max(data.height, 1), 1.0)
+            yield (SheetTable(kind, sheet, piece, header_row, ignored, may_hold_hash=hashes),
+                   min((start + BATCH_ROWS) / max(data.height, 1), 1.0))
     return batches
 
 

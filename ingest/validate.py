@@ -270,7 +270,6 @@ def duplicate_keys(keys: pl.DataFrame, kind: Kind) -> pl.DataFrame:
 
 
 @functools.lru_cache(maxsize=64)
-@functools.lru_cache(maxsize=64)
 def _excel_rules(kind: Kind) -> tuple[tuple[Rule, ...], pl.Expr]:
     """Excel error values (#N/A …) in any column, and one flag for a row holding any: the rules per
     column are evaluated only on a batch where that flag fired (rare), not on every batch."""
@@ -280,6 +279,7 @@ def _excel_rules(kind: Kind) -> tuple[tuple[Rule, ...], pl.Expr]:
     return rules, pl.any_horizontal([rule.failed for rule in rules]).fill_null(False).alias("__excel_any")
 
 
+@functools.lru_cache(maxsize=64)
 def _rules(kind: Kind, submitted_on: date) -> tuple[tuple[Rule, ...], list[pl.Expr]]:
     """Every rule of a kind and the expressions flagging them: built once per kind, not per file."""
     rules = (*_column_checks(kind), *_rule_checks(kind, submitted_on), Rule(
@@ -337,6 +337,8 @@ def check(table: SheetTable, prefecture_code: str | None, submitted_on: date, sa
     # One query types the rows and flags every rule on every row; messages are built only for
     # rules that fired, and a clean batch (most files) needs no further query.
     excel_rules, excel_any = _excel_rules(kind)
+    if not getattr(table, "may_hold_hash", True):  # no cell starts with '#': no Excel error value
+        excel_any = pl.lit(False).alias("__excel_any")
     flagged = typed_columns(table.frame, kind, prefecture_code, salt).with_columns_seq([*flag_exprs, excel_any]).collect(engine=ENGINE)
     parts = [_errors(flagged.lazy(), f"__rule_{i}", rule) for i, rule in enumerate(rules)
              if flagged.get_column(f"__rule_{i}").any()]
