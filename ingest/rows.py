@@ -51,11 +51,12 @@ def _kind_of(cells: list[str], header: list[str], positions: dict[int, str]) -> 
 @functools.lru_cache(maxsize=256)
 def _flags(columns: tuple[str, ...], key_positions: tuple[int, ...], key_headers: tuple[str, ...]) -> tuple[pl.Expr, pl.Expr]:
     """(blank row, candidate non-record row) for a layout: built once per layout, not per batch."""
-    filled = [pl.col(c).str.strip_chars().str.len_bytes() > 0 for c in columns]
-    blank = ~pl.any_horizontal(filled).fill_null(False)
-    first = pl.coalesce([pl.when(f).then(pl.col(c)) for c, f in zip(columns[:FIRST_CELLS], filled[:FIRST_CELLS])])
-    key_missing = (pl.any_horizontal([pl.col(columns[p]).is_null() | ~filled[p] for p in key_positions])
-                   if key_positions else pl.lit(False))
+    # Few expressions: per-expression overhead, not rows, is the cost on the small batches of most files.
+    blank = pl.concat_str(list(columns), ignore_nulls=True).str.strip_chars().str.len_bytes().fill_null(0) == 0
+    first_cells = [pl.col(c).str.strip_chars() for c in columns[:FIRST_CELLS]]
+    first = pl.coalesce([pl.when(c.str.len_bytes() > 0).then(c) for c in first_cells])
+    key_missing = (pl.any_horizontal([pl.col(columns[p]).str.strip_chars().str.len_bytes().fill_null(0) == 0
+                                      for p in key_positions]) if key_positions else pl.lit(False))
     key_is_header = pl.any_horizontal([
         pl.col(columns[p]).str.replace_all(r"[\s*]", "") == text for p, text in zip(key_positions, key_headers)
     ]) if key_positions else pl.lit(False)
@@ -64,19 +65,41 @@ def _flags(columns: tuple[str, ...], key_positions: tuple[int, ...], key_headers
     return blank.alias("__blank"), candidate.fill_null(True).alias("__candidate")
 
 
+_MARKER_LINE = re.compile(("(?:^|\n)(?:[^,\t;|\n]*[,\t;|]){0," + str(FIRST_CELLS - 1) + "}[\\s\"']*"
+                           "(?:合|小|总|共|累|注|备注|说明|附注|填|审|制表|报送|负责|联系|示例)").encode())
+
+
+def _plain(raw: bytes, key_headers: tuple[str, ...], header_lines: int) -> bool:
+    """True when a CSV piece cannot hold a non-record row other than blank ones: no line starts
+    (in its first cells) with a marker and no key header repeats. A cheap test on the bytes that
+    spares most batches the flag query."""
+    if _MARKER_LINE.search(raw):
+        return False
+    return not any(raw.count(text.encode()) > header_lines for text in key_headers if text)
+
+
 def split_records(frame: pl.DataFrame, header: list, positions: dict[int, str], kind: Kind,
-                  first_row_number: int, sheet: str | None) -> tuple[pl.DataFrame, list[Note]]:
+                  first_row_number: int, sheet: str | None, raw: bytes | None = None,
+                  header_lines: int = 0) -> tuple[pl.DataFrame, list[Note]]:
     """The full-width text rows under a header -> (rows that may be records, with _row_number, all
     columns kept), and a note per skipped row. Blank rows are dropped; a run of blank rows between
-    records is one note."""
-    frame = frame.with_row_index(ROW_NUMBER, offset=first_row_number).with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
-    columns = [c for c in frame.columns if c != ROW_NUMBER]
+    records is one note. `raw`: the CSV piece the frame was read from (with `header_lines` lines
+    holding the header), for the fast path."""
+    columns = list(frame.columns)
+    number = pl.int_range(first_row_number, first_row_number + pl.len(), dtype=pl.Int64).alias(ROW_NUMBER)
     if not columns or not frame.height:
-        return frame, []
+        return frame.select(number, *columns), []
     header = [*(("" if h is None else str(h)) for h in header), *[""] * max(0, len(columns) - len(header))]
     key_positions = tuple(p for p, name in sorted(positions.items()) if name in kind.key and p < len(columns))
     key_headers = tuple(re.sub(r"[\s*]", "", header[p]) for p in key_positions)
-    flagged = frame.with_columns(*_flags(tuple(columns), key_positions, key_headers))
+    if raw is not None and _plain(raw, key_headers, header_lines):
+        numbered = frame.with_row_index(ROW_NUMBER, offset=first_row_number).with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
+        kept = numbered.filter(pl.concat_str(columns, ignore_nulls=True).str.strip_chars().str.len_bytes() > 0)
+        if kept.height == numbered.height:
+            return kept, []  # no blank row either
+    # One query numbers the rows and flags the candidates (most batches have none).
+    flagged = frame.lazy().select(number, *columns, *_flags(tuple(columns), key_positions, key_headers)).collect(engine="in-memory")
+    frame = flagged.drop("__blank", "__candidate")
     if not flagged.get_column("__candidate").any():
         return frame, []
     notes, skip = [], set()
