@@ -170,8 +170,47 @@ _ODS_TABLE = re.compile(rb'<table:table [^>]*?table:name="([^"]*)"')
 _ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(/>|>)")
 
 
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(/>|>)")
+_ODS_COLUMN = re.compile(rb"<table:table-column\b([^>]*?)/?>")
+
+
+def _ods_cells(meta: SheetMeta, body: bytes) -> None:
+    """Error cells, merges, hidden columns and the first column of an .ods sheet (only parsed cell by
+    cell when the sheet holds one of them)."""
+    column = 0
+    for match in _ODS_COLUMN.finditer(body[:body.find(b"<table:table-row")]):
+        repeat = re.search(rb'table:number-columns-repeated="(\d+)"', match.group(1))
+        count = min(int(repeat.group(1)) if repeat else 1, 16384)
+        if b'table:visibility="collapse"' in match.group(1):
+            meta.hidden_cols = frozenset(meta.hidden_cols | set(range(column, column + count)))
+        column += count
+    row, first_col = 1, None
+    for match in _ODS_ROW.finditer(body):
+        repeat = re.search(rb'table:number-rows-repeated="(\d+)"', match.group(1))
+        if match.group(2) == b">":
+            close = body.find(b"</table:table-row>", match.end())
+            cells, column = body[match.end():close], 0
+            for cell in _ODS_CELL.finditer(cells):
+                attributes = cell.group(1)
+                across = re.search(rb'table:number-columns-repeated="(\d+)"', attributes)
+                content = cell.group(2) == b">" and (b"office:value" in attributes or b"calcext:value-type" in attributes)
+                if content:
+                    first_col = column if first_col is None else min(first_col, column)
+                if b'calcext:value-type="error"' in attributes:
+                    end = cells.find(b"</table:table-cell>", cell.end())
+                    text = re.sub(rb"<[^>]+>", b"", cells[cell.end():end]).decode("utf-8", "replace").strip()
+                    meta.errors[(row, column)] = text or "#N/A"
+                spanned = re.search(rb'table:number-rows-spanned="(\d+)"', attributes)
+                if spanned and int(spanned.group(1)) > 1:
+                    meta.merges.append((row, column, row + int(spanned.group(1)) - 1, column))
+                column += int(across.group(1)) if across else 1
+        row += int(repeat.group(1)) if repeat else 1
+    meta.first_col = first_col or 0
+
+
 def ods_meta(path: Path | None = None, data: bytes | None = None) -> dict[str, SheetMeta]:
-    """First row of each sheet of an .ods workbook (calamine drops leading empty rows there too)."""
+    """SheetMeta of each sheet of an .ods workbook: first row (calamine drops leading empty rows
+    there too), and error cells (calamine reads them as empty), merges and hidden columns."""
     import io
 
     found = {}
@@ -184,13 +223,18 @@ def ods_meta(path: Path | None = None, data: bytes | None = None) -> dict[str, S
     for number, table in enumerate(tables):
         end = tables[number + 1].start() if number + 1 < len(tables) else len(content)
         body, row = content[table.end():end], 1
+        meta = SheetMeta()
         for match in _ODS_ROW.finditer(body):
             repeat = re.search(rb'table:number-rows-repeated="(\d+)"', match.group(1))
             if match.group(2) == b">":
                 close = body.find(b"</table:table-row>", match.end())
                 cells = body[match.end():close]
                 if b"office:value" in cells or re.search(rb"<text:p[^>]*>[^<]", cells) or b"<text:span" in cells:
-                    found[_xml_unescape(table.group(1).decode("utf-8", "replace"))] = SheetMeta(first_row=row)
+                    meta.first_row = row
                     break
             row += int(repeat.group(1)) if repeat else 1
+        if (b'calcext:value-type="error"' in body or b"number-rows-spanned" in body
+                or b'table:visibility="collapse"' in body):
+            _ods_cells(meta, body)
+        found[_xml_unescape(table.group(1).decode("utf-8", "replace"))] = meta
     return found

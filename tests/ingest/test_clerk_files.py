@@ -298,16 +298,16 @@ def test_legacy_xls_and_ods_keep_excel_row_numbers(home, con, tmp_path, suffix):
 
 def test_xls_hidden_sheet_merged_and_error_cells(home, con, tmp_path):
     source = workbook(tmp_path / "654000_代表活动_2024.xlsx", {
-        "代表活动": [["活动编号", "代表编号", "组织方", "活动类型", "活动日期"],
-                     ["A1", "D1", "代表小组", "视察", dt.date(2024, 5, 6)],
-                     ["A1", "D2", None, "视察", dt.date(2024, 5, 6)],
-                     ["A2", "D3", "代表小组", "视察", "#N/A"]],
+        "代表活动": [["活动编号", "代表编号", "组织方", "活动类型", "活动日期", "旧编号"],
+                     ["A1", "D1", "代表小组", "视察", dt.date(2024, 5, 6), "x"],
+                     ["A1", "D2", None, "视察", dt.date(2024, 5, 6), "y"],
+                     ["A2", "D3", "代表小组", "视察", "#N/A", "z"]],
         "旧数据": [["活动编号", "代表编号", "活动类型", "活动日期"], ["A9", "D9", "视察", dt.date(2023, 5, 6)]],
-    }, merges={"代表活动": ["C2:C3"]}, hidden_sheets=("旧数据",))
+    }, merges={"代表活动": ["C2:C3"]}, hidden_sheets=("旧数据",), hidden_columns={"代表活动": ["F"]})
     result = load(con, home, convert(source, "xls"))
     assert rows_of(con, "select deputy_id, organiser from raw.activities order by 1") == [("D1", "代表小组"), ("D2", "代表小组")]
     assert [r[:3] for r in quarantine(con)] == [("代表活动", 4, "excel_error")]
-    assert result.ignored == "跳过工作表：旧数据"
+    assert result.ignored == "忽略列：旧编号；跳过工作表：旧数据"
 
 
 # ---------------------------------------------------------------- kind and prefecture
@@ -477,3 +477,16 @@ def test_full_replacement_withdraws_keys_it_no_longer_contains(home, tmp_path):
 def test_full_replacement_without_prefecture_or_period_is_refused(home, con, tmp_path):
     result = load(con, home, write_csv(tmp_path / "654000_建议_全量替换.csv", [SUGGESTION, ["J1", "D1", "修路", "2024-10-05"]]))
     assert result.status == "rejected" and "未写明报送期" in result.message
+
+
+def test_ods_hidden_column_merged_and_error_cells(home, con, tmp_path):
+    source = workbook(tmp_path / "654000_代表活动_2024.xlsx", {
+        "代表活动": [["活动编号", "代表编号", "组织方", "活动类型", "活动日期", "旧编号"],
+                     ["A1", "D1", "代表小组", "视察", dt.date(2024, 5, 6), "x"],
+                     ["A1", "D2", None, "视察", dt.date(2024, 5, 6), "y"],
+                     ["A2", "D3", "代表小组", "视察", "#N/A", "z"]],
+    }, merges={"代表活动": ["C2:C3"]}, hidden_columns={"代表活动": ["F"]})
+    result = load(con, home, convert(source, "ods"))
+    assert rows_of(con, "select deputy_id, organiser from raw.activities order by 1") == [("D1", "代表小组"), ("D2", "代表小组")]
+    assert [r[:3] for r in quarantine(con)] == [("代表活动", 4, "excel_error")]
+    assert result.ignored == "忽略列：旧编号"
