@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ingest.load import SUPPORTED_SUFFIXES, FileResult, PreparedFile, ensure_raw_schema, known_digests, load_prepared
+from ingest.load import SUPPORTED_SUFFIXES, FileResult, PreparedFile, ensure_raw_schema, load_prepared
 from ingest.naming import is_full_replacement, period_from_name, prefecture_from_name
 from ingest.readers import ROW_NUMBER, UNSUPPORTED, FileRejected, Sheet, read_file
 from ingest.report import notes_frame, write_report
@@ -32,6 +32,30 @@ from lvzhi.home import Home
 def file_prefecture(path: Path) -> str | None:
     """From a 6-digit (prefecture or county) code anywhere in the file name, or a prefecture's name."""
     return prefecture_from_name(path.stem)
+
+
+class Imports(frozenset):
+    """Identities of the files already imported *and loaded* (raw.batches.sha256 up to '#'), and how
+    many batches each identity has (a file whose earlier imports loaded nothing may come again:
+    its next batch is recorded as '<identity>#<n>')."""
+    counts: dict[str, int]
+
+    def __new__(cls, loaded=(), counts=None):
+        made = super().__new__(cls, loaded)
+        made.counts = dict(counts or {})
+        return made
+
+
+def known_digests(con: duckdb.DuckDBPyConnection) -> Imports:
+    rows = con.execute("select sha256, rows_loaded from raw.batches").fetchall()
+    counts: dict[str, int] = {}
+    loaded = set()
+    for identity, rows_loaded in rows:
+        base = identity.split("#")[0]
+        counts[base] = counts.get(base, 0) + 1
+        if rows_loaded:
+            loaded.add(base)
+    return Imports(loaded, counts)
 
 
 def import_identity(digest: str, prefecture: str | None) -> str:
@@ -84,6 +108,10 @@ def prepare_file(home: Home, path: Path, submitted_on: date | None = None,
     digest = import_identity(content_digest, prefecture)
     if digest in known_digests:
         return PreparedFile(FileResult(path, "duplicate", message=f"{path.name}：同一文件已导入过，跳过"), digest)
+    # Imported before, but nothing of it loaded (every row quarantined): it may come again.
+    earlier = getattr(known_digests, "counts", {}).get(digest, 0)
+    if earlier:
+        digest = f"{digest}#{earlier + 1}"
     full, period = is_full_replacement(path.stem), period_from_name(path.stem)
     if full and not (prefecture and period):
         return PreparedFile(_rejected(home, path, digest, (

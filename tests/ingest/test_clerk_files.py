@@ -490,3 +490,11 @@ def test_ods_hidden_column_merged_and_error_cells(home, con, tmp_path):
     assert rows_of(con, "select deputy_id, organiser from raw.activities order by 1") == [("D1", "代表小组"), ("D2", "代表小组")]
     assert [r[:3] for r in quarantine(con)] == [("代表活动", 4, "excel_error")]
     assert result.ignored == "忽略列：旧编号"
+
+
+def test_a_file_whose_import_loaded_nothing_is_not_already_imported(home, con, tmp_path):
+    path = write_csv(tmp_path / "654000_建议.csv", [SUGGESTION, ["J1", "D1", "修路", "2024年13月5日"]])
+    assert (load(con, home, path).rows_loaded, load(con, home, path).status) == (0, "loaded")
+    good = write_csv(tmp_path / "654000_建议_b.csv", [SUGGESTION, ["J1", "D1", "修路", "2024-03-05"]])
+    assert [load(con, home, good).status for _ in range(2)] == ["loaded", "duplicate"]
+    assert rows_of(con, "select count(*) from raw.batches") == [(3,)]
