@@ -310,6 +310,9 @@ def read_csv(path: Path, data: bytes | None = None) -> ReadResult:
 
     sheet = Sheet(kind, None, header_index + 1, header.match.ignored, batches, header.match.notes)
     notes = [Note("format", f"{source}：文件以{_DELIMITER_NAMES[delimiter]}分隔，已按此读取")] if delimiter != "," else []
+    named = kind_from_name(path.stem)
+    if named and named != kind:
+        notes.append(Note("kind_conflict", f"文件名表明是“{named.zh}”，但表头是“{kind.zh}”的列：按表头读作“{kind.zh}”，请核对文件名"))
     return ReadResult([sheet], encoding, [], notes, "csv")
 
 

@@ -498,3 +498,18 @@ def test_a_file_whose_import_loaded_nothing_is_not_already_imported(home, con, t
     good = write_csv(tmp_path / "654000_建议_b.csv", [SUGGESTION, ["J1", "D1", "修路", "2024-03-05"]])
     assert [load(con, home, good).status for _ in range(2)] == ["loaded", "duplicate"]
     assert rows_of(con, "select count(*) from raw.batches") == [(3,)]
+
+
+def test_xls_content_with_an_xlsx_name(home, con, tmp_path):
+    source = convert(workbook(tmp_path / "654000_建议.xlsx", {"建议": [SUGGESTION, ["J1", "D1", "修路", dt.date(2024, 1, 5)]]}), "xls")
+    swapped = source.rename(tmp_path / "654000_建议_改名.xlsx")
+    result = load(con, home, swapped)
+    assert result.rows_loaded == 1, result.message
+    assert "实际是Excel 97–2003 工作簿（.xls）" in notes(result, "format")[0][3]
+
+
+def test_csv_named_for_another_kind_reports_the_conflict(home, con, tmp_path):
+    path = write_csv(tmp_path / "654000_建议.csv", [["培训编号", "代表编号", "培训类型", "培训日期"], ["T1", "D1", "履职培训", "2024-05-06"]])
+    result = load(con, home, path)
+    assert result.kinds == ["trainings"]
+    assert [n[3] for n in notes(result, "kind_conflict")] == ["文件名表明是“建议”，但表头是“培训”的列：按表头读作“培训”，请核对文件名"]
