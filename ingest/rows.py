@@ -24,6 +24,7 @@ _SIGNATURE = re.compile(r"(填\s*表\s*人|填报人|制表人|审\s*核\s*人|�
                         r"报送日期|联系电话|填报单位|联系人)\s*[:：]")
 _NOTE = re.compile(r"^(注|備註|备注|说明|注释|附注)\s*\d*\s*[:：、.]")
 EXAMPLE_MARK = "示例"
+SMALL_PIECE = 256 << 10  # bytes: a CSV piece up to this size is first tested on its bytes (the regex costs ~30 ms/MB)
 _MARKERS = r"^\s*(合\s*计|小\s*计|总\s*计|共\s*计|累\s*计|注|备注|说明|附注|填|审|制表|报送|负责|联系|示例)"
 
 
@@ -41,6 +42,8 @@ def _kind_of(cells: list[str], header: list[str], positions: dict[int, str]) -> 
         return "填表人/审核人/填报日期等落款行"
     if _NOTE.match(first) and len(filled) <= 2:
         return "注释行"
+    if not any(cells[p] for p in positions if p < len(cells)):
+        return "blank"  # content only in ignored columns (a pre-numbered 序号 row): named with its column
     same = sum(1 for p in positions if p < len(cells) and cells[p]
                and normalize_header(cells[p]) == normalize_header(header[p]))
     if same >= 2 or (same and same == len(filled)):
@@ -50,18 +53,17 @@ def _kind_of(cells: list[str], header: list[str], positions: dict[int, str]) -> 
 
 @functools.lru_cache(maxsize=256)
 def _flags(columns: tuple[str, ...], key_positions: tuple[int, ...], key_headers: tuple[str, ...]) -> tuple[pl.Expr, pl.Expr]:
-    """(blank row, candidate non-record row) for a layout: built once per layout, not per batch."""
-    # Few expressions: per-expression overhead, not rows, is the cost on the small batches of most files.
-    blank = pl.concat_str(list(columns), ignore_nulls=True).str.strip_chars().str.len_bytes().fill_null(0) == 0
-    first_cells = [pl.col(c).str.strip_chars() for c in columns[:FIRST_CELLS]]
-    first = pl.coalesce([pl.when(c.str.len_bytes() > 0).then(c) for c in first_cells])
-    key_missing = (pl.any_horizontal([pl.col(columns[p]).str.strip_chars().str.len_bytes().fill_null(0) == 0
-                                      for p in key_positions]) if key_positions else pl.lit(False))
+    """(blank row, candidate non-record row) for a layout: built once per layout, not per batch.
+    No strip here (it was most of the cost on big files): a whitespace-only cell is looked at in
+    Python only if its row is a candidate anyway."""
+    empty = [pl.col(c).str.len_bytes().fill_null(0) == 0 for c in columns]
+    blank = pl.all_horizontal(empty)
+    first = pl.coalesce([pl.when(~e).then(pl.col(c)) for c, e in zip(columns[:FIRST_CELLS], empty[:FIRST_CELLS])])
+    key_missing = pl.any_horizontal([empty[p] for p in key_positions]) if key_positions else pl.lit(False)
     key_is_header = pl.any_horizontal([
-        pl.col(columns[p]).str.replace_all(r"[\s*]", "") == text for p, text in zip(key_positions, key_headers)
+        pl.col(columns[p]).str.replace_all(" ", "").str.strip_chars("*") == text for p, text in zip(key_positions, key_headers)
     ]) if key_positions else pl.lit(False)
-    candidate = (blank | key_missing.fill_null(True) | key_is_header.fill_null(False)
-                 | first.str.contains(_MARKERS).fill_null(False))
+    candidate = blank | key_missing | key_is_header.fill_null(False) | first.str.contains(_MARKERS).fill_null(False)
     return blank.alias("__blank"), candidate.fill_null(True).alias("__candidate")
 
 
@@ -92,9 +94,10 @@ def split_records(frame: pl.DataFrame, header: list, positions: dict[int, str], 
     header = [*(("" if h is None else str(h)) for h in header), *[""] * max(0, len(columns) - len(header))]
     key_positions = tuple(p for p, name in sorted(positions.items()) if name in kind.key and p < len(columns))
     key_headers = tuple(re.sub(r"[\s*]", "", header[p]) for p in key_positions)
-    if raw is not None and _plain(raw, key_headers, header_lines):
+    if raw is not None and len(raw) <= SMALL_PIECE and _plain(raw, key_headers, header_lines):
         numbered = frame.with_row_index(ROW_NUMBER, offset=first_row_number).with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
-        kept = numbered.filter(pl.concat_str(columns, ignore_nulls=True).str.strip_chars().str.len_bytes() > 0)
+        mapped = [columns[p] for p in sorted(positions) if p < len(columns)] or columns
+        kept = numbered.filter(pl.concat_str(mapped, ignore_nulls=True).str.strip_chars().str.len_bytes() > 0)
         if kept.height == numbered.height:
             return kept, []  # no blank row either
     # One query numbers the rows and flags the candidates (most batches have none).
@@ -105,8 +108,6 @@ def split_records(frame: pl.DataFrame, header: list, positions: dict[int, str], 
     notes, skip = [], set()
     rows = flagged.filter(pl.col("__candidate"))
     blanks: list[int] = []
-    record_rows = flagged.filter(~pl.col("__blank")).get_column(ROW_NUMBER)
-    last_content = record_rows.max() if record_rows.len() else None
     for values in rows.iter_rows():
         number = values[0]
         cells = ["" if v is None else str(v).strip() for v in values[1:1 + len(columns)]]
@@ -120,6 +121,9 @@ def split_records(frame: pl.DataFrame, header: list, positions: dict[int, str], 
         notes.append(Note("skipped_row", f"第 {number} 行是{why}，不是记录，未导入", sheet, number, None,
                           "、".join(c for c in cells if c)[:200]))
     # Runs of blank rows with content after them (blank rows at the end are no content at all).
+    # Rows with content: not blank, and not found blank above (content only in ignored columns).
+    record_rows = flagged.filter(~pl.col("__blank") & ~pl.col(ROW_NUMBER).is_in(blanks)).get_column(ROW_NUMBER)
+    last_content = record_rows.max() if record_rows.len() else None
     if blanks and last_content is not None:
         start = previous = None
         runs = []

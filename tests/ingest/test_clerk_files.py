@@ -513,3 +513,10 @@ def test_csv_named_for_another_kind_reports_the_conflict(home, con, tmp_path):
     result = load(con, home, path)
     assert result.kinds == ["trainings"]
     assert [n[3] for n in notes(result, "kind_conflict")] == ["文件名表明是“建议”，但表头是“培训”的列：按表头读作“培训”，请核对文件名"]
+
+
+def test_pre_numbered_empty_rows_are_no_records(home, con, tmp_path):
+    rows = [["序号", *SUGGESTION], [1, "J1", "D1", "修路", "2024-01-05"]] + [[n] for n in range(2, 40)]
+    result = load(con, home, write_csv(tmp_path / "654000_建议.csv", [[str(c) for c in r] for r in rows]))
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (1, 1, 0)
+    assert result.ignored == "忽略列：序号"
