@@ -142,11 +142,12 @@ def cmd_sql(args) -> int:
         return 1
     text = sys.stdin.read() if args.query == "-" else args.query
     try:
-        result = sql.run(home, text, user.name, limit=args.limit, timeout=args.timeout)
+        # Rendered inside the query's time and size limits: nothing unbounded reaches stdout.
+        result = sql.run(home, text, user.name, limit=args.limit, timeout=args.timeout, form=args.format)
     except sql.QueryError as error:
         print(f"✗ {error}", file=sys.stderr)
         return 1
-    sys.stdout.write(sql.render(result, args.format))
+    sys.stdout.write(result.output)
     print(sql.summary(result), file=sys.stderr)
     return 0
 
