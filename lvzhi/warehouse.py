@@ -50,10 +50,22 @@ def writer_lock(home: Home, timeout: float | None = None, say=print):
                     say("另一个导入或构建正在进行，等待其完成… (waiting for the other writer)")
                     told = True
                 time.sleep(0.2)
+        # Only a holder of this lock publishes: any partial copy found now is a killed publish's leftover.
+        remove_partials(home)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def remove_partials(home: Home) -> list[Path]:
+    """Delete the `*.partial` files (and their .wal) a killed publish left in the published folder; at the
+    start of every build, ingest and publish (they hold the writer lock, as every publish does)."""
+    removed = []
+    for stale in sorted(home.published_dir.glob("*.partial*")):
+        stale.unlink(missing_ok=True)
+        removed.append(stale)
+    return removed
 
 
 def connect_work(home: Home) -> duckdb.DuckDBPyConnection:
@@ -92,8 +104,7 @@ def publish(home: Home, metadata: dict) -> Path:
     version = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     target = home.published_dir / f"lvzhi-{version}.duckdb"
     partial = target.with_suffix(".partial")
-    for stale in home.published_dir.glob("*.partial*"):  # left by a publish that was killed
-        stale.unlink(missing_ok=True)
+    remove_partials(home)  # left by a publish that was killed (also done when the writer lock is taken)
     con = duckdb.connect()
     try:
         con.execute(f"attach '{home.work_db}' as work (read_only)")

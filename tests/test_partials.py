@@ -1,0 +1,54 @@
+"""A killed publish leaves `*.partial` files (issue 16: up to 22 MB) in the published folder: every build
+removes them when it starts — before dbt runs, not only when it publishes at the end — and so does every
+publish."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from lvzhi import pipeline, warehouse
+from lvzhi.home import Home
+from tests.conftest import quiet
+
+
+def leave_partials(home: Home) -> list:
+    stale = [home.published_dir / "lvzhi-20260101T000000000000.partial",
+             home.published_dir / "lvzhi-20260101T000000000000.partial.wal"]
+    for path in stale:
+        path.write_bytes(b"\0" * 1_000_000)
+    return stale
+
+
+def partials(home: Home) -> list[str]:
+    return sorted(path.name for path in home.published_dir.glob("*.partial*"))
+
+
+def test_a_build_removes_stale_partials_when_it_starts(tmp_path, monkeypatch):
+    home = Home.at(tmp_path / "home")
+    leave_partials(home)
+    seen = []
+
+    def dbt_that_fails(home, args, as_of, select=None):
+        seen.append(partials(home))  # what is left while dbt runs (up to half a minute on real data)
+        return pipeline.BuildResult(False, 0.0, ["stopped by the test"])
+
+    monkeypatch.setattr(pipeline, "run_dbt", dbt_that_fails)
+    assert not pipeline.build(home, date(2025, 12, 31), say=quiet).success
+    assert seen == [[]]
+    assert partials(home) == []
+
+
+def test_a_publish_removes_stale_partials(tmp_path):
+    home = Home.at(tmp_path / "home")
+    con = duckdb.connect(str(home.work_db))
+    con.execute(f"create schema {warehouse.PUBLISHED_SCHEMA}")
+    con.execute(f"create table {warehouse.PUBLISHED_SCHEMA}.t as select 1 as x")
+    con.close()
+    leave_partials(home)
+    with warehouse.writer_lock(home, say=quiet):
+        assert partials(home) == []
+        leave_partials(home)  # even one made while the lock is held (a publish never does this)
+        published = warehouse.publish(home, {"as_of": None})
+    assert partials(home) == [] and published.exists()
