@@ -13,7 +13,9 @@ from datetime import date
 
 import pytest
 
-from lvzhi import pipeline, warehouse
+from lvzhi import warehouse
+from ingest.run import ingest
+from lvzhi.build import build, indicator_values
 from lvzhi.home import Home
 from tests.conftest import FIXTURES, HANDMADE_AS_OF, quiet
 
@@ -23,13 +25,13 @@ CLI = [sys.executable, "-m", "lvzhi.cli"]
 @pytest.fixture
 def built_home(tmp_path) -> Home:
     home = Home.at(tmp_path / "home")
-    pipeline.ingest(home, [FIXTURES / "handmade"], submitted_on=date(2024, 12, 31), say=quiet)
-    assert pipeline.build(home, HANDMADE_AS_OF, say=quiet).success
+    ingest(home, [FIXTURES / "handmade"], submitted_on=date(2024, 12, 31), say=quiet)
+    assert build(home, HANDMADE_AS_OF, say=quiet).success
     return home
 
 
 def snapshot(home: Home):
-    return pipeline.indicator_values(home).sort("indicator_id", "scope_code", "period_type", "period_label")
+    return indicator_values(home).sort("indicator_id", "scope_code", "period_type", "period_label")
 
 
 def kill_at(fault: str, home: Home, tmp_path, *args: str) -> None:
@@ -65,12 +67,12 @@ def test_kill_during_build_or_publish_keeps_published_version(built_home, tmp_pa
 def test_readers_switch_to_new_version_and_rollback(built_home):
     first = warehouse.current_published(built_home)
     reader = warehouse.connect_published(built_home)  # a reader holding the old version open
-    assert pipeline.build(built_home, date(2024, 3, 31), say=quiet).success  # not blocked by the reader
+    assert build(built_home, date(2024, 3, 31), say=quiet).success  # not blocked by the reader
     assert reader.sql("select distinct as_of from indicator_values").fetchall() == [(HANDMADE_AS_OF,)]
     reader.close()
-    assert pipeline.indicator_values(built_home)["as_of"].unique().to_list() == [date(2024, 3, 31)]
+    assert indicator_values(built_home)["as_of"].unique().to_list() == [date(2024, 3, 31)]
     assert warehouse.rollback(built_home) == first
-    assert pipeline.indicator_values(built_home)["as_of"].unique().to_list() == [HANDMADE_AS_OF]
+    assert indicator_values(built_home)["as_of"].unique().to_list() == [HANDMADE_AS_OF]
 
 
 def test_second_writer_waits_then_fails_clearly(built_home):
@@ -101,5 +103,5 @@ def test_status_shows_versions_with_as_of_and_rows(built_home, capsys):
     assert cli.main(["--home", str(built_home.root), "status"]) == 0
     out = capsys.readouterr().out
     assert "→ 已发布" in out and "统计日 2024-06-30" in out
-    count = pipeline.indicator_values(built_home).height
+    count = indicator_values(built_home).height
     assert f"indicator_values {count:,} 行" in out

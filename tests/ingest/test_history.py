@@ -3,8 +3,9 @@ version and keeps the old one in history."""
 
 from __future__ import annotations
 
-from ingest.load import ingest_file
-from lvzhi import pipeline, warehouse
+from ingest.run import ingest_file
+from lvzhi import warehouse
+from ingest.run import ingest
 from tests.ingest.conftest import SUBMITTED, rows_of, write_csv
 
 HEADER = ["建议编号*", "领衔代表编号*", "标题*", "提出日期*", "交办日期", "答复日期"]
@@ -41,7 +42,7 @@ def test_same_file_twice_in_one_run_loads_once(home, tmp_path):
     rows = [HEADER, ["J1", "D1", "标题", "2024-01-05", "2024-01-31", ""]]
     first = write_csv(tmp_path / "654000_建议_2024.csv", rows)
     copy = write_csv(tmp_path / "654000_建议_2024_副本.csv", rows)
-    results = pipeline.ingest(home, [first, copy], SUBMITTED, say=lambda _: None)
+    results = ingest(home, [first, copy], SUBMITTED, say=lambda _: None)
     assert [r.status for r in results] == ["loaded", "duplicate"]
     con = warehouse.connect_work(home)
     try:

@@ -10,13 +10,13 @@ import sys
 
 import pytest
 
-from lvzhi import appdb, sql
+from access import appdb, sql
 from lvzhi.home import Home
 
 READ_BACK = """
 import json, sys
 from pathlib import Path
-from lvzhi import appdb
+from access import appdb
 from lvzhi.home import Home
 print(json.dumps(appdb.saved_queries(Home(Path(sys.argv[1])), sys.argv[2]), ensure_ascii=False))
 """

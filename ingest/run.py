@@ -1,37 +1,125 @@
-"""The stages of the flow as functions: ingest files, build the models, publish, read indicators.
-
-The CLI, the benchmarks and the tests call these; each stage writing the working warehouse holds
-the single-writer lock.
-"""
+"""The ingest loop: files in order under the writer lock, reading ahead of writing, with progress,
+a summary line per file and the exit code. The CLI, the benchmarks and the tests call `ingest`."""
 
 from __future__ import annotations
 
-import json
-import os
+import hashlib
+import itertools
 import queue
+import re
+import shutil
 import threading
 import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
-from ingest.load import (
-    FileResult, PreparedFile, ensure_raw_schema, expand_paths, known_digests, load_prepared, prepare_file,
-)
+from ingest.load import SUPPORTED_SUFFIXES, FileResult, PreparedFile, ensure_raw_schema, known_digests, load_prepared
+from ingest.readers import ROW_NUMBER, FileRejected, Sheet, read_file
+from ingest.report import write_report
+from ingest.validate import PREFECTURE_CODES, check, duplicate_keys, key_values
 from lvzhi import warehouse
-from lvzhi.faults import fault_point
 from lvzhi.home import Home
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-CONTRACT_COLUMNS = (
-    "indicator_id", "scope_level", "scope_code", "scope_name", "period_type", "period_label",
-    "period_start", "period_end", "as_of", "numerator", "denominator", "value",
-)
+
+
+def file_prefecture(path: Path) -> str | None:
+    match = re.match(r"^(\d{6})", path.name)
+    return match.group(1) if match and match.group(1) in PREFECTURE_CODES else None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files as given; folders contribute their supported files (sorted, recursive)."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p for p in path.rglob("*")
+                if p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(("~$", "."))
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def prepare_file(home: Home, path: Path, submitted_on: date | None = None,
+                 known_digests: frozenset[str] = frozenset()) -> PreparedFile:
+    submitted_on = submitted_on or date.today()
+    if not path.exists():
+        return PreparedFile(FileResult(path, "rejected", message=f"{path.name}：文件不存在"))
+    digest = sha256_of(path)
+    if digest in known_digests:
+        return PreparedFile(FileResult(path, "duplicate", message=f"{path.name}：同一文件已导入过，跳过"), digest)
+    try:
+        result = read_file(path)
+    except FileRejected as rejected:
+        return PreparedFile(_rejected(home, path, digest, str(rejected)), digest)
+    outcome = FileResult(path, "loaded", kinds=[t.kind.name for t in result.tables])
+    archive = home.archive_dir / f"{digest}{path.suffix.lower()}"
+    prepared = PreparedFile(outcome, digest, submitted_on, file_prefecture(path), result.encoding, archive)
+    prepared.batches = _validated(home, prepared, result.tables)
+    return prepared
+
+
+def _validated(home: Home, prepared: PreparedFile, sheets: list[Sheet]) -> Iterator:
+    """Every batch of every sheet, validated; then the archive copy and the clerk's report."""
+    outcome, path, salt = prepared.outcome, prepared.outcome.path, home.salt()
+    reports = []
+    for sheet in sheets:
+        batches = sheet.batches()
+        ahead = list(itertools.islice(batches, 2))
+        duplicates = None
+        if len(ahead) > 1:
+            # More than one batch: a key may repeat across batches, so the keys of every batch are
+            # remembered first (key columns only) and the sheet's duplicates found once.
+            keys = pl.concat([key_values(t, prepared.prefecture, salt) for t, _ in sheet.batches()])
+            duplicates = duplicate_keys(keys, sheet.kind)
+        for table, fraction in itertools.chain(ahead, batches):
+            checked = check(table, prepared.prefecture, prepared.submitted_on, salt, duplicates)
+            outcome.rows_read += table.frame.height
+            outcome.rows_loaded += checked.valid.height
+            outcome.rows_quarantined += checked.quarantined.height
+            outcome.errors += checked.errors.height
+            if checked.errors.height:
+                reports.append(checked.errors.with_columns(
+                    pl.lit(path.name).alias("source_file"), pl.lit(table.sheet, pl.String).alias("sheet"),
+                ))
+            yield table, checked, fraction
+    if not prepared.archive.exists():
+        shutil.copyfile(path, prepared.archive)
+    # A file without problems gets no report: writing one cost as much as validating a small file.
+    if reports:
+        outcome.report = write_report(home, path, prepared.digest, pl.concat(reports, how="vertical_relaxed"))
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, home: Home, path: Path,
+                submitted_on: date | None = None) -> FileResult:
+    """Load one file in one transaction; returns what happened, never raises for bad input."""
+    return load_prepared(con, prepare_file(home, path, submitted_on, known_digests(con)))
+
+
+def _rejected(home: Home, path: Path, digest: str, message: str) -> FileResult:
+    errors = pl.DataFrame({
+        "source_file": [path.name], "sheet": [None], ROW_NUMBER: [None], "column_name": [None],
+        "header": [None], "value": [None], "rule_id": ["file_rejected"], "message": [message],
+    }, schema_overrides={"sheet": pl.String, ROW_NUMBER: pl.Int64, "column_name": pl.String,
+                         "header": pl.String, "value": pl.String})
+    report = write_report(home, path, digest, errors)
+    return FileResult(path, "rejected", message=message, report=report)
 
 
 PREFETCH = 2  # files being read and validated ahead of the one being written
@@ -160,60 +248,3 @@ def exit_code(results: list[FileResult]) -> int:
     return 0
 
 
-@dataclass
-class BuildResult:
-    success: bool
-    seconds: float
-    failures: list[str]
-    published: Path | None = None
-
-
-def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None) -> BuildResult:
-    """Run a dbt command in-process against the working warehouse (no per-call start-up)."""
-    import logging
-
-    from dbt.cli.main import dbtRunner
-
-    logging.raiseExceptions = False  # a log file that cannot be written (full disk) must not print tracebacks
-    os.environ["LVZHI_WAREHOUSE"] = str(home.work_db)
-    command = [
-        *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-        "--target-path", str(home.root / "dbt_target"), "--log-path", str(home.root / "dbt_logs"),
-        "--vars", json.dumps({"as_of": as_of.isoformat()}), "--quiet",
-    ]
-    if select:
-        command += ["--select", select]
-    started = time.perf_counter()
-    def on_event(event) -> None:
-        if event.info.name == "NodeFinished":
-            fault_point("build_mid_dbt")
-
-    outcome = dbtRunner(callbacks=[on_event]).invoke(command)
-    failures = []
-    if outcome.result is not None and hasattr(outcome.result, "results"):
-        for node in outcome.result.results:
-            if str(node.status) in ("error", "fail"):
-                failures.append(f"{node.node.name}: {node.message}")
-    if outcome.exception is not None:
-        failures.append(str(outcome.exception))
-    return BuildResult(outcome.success, time.perf_counter() - started, failures)
-
-
-def build(home: Home, as_of: date, select: str | None = None, publish: bool = True, say=print) -> BuildResult:
-    """dbt build on the working warehouse; on success publish a new read-only version."""
-    with warehouse.writer_lock(home, say=say):
-        con = warehouse.connect_work(home)
-        try:
-            ensure_raw_schema(con)
-        finally:
-            con.close()
-        result = run_dbt(home, ["build"], as_of, select)
-        if result.success and publish:
-            result.published = warehouse.publish(home, {"as_of": as_of.isoformat()})
-    return result
-
-
-def indicator_values(home: Home) -> pl.DataFrame:
-    return warehouse.read_published(
-        home, "select * from indicator_values order by indicator_id, scope_level, scope_code, period_type, period_label"
-    )

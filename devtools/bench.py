@@ -6,7 +6,7 @@ Each stage runs the real CLI in a child process, so its peak memory is measured 
      (BENCH_STAGES=ingest stops here)
   3. full build at this scale (target <= 3 min at region scale)
   4. one prefecture's monthly file: ingest + rebuild of what it touches (target <= 45 s)
-  5. every dashboard page on the built warehouse: median and p95 (dashboard.bench)
+  5. every dashboard page on the built warehouse: median and p95 (devtools.dashboard_bench)
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ def main() -> None:
         print(f"  {name:<34} {text}")
     print("\ndashboard pages on this warehouse (queries + elements, cache cleared each run; target p95 <= 300 ms):")
     sys.stdout.flush()
-    subprocess.run([sys.executable, "-m", "dashboard.bench", "--home", str(home), "--runs", "5"], check=False)
+    subprocess.run([sys.executable, "-m", "devtools.dashboard_bench", "--home", str(home), "--runs", "5"], check=False)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Time every dashboard page: `python -m dashboard.bench --home DIR [--runs N]`.
+"""Time every dashboard page: `python -m devtools.dashboard_bench --home DIR [--runs N]`.
 
 Each page runs N times in Streamlit's AppTest with the query cache cleared before each run, so the
 time is the page's queries plus building its elements (no browser). Prints median and p95 in ms.
@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit.logger import set_log_level
 from streamlit.testing.v1 import AppTest
 
-from lvzhi import users
+from access import users
 from lvzhi.home import Home
 
 APP = Path(__file__).resolve().parent / "app.py"
@@ -29,7 +29,7 @@ PAGES = ("overview", "suggestions", "attendance", "activities", "liaison", "stat
 def bench_login(home: Home) -> dict:
     """A logged-in leader session (every prefecture); the user `bench` is made once with a random password."""
     if users.get(home, "bench") is None:
-        users.add(home, "bench", "leader", secrets.token_urlsafe(16), display_name="bench", actor="dashboard.bench")
+        users.add(home, "bench", "leader", secrets.token_urlsafe(16), display_name="bench", actor="devtools.dashboard_bench")
     now = users.current_time().isoformat()
     return {**users.get(home, "bench").public(), "logged_in_at": now, "last_seen": now}
 
