@@ -242,6 +242,7 @@ def connect(home: Home, version: Path | None = None, timeout: float | None = Non
         con.execute(f"use {ALIAS}.{warehouse.PUBLISHED_SCHEMA}")
         con.execute(f"set memory_limit = '{memory_limit()}'")
         con.execute("set temp_directory = ''")  # no spilling: what does not fit in memory_limit fails
+        con.execute("set enable_progress_bar = false")  # else a query past 2 s draws a bar on stdout
         con.execute(f"set max_execution_time = {max(1, round(timeout * 1000))}")
         con.execute("set enable_external_access = false")
         con.execute("set lock_configuration = true")

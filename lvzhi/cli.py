@@ -169,7 +169,7 @@ def cmd_rollback(args) -> int:
 def cmd_audit(args) -> int:
     """lvzhi audit verify: 0 when the audit log is intact (a torn last line after a crash is reported but
     tolerated), 1 when a line was removed or changed, naming the first bad line."""
-    verdict = audit.check(Home.at(args.home))
+    verdict = audit.check(_home(args))
     if verdict.status == "broken":
         print(f"✗ {verdict.message}", file=sys.stderr)
         return 1
@@ -239,7 +239,7 @@ def cmd_user(args) -> int:
             users.set_password(home, args.name, _new_password(args, args.name), actor)
             print(f"✓ 已修改 {args.name} 的密码（该用户已打开的仪表盘会话随即结束）")
         elif args.op == "role":
-            known = set(pl.read_csv(pipeline.PROJECT_DIR / "data" / "seeds" / "prefectures.csv",
+            known = set(pl.read_csv(PROJECT_DIR / "data" / "seeds" / "prefectures.csv",
                                     schema_overrides={"prefecture_code": pl.String})["prefecture_code"])
             user = users.set_role(home, args.name, args.role, args.prefecture or [], known, actor)
             print(f"✓ 用户 {user.name} 的角色改为 {user.role_label()}（该用户已打开的仪表盘会话随即结束）")

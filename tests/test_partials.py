@@ -8,7 +8,8 @@ from datetime import date
 
 import duckdb
 
-from lvzhi import pipeline, warehouse
+from lvzhi import build as building
+from lvzhi import warehouse
 from lvzhi.home import Home
 from tests.conftest import quiet
 
@@ -32,10 +33,10 @@ def test_a_build_removes_stale_partials_when_it_starts(tmp_path, monkeypatch):
 
     def dbt_that_fails(home, args, as_of, select=None):
         seen.append(partials(home))  # what is left while dbt runs (up to half a minute on real data)
-        return pipeline.BuildResult(False, 0.0, ["stopped by the test"])
+        return building.BuildResult(False, 0.0, ["stopped by the test"])
 
-    monkeypatch.setattr(pipeline, "run_dbt", dbt_that_fails)
-    assert not pipeline.build(home, date(2025, 12, 31), say=quiet).success
+    monkeypatch.setattr(building, "run_dbt", dbt_that_fails)
+    assert not building.build(home, date(2025, 12, 31), say=quiet).success
     assert seen == [[]]
     assert partials(home) == []
 

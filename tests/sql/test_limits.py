@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lvzhi import audit, sql
+from access import audit, sql
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = {
@@ -27,7 +27,7 @@ KILL_GB = 5.0  # the watchdog kills the child here: far past the bound, well bel
 
 CHILD = textwrap.dedent("""
     import json, sys, threading, time
-    from lvzhi import sql
+    from access import sql
     from lvzhi.home import Home
 
     home, text = Home(__import__("pathlib").Path(sys.argv[1])), sys.argv[2]
@@ -83,7 +83,8 @@ def run_watched(home, text: str) -> dict:
         time.sleep(0.05)
     out, err = child.communicate()
     assert child.returncode == 0, err[-2000:]
-    report = json.loads(out.strip().splitlines()[-1])
+    assert out.startswith("{") and out.count("\n") == 1, out[-2000:]  # the report only: no progress bar
+    report = json.loads(out)
     report["sampled_gb"] = sampled
     return report
 
@@ -95,7 +96,8 @@ def test_hostile_queries_stay_under_the_memory_bound_and_others_keep_answering(s
     assert report["status"] == "too_large", report
     assert "超过上限" in report["message"] and "已中止" in report["message"]
     assert report["peak_gb"] < BOUND_GB, report
-    assert report["seconds"] < 30, report
+    # stopped by a cap, not by the 60 s time limit (on a quiet machine: list 1.7 s, repeat ~10 s)
+    assert report["seconds"] < 60, report
     assert report["failures"] == [] and report["answered"] >= 3, report
     assert report["slowest"] < 10, report
 

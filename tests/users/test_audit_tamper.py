@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lvzhi import audit
+from access import audit
 from lvzhi.home import Home
 from tests.conftest import logged_in
 

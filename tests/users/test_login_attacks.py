@@ -14,7 +14,7 @@ import time
 import bcrypt
 import pytest
 
-from lvzhi import audit, users
+from access import audit, users
 from lvzhi.home import Home
 
 PARALLEL = 40
