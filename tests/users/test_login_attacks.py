@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -161,3 +162,41 @@ def test_role_change_ends_open_sessions_even_when_changed_back(home):
     assert [(r["action"], r["detail"].get("op")) for r in audit.read(home)][-2:] == [("user_admin", "role")] * 2
     with pytest.raises(users.UserError, match="必须指定至少一个地州市"):
         users.set_role(home, "kashi", "prefecture")
+
+
+def test_an_open_dashboard_session_ends_when_the_password_changes(handmade_home, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import logged_in
+
+    home = Home.at(tmp_path / "dash")
+    shutil.copytree(handmade_home.published_dir, home.published_dir, dirs_exist_ok=True)
+    home.config_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(handmade_home.config_dir / "users.json", home.config_dir / "users.json")
+    monkeypatch.setenv("LVZHI_HOME", str(home.root))
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py"), default_timeout=60)
+    app.session_state["login"] = logged_in("ana")
+    app.run()
+    assert "login" in app.session_state and not app.exception
+    users.set_password(home, "ana", "a-new-password-1", actor="boss")
+    app.run()  # the next click in that browser tab
+    assert "login" not in app.session_state
+    assert any("密码或权限已修改" in info.value for info in app.info)
+    assert [row["detail"].get("reason") for row in audit.read(home) if row["action"] == "logout"] == \
+        ["您的密码或权限已修改，请重新登录"]
+
+
+def test_user_role_command(home):
+    def lvzhi(*args):
+        return subprocess.run([sys.executable, "-m", "lvzhi.cli", "--home", str(home.root), "user", "role", *args],
+                              capture_output=True, text=True)
+
+    session = _session(home, "kashi")
+    changed = lvzhi("kashi", "--role", "prefecture", "--prefecture", "650100")
+    assert changed.returncode == 0 and "州市用户" in changed.stdout, changed.stderr
+    assert users.get(home, "kashi").prefectures == ["650100"]
+    assert users.session_valid(home, session)[0] is None
+    refused = lvzhi("kashi", "--role", "prefecture", "--prefecture", "999999")
+    assert refused.returncode == 1 and "未知的地州市代码" in refused.stderr and "Traceback" not in refused.stderr
