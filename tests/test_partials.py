@@ -31,7 +31,7 @@ def test_a_build_removes_stale_partials_when_it_starts(tmp_path, monkeypatch):
     leave_partials(home)
     seen = []
 
-    def dbt_that_fails(home, args, as_of, select=None):
+    def dbt_that_fails(home, args, as_of, select=None, **_options):
         seen.append(partials(home))  # what is left while dbt runs (up to half a minute on real data)
         return building.BuildResult(False, 0.0, ["stopped by the test"])
 
