@@ -249,31 +249,48 @@ def verify(home: Home) -> int | None:
 
 
 def check(home: Home) -> Verdict:
-    """Compare the log line by line with its hash chain, and its end with the signed anchor."""
+    """Compare the log line by line with its hash chain, and its end with the signed anchor (read as a
+    stream under the shared lock: a long log is not held in memory, and no append lands mid-check)."""
     with _locked(home, exclusive=False):
         anchor = _read_anchor(home)
         try:
-            data = home.audit_log.read_bytes()
+            log = open(home.audit_log, "rb")
         except FileNotFoundError:
-            data = None
-    if data is None:
-        if anchor is None or anchor.get("lines") == 0:
-            return Verdict("intact", 0, message="审计日志为空")
-        return Verdict("broken", 0, 1, f"审计日志文件已被删除：第 1 行起全部缺失（校验锚点记录了 {anchor.get('lines')} 行）")
-    *complete, tail = data.split(b"\n")
-    previous = GENESIS
-    for number, raw in enumerate(complete, start=1):
+            log = None
+        if log is None:
+            if anchor is None or anchor.get("lines") == 0:
+                return Verdict("intact", 0, message="审计日志为空")
+            return Verdict("broken", 0, 1,
+                           f"审计日志文件已被删除：第 1 行起全部缺失（校验锚点记录了 {anchor.get('lines')} 行）")
+        with log:
+            lines, previous, size, tail, bad = _scan(log)
+    if bad:
+        return Verdict("broken", lines, *bad)
+    return _against_anchor(home, anchor, lines, previous, size, tail)
+
+
+def _scan(log) -> tuple[int, str, int, int, tuple[int, str] | None]:
+    """(complete lines, hash of the last, their bytes, bytes of a torn tail, (first bad line, why) or None)."""
+    previous, number, size = GENESIS, 0, 0
+    for raw in log:
+        if not raw.endswith(b"\n"):  # only the last piece of a file can lack its newline: torn
+            return number, previous, size, len(raw), None
+        number += 1
         try:
-            text = raw.decode("utf-8")
+            text = raw[:-1].decode("utf-8")
             row = json.loads(text)
             prev = row.get("prev") if isinstance(row, dict) else None
         except ValueError:
-            return Verdict("broken", len(complete), number, f"审计日志第 {number} 行不是完整的记录：被修改过")
+            return number, previous, size, 0, (number, f"审计日志第 {number} 行不是完整的记录：被修改过")
         if prev != previous:
-            return Verdict("broken", len(complete), number,
-                           f"审计日志第 {number} 行与上一行的校验值不符：第 {number} 行或其前一行被修改或删除过")
+            return number, previous, size, 0, (
+                number, f"审计日志第 {number} 行与上一行的校验值不符：第 {number} 行或其前一行被修改或删除过")
         previous = _hash(text)
-    lines = len(complete)
+        size += len(raw)
+    return number, previous, size, 0, None
+
+
+def _against_anchor(home: Home, anchor: dict | None, lines: int, previous: str, size: int, tail: int) -> Verdict:
     if anchor is None:
         if lines == 0 and not tail:
             return Verdict("intact", 0, message="审计日志为空")
@@ -287,7 +304,7 @@ def check(home: Home) -> Verdict:
         return Verdict("broken", lines, anchor["lines"] + 1,
                        f"审计日志第 {anchor['lines'] + 1} 行起不在校验锚点之内：日志被追加或改写过"
                        f"（锚点 {anchor['lines']} 行，日志 {lines} 行）")
-    if previous != anchor["head"] or len(data) - len(tail) != anchor["bytes"]:
+    if previous != anchor["head"] or size != anchor["bytes"]:
         return Verdict("broken", lines, max(lines, 1),
                        f"审计日志第 {max(lines, 1)} 行（最后一行）与校验锚点不符：被修改过，或整条链被重写过")
     if tail:
