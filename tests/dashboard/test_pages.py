@@ -91,7 +91,7 @@ def test_nothing_published_tells_how_to_build(tmp_path, monkeypatch, handmade_ho
     monkeypatch.setenv("LVZHI_HOME", str(tmp_path))
     app = open_app(tmp_path)
     assert "lvzhi" in app.warning[0].value and "user add" in app.warning[0].value  # no users yet: say how
-    (tmp_path / "config").mkdir()
+    (tmp_path / "config").mkdir(exist_ok=True)  # the login check (issue 16) takes its lock file there
     shutil.copy(handmade_home.config_dir / "users.json", tmp_path / "config")
     app = open_app(tmp_path)
     assert "lvzhi" in app.warning[0].value and "build" in app.warning[0].value
