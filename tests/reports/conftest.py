@@ -7,10 +7,11 @@ from datetime import date
 
 import pytest
 
+from access import users
 from ingest.run import ingest
 from lvzhi.build import build
 from lvzhi.home import Home
-from tests.conftest import FIXTURES, quiet
+from tests.conftest import FIXTURES, TEST_USERS, quiet
 
 TURPAN = FIXTURES / "turpan2024"
 TURPAN_AS_OF = date(2024, 12, 31)
@@ -22,6 +23,10 @@ def build_home(root, folder) -> Home:
     assert all(r.status == "loaded" for r in results), [r.message for r in results]
     built = build(home, TURPAN_AS_OF, say=quiet)
     assert built.success, built.failures
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LVZHI_BCRYPT_ROUNDS", "4")
+        for name, (role, prefectures, password) in TEST_USERS.items():
+            users.add(home, name, role, password, prefectures, display_name=name)
     return home
 
 
