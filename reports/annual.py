@@ -288,13 +288,13 @@ def appendix(doc: wordfile.Document, facts: Facts) -> None:
                   f"数据版本：{facts.version}。正文中的每个数字均可按下表核对：指标编号指 indicator_values 中该范围、"
                   f"该年度（period_type = year, period_label = {facts.year}）的一行；查询在已发布数据（marts）上运行，"
                   f"参数依次为年度和地州市代码（全区为空）。", small=True)
-    doc.table(["说明", "数值", "来源", "分子", "分母", "统计日"], appendix_rows(facts), widths=[6.2, 1.6, 4.4, 1.3, 1.3, 1.9])
+    doc.table(["说明", "数值", "来源", "分子", "分母", "统计日"], appendix_rows(facts), widths=[5.4, 1.6, 3.6, 1.3, 1.3, 2.4])
     doc.paragraph("查询（参数：年度、地州市代码、地州市代码；全区时地州市代码为空）：", small=True)
     doc.table(["编号", "查询"], [{"编号": f"Q{n}", "查询": query} for query, n in query_numbers(facts).items()],
-              widths=[1.2, 15.0], size=8)
+              widths=[1.2, 14.4], size=8)
     doc.paragraph("各地州市最近一次报送：", small=True)
     doc.table(["地州市", "最近报送日期", "最近入库时间", "入库文件数"],
               [{"地州市": f"{row['prefecture_name']}（{row['prefecture_code']}）",
                 "最近报送日期": row["last_submitted_on"].isoformat() if row["last_submitted_on"] else "未报送",
                 "最近入库时间": str(row["last_loaded_at"])[:19] if row["last_loaded_at"] else "—",
-                "入库文件数": str(row["files_loaded"])} for row in facts.freshness], widths=[5.0, 3.5, 4.5, 2.5])
+                "入库文件数": str(row["files_loaded"])} for row in facts.freshness], widths=[5.6, 3.4, 4.2, 2.4])

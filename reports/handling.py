@@ -144,7 +144,7 @@ def to_docx(report: HandlingReport) -> bytes:
     doc.heading("二、各承办单位办理情况")
     rows = [{header: str(row[key]) for key, header in COLUMNS} for row in report.units.iter_rows(named=True)]
     doc.table([header for _, header in COLUMNS], rows,
-              widths=[5.0] + [1.45] * (len(COLUMNS) - 1), size=8)
+              widths=[4.6] + [1.45] * (len(COLUMNS) - 1), size=8)
     doc.paragraph("说明：" + "".join(report.notes) + "按期答复指交办之日起三个月内（经批准延期的，在延期期限内）答复"
                   "（第二十四条）；满意度中“未反馈”不计为不满意。", small=True)
     return doc.save()

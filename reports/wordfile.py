@@ -107,6 +107,10 @@ class Document:
             section.top_margin = section.bottom_margin = Mm(25)
         normal = self.doc.styles["Normal"]
         _set_font(normal, self.fonts["body"], 16)
+        language = OxmlElement("w:lang")  # Chinese (PRC) text: the SC forms of CJK fonts
+        language.set(qn("w:val"), "zh-CN")
+        language.set(qn("w:eastAsia"), "zh-CN")
+        normal.element.get_or_add_rPr().append(language)
         normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         normal.paragraph_format.line_spacing = Pt(28)
         normal.paragraph_format.space_after = Pt(0)
@@ -169,7 +173,10 @@ class Document:
                 for paragraph in cell.paragraphs:
                     paragraph.paragraph_format.line_spacing = Pt(size * 1.35)
                     paragraph.paragraph_format.first_line_indent = Pt(0)
-        if widths:
+        if widths:  # the grid (LibreOffice reads it) and every cell (Word reads these)
+            table.autofit = False
+            for column, width in zip(table.columns, widths):
+                column.width = Cm(width)
             for line in table.rows:
                 for cell, width in zip(line.cells, widths):
                     cell.width = Cm(width)
