@@ -49,6 +49,13 @@ def _done_sentence(what: str, unit: str, replied: float, concluded: float, total
     return f"{total}{unit}{what}已答复{replied}{unit}，{total - replied}{unit}正在办理"
 
 
+def _motions_sentence(done: int, total: int) -> str:
+    """'3件议案全部办结' or '3件议案已办结2件，1件正在办理'."""
+    if done == total:
+        return f"{total}件议案全部办结"
+    return f"{total}件议案已办结{done}件，{total - done}件正在办理"
+
+
 def _liaison(facts: Facts) -> Part:
     f = facts.figures
     body = facts.scope.body
@@ -127,8 +134,7 @@ def _motions_suggestions(facts: Facts) -> Part:
         else:
             said = []
             if motion_total:
-                said.append(_done_sentence("议案", "件", motion_done, motion_done, motion_total).replace(
-                    "全部办完并答复代表", "全部办结"))
+                said.append(_motions_sentence(motion_done, motion_total))
             said.append(_done_sentence("建议", "件", session.numerator, session_done.numerator, session.denominator))
             sentences.append(f"{facts.year}年人民代表大会会议期间代表提出的" + "；".join(said) + "。")
         if between.denominator:
@@ -137,8 +143,7 @@ def _motions_suggestions(facts: Facts) -> Part:
     elif everything.denominator or motion_total:
         said = []
         if motion_total:
-            said.append(_done_sentence("议案", "件", motion_done, motion_done, motion_total).replace(
-                "全部办完并答复代表", "全部办结"))
+            said.append(_motions_sentence(motion_done, motion_total))
         if everything.denominator:
             said.append(_done_sentence("建议", "件", everything.numerator, everything_done.numerator,
                                        everything.denominator))

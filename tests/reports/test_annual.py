@@ -166,3 +166,16 @@ def test_docx_opens_in_libreoffice_and_pdf_has_chinese_text(turpan_home, tmp_pat
     assert "组成人员联系代表182名" in text
     assert "附：数据来源" in text
     assert len(pdf.pages) >= 2
+
+
+def test_wording_and_figures_in_chinese_style():
+    from reports.annual import _done_sentence, _motions_sentence
+    from reports.numbers import count, percent, rate
+
+    assert _done_sentence("建议", "件", 32, 32, 32) == "32件建议全部办完并答复代表"
+    assert _done_sentence("建议", "件", 30, 30, 32) == "32件建议已答复30件，2件正在办理"
+    assert _done_sentence("建议", "件", 32, 30, 32) == "32件建议全部答复代表，已办结30件，2件正在办理"
+    assert _motions_sentence(3, 3) == "3件议案全部办结" and _motions_sentence(2, 3) == "3件议案已办结2件，1件正在办理"
+    assert percent(219, 222) == "98.6%" and percent(222, 222) == "100%" and percent(2221, 2222) == "99.9%"
+    assert percent(1, 3000) == "0.1%" and percent(0, 5) == "0%" and percent(1, 0) is None
+    assert count(2415.0) == "2415" and rate(100.0) == "100%" and rate(96.54) == "96.5%"
