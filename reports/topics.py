@@ -109,35 +109,75 @@ def _similarity(texts: list[str], word_sets: list[frozenset[str]]) -> np.ndarray
 
 
 def _average_linkage(similarity: np.ndarray, threshold: float) -> list[int]:
-    """Group labels by average-linkage agglomeration (stop when the best mean similarity < threshold)."""
+    """Group labels by average-linkage agglomeration: repeatedly merge the two groups with the highest mean
+    pairwise similarity while it is at least `threshold`. Each merge updates one row and column and the
+    rows' best partners (O(n) per merge, not O(n²))."""
     n = similarity.shape[0]
-    sums = similarity.astype(np.float64).copy()  # sum of pairwise similarities between groups
+    sums = similarity.astype(np.float64)
     sizes = np.ones(n)
     alive = np.ones(n, dtype=bool)
-    np.fill_diagonal(sums, -np.inf)
-    label = list(range(n))
+    mean = sums.copy()
+    np.fill_diagonal(mean, -np.inf)
+    best_of = mean.argmax(axis=1) if n else np.zeros(0, dtype=np.int64)
+    best = mean[np.arange(n), best_of] if n else np.zeros(0)
     members = {i: [i] for i in range(n)}
-    while True:
-        mean = sums / np.outer(sizes, sizes)
-        mean[~alive, :] = -np.inf
-        mean[:, ~alive] = -np.inf
-        best = int(np.argmax(mean))
-        a, b = divmod(best, n)
-        if mean[a, b] < threshold:
+    while n > 1:
+        a = int(np.argmax(best))
+        if best[a] < threshold:
             break
+        b = int(best_of[a])
         a, b = min(a, b), max(a, b)
         sums[a, :] += sums[b, :]
-        sums[:, a] += sums[:, b]
-        sums[a, a] = -np.inf
+        sums[:, a] = sums[a, :]
         sizes[a] += sizes[b]
         alive[b] = False
-        sums[b, :] = -np.inf
-        sums[:, b] = -np.inf
         members[a] += members.pop(b)
+        row = np.where(alive, sums[a, :] / (sizes[a] * sizes), -np.inf)
+        row[a] = -np.inf
+        mean[a, :] = row
+        mean[:, a] = row
+        mean[b, :] = -np.inf
+        mean[:, b] = -np.inf
+        best[b] = -np.inf
+        stale = np.nonzero(alive & ((best_of == a) | (best_of == b)))[0]
+        for r in stale:
+            best_of[r] = int(np.argmax(mean[r, :]))
+            best[r] = mean[r, best_of[r]]
+        better = alive & (row > best)
+        best_of[better] = a
+        best[better] = row[better]
+        best_of[a] = int(np.argmax(row))
+        best[a] = row[best_of[a]]
+    label = [0] * n
     for group, items in members.items():
         for item in items:
             label[item] = group
     return label
+
+
+MAX_BLOCK = 2500  # items compared at once (a block's similarity matrix is MAX_BLOCK² floats)
+
+
+def _blocks(word_sets: list[frozenset[str]], frequency: Counter) -> list[list[int]]:
+    """Items in blocks of at most MAX_BLOCK, items sharing their most frequent word kept together, so a
+    year of a whole region's suggestions is grouped in bounded memory."""
+    if len(word_sets) <= MAX_BLOCK:
+        return [list(range(len(word_sets)))]
+    by_key: dict[str, list[int]] = {}
+    for item, words in enumerate(word_sets):
+        key = max(sorted(words), key=lambda w: frequency[w]) if words else ""
+        by_key.setdefault(key, []).append(item)
+    blocks, current = [], []
+    for key in sorted(by_key, key=lambda k: -len(by_key[k])):
+        items = by_key[key]
+        while len(items) > MAX_BLOCK:
+            blocks.append(items[:MAX_BLOCK])
+            items = items[MAX_BLOCK:]
+        if len(current) + len(items) > MAX_BLOCK:
+            blocks.append(current)
+            current = []
+        current += items
+    return blocks + ([current] if current else [])
 
 
 def group(suggestions: pl.DataFrame, places: tuple[str, ...] = (), threshold: float = 0.35,
@@ -163,8 +203,11 @@ def group(suggestions: pl.DataFrame, places: tuple[str, ...] = (), threshold: fl
     generic = {word for word, n in frequency.items() if n > max(3, generic_share * len(item_words))}
     word_sets = [frozenset(w for w in words if w not in generic) or frozenset(words) for words in item_words]
     texts = ["".join(w for w in words if w not in generic) or "".join(words) for words in item_words]
-    similarity = _similarity(texts, word_sets)
-    labels = _average_linkage(similarity, threshold)
+    labels = [0] * len(item_words)
+    for block in _blocks(word_sets, frequency):
+        similarity = _similarity([texts[i] for i in block], [word_sets[i] for i in block])
+        for item, group_label in zip(block, _average_linkage(similarity, threshold)):
+            labels[item] = block[group_label]
 
     by_group: dict[int, list[int]] = {}
     for row_number, item in enumerate(item_of):
