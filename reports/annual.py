@@ -13,8 +13,9 @@ from pathlib import Path
 
 from lvzhi import warehouse
 from lvzhi.home import Home
-from reports import wordfile
-from reports.figures import Facts, Figure, ReportError, collect
+from reports import handling, wordfile
+from reports.figures import Facts, Figure, ReportError
+from reports.figures import collect as collect_figures
 from reports.numbers import count, ordinal, percent, rate
 
 LEADER_WORDS = {  # supervising_leader → how seed 001 writes it
@@ -217,6 +218,20 @@ def title(facts: Facts) -> str:
     return f"{facts.scope.name}人大常委会{facts.year}年工作报告（代表工作部分·初稿）"
 
 
+def collect(con, year: int, prefecture: str | None, as_of: date | None = None) -> Facts:
+    """The section's figures and, for the attached table, the handling units' rows (reports/handling.py)."""
+    facts = collect_figures(con, year, prefecture, as_of)
+    units = handling.collect(con, year, prefecture, as_of)
+    facts.units = units.units.to_dicts()
+    facts.unit_notes = units.notes
+    return facts
+
+
+UNIT_COLUMNS = [("unit_name", "承办单位"), ("assigned", "交办"), ("replied", "已答复"), ("on_time", "按期答复"),
+                ("class_a", "A"), ("class_b", "B"), ("class_c", "C"), ("class_d", "D"), ("satisfied", "满意"),
+                ("dissatisfied", "不满意"), ("handled_again", "重新办理"), ("promises_kept", "承诺兑现")]
+
+
 def write_annual(home: Home, year: int, prefecture: str | None, out: Path, as_of: date | None = None,
                  pdf: bool = False) -> tuple[Path, Facts]:
     """Write the Word draft (and a PDF beside it with pdf=True); returns the docx path and its figures."""
@@ -245,6 +260,14 @@ def render(facts: Facts) -> bytes:
     for number, part in enumerate(draft(facts), start=1):
         doc.paragraph("".join(part.sentences), lead=f"{ordinal(number)}{part.heading}。")
     appendix(doc, facts)
+    if facts.units:
+        doc.heading("附：各承办单位代表建议办理情况")
+        doc.paragraph(f"{facts.year}年交办的代表建议，按承办单位（主办、协办各计一次）统计，截至统计日 "
+                      f"{facts.as_of.isoformat()}。“满意”含基本满意。" + "".join(facts.unit_notes),
+                      small=True)
+        doc.table([header for _, header in UNIT_COLUMNS],
+                  [{header: str(row[key]) for key, header in UNIT_COLUMNS} for row in facts.units],
+                  widths=[4.2] + [1.05] * (len(UNIT_COLUMNS) - 1), size=8)
     return doc.save()
 
 

@@ -63,7 +63,8 @@ class Facts:
     figures: dict[str, Figure] = field(default_factory=dict)
     supervision_by_leader: dict[str, int] | None = None  # None: no supervising_leader column yet
     freshness: list[dict] = field(default_factory=list)  # each prefecture's last submission
-    units: list[dict] = field(default_factory=list)
+    units: list[dict] = field(default_factory=list)  # handling units' rows (reports/handling.py), for the table
+    unit_notes: list[str] = field(default_factory=list)
 
     def add(self, figure: Figure) -> Figure:
         self.figures[figure.key] = figure

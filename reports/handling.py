@@ -23,7 +23,7 @@ from lvzhi import warehouse
 from lvzhi.home import Home
 from lvzhi.sheets import XLSX_OPTIONS, neutralise
 from reports import wordfile
-from reports.figures import SCOPE, Scope, check_as_of, indicator, scope_of
+from reports.figures import SCOPE, ReportError, Scope, check_as_of, indicator, scope_of
 from reports.numbers import count, percent
 
 Q_UNITS = f"""
@@ -196,7 +196,6 @@ def write_handling(home: Home, year: int, prefecture: str | None, out: Path,
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".docx", ".xlsx"):
-        from reports.figures import ReportError
         raise ReportError(f"建议办理情况报告可写成 .docx 或 .xlsx（收到 {out.name}）")
     con = warehouse.connect_published(home)
     try:

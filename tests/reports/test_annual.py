@@ -158,7 +158,7 @@ def test_docx_opens_in_libreoffice_and_pdf_has_chinese_text(turpan_home, tmp_pat
     with zipfile.ZipFile(out) as docx:
         document = docx.read("word/document.xml").decode("utf-8")
         footer = "".join(docx.read(name).decode("utf-8") for name in docx.namelist() if "footer" in name)
-        assert 'w:eastAsia="' in document and "附：数据来源" in document
+        assert 'w:eastAsia="' in document and "附：数据来源" in document and "附：各承办单位代表建议办理情况" in document
         assert "PAGE" in footer
         assert 'w:w="11906"' in document and 'w:h="16838"' in document  # A4 in twentieths of a point
     pdf = PdfReader(out.with_suffix(".pdf"))
