@@ -59,11 +59,10 @@ def _motions_sentence(done: int, total: int) -> str:
 
 def _liaison(facts: Facts) -> Part:
     f = facts.figures
-    body = facts.scope.body
     sentences = []
     linked = int(facts.value("liaison_deputies"))
     if linked:
-        sentence = f"{body}组成人员联系代表{count(linked)}名"
+        sentence = f"{facts.scope.members}联系代表{count(linked)}名"
         other = int(facts.value("liaison_deputies_other"))
         if other:
             sentence += f"，专门委员会和“一府一委两院”联系代表{count(other)}名"
@@ -77,7 +76,7 @@ def _liaison(facts: Facts) -> Part:
                              f"（{percent(compliance.numerator, compliance.denominator)}），{short}对不足两次")
         sentences.append(sentence + "，常态化开展交流互动。")
     else:
-        sentences.append(f"本年度未报送{body}组成人员联系代表的分工记录。")
+        sentences.append(f"本年度未报送{facts.scope.members}联系代表的分工记录。")
     stations = int(facts.value("stations"))
     if stations:
         standard = f["station_standard"]
@@ -129,7 +128,7 @@ def _motions_suggestions(facts: Facts) -> Part:
     if session.denominator:
         if motion_total and motion_done == motion_total and session.numerator == session.denominator \
                 and session_done.numerator == session.denominator:
-            sentences.append(f"{facts.year}年人民代表大会会议确定{count(motion_total)}件议案、"
+            sentences.append(f"{facts.year}年{facts.scope.congress}确定{count(motion_total)}件议案、"
                              f"{count(session.denominator)}件建议全部办完并答复代表，"
                              "一批代表关注、群众关心的重点难点问题得到解决。")
         else:
@@ -137,7 +136,7 @@ def _motions_suggestions(facts: Facts) -> Part:
             if motion_total:
                 said.append(_motions_sentence(motion_done, motion_total))
             said.append(_done_sentence("建议", "件", session.numerator, session_done.numerator, session.denominator))
-            sentences.append(f"{facts.year}年人民代表大会会议期间代表提出的" + "；".join(said) + "。")
+            sentences.append(f"{facts.year}年{facts.scope.congress}期间代表提出的" + "；".join(said) + "。")
         if between.denominator:
             sentences.append("闭会期间代表提出" + _done_sentence("建议", "件", between.numerator, between_done.numerator,
                                                            between.denominator) + "。")
@@ -200,8 +199,12 @@ def _projects(facts: Facts) -> Part:
     others = int(completion.denominator) - district - township
     if others:
         voted.append(f"{'其他层级' if voted else ''}票决民生实事{count(others)}项")
-    sentence = "，".join(voted) + f"，办结率{percent(completion.numerator, completion.denominator)}"
-    if completion.numerator != completion.denominator:
+    sentence = "，".join(voted)
+    if not completion.numerator:
+        sentence += "，均在实施中，尚无项目办结"
+    else:
+        sentence += f"，办结率{percent(completion.numerator, completion.denominator)}"
+    if completion.numerator and completion.numerator != completion.denominator:
         sentence += f"（{count(completion.numerator)}项已办结，{count(completion.denominator - completion.numerator)}项正在实施）"
     rating = f["projects_rating"]
     if rating.value is not None:

@@ -54,6 +54,21 @@ class Scope:
         return "市人大常委会"
 
 
+    @property
+    def members(self) -> str:
+        """Who links deputies: the standing committee's members (a 地区 has a 人大工委 with 委员; the region
+        adds up every prefecture's)."""
+        if self.level == "region":
+            return "各级人大常委会组成人员"
+        if self.name.endswith("地区"):
+            return "地区人大工委委员"
+        return f"{self.body}组成人员"
+
+    @property
+    def congress(self) -> str:
+        return "各级人民代表大会会议" if self.level == "region" else "人民代表大会会议"
+
+
 @dataclass
 class Facts:
     scope: Scope

@@ -64,7 +64,7 @@ def test_one_unanswered_suggestion_changes_the_sentence(turpan_one_unanswered):
 
 def test_region_draft_and_other_as_of(turpan_home):
     region = text_of(turpan_home, None)
-    assert region.startswith("深化拓展“三联”机制。自治区人大常委会组成人员联系代表182名")
+    assert region.startswith("深化拓展“三联”机制。各级人大常委会组成人员联系代表182名")
     con = connect_published(turpan_home)
     try:
         with pytest.raises(ReportError, match="统计日"):
