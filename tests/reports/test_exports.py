@@ -31,7 +31,7 @@ def test_repository_report_jobs_load():
 
 @pytest.mark.parametrize("override, words", [
     ({"kind": "memo"}, "kind"),
-    ({"kind": "annual_report", "formats": ["xlsx"]}, "docx"),
+    ({"kind": "annual_report", "formats": ["xlsx"], "period": "last_year"}, "docx"),
     ({"kind": "handling_report", "formats": ["xlsx"], "period": "last_month"}, "last_year"),
 ])
 def test_report_job_errors(override, words):
