@@ -19,7 +19,7 @@ TURPAN_AS_OF = date(2024, 12, 31)
 
 def build_home(root, folder) -> Home:
     home = Home.at(root)
-    results = ingest(home, [folder], submitted_on=date(2025, 1, 5), say=quiet)
+    results = ingest(home, sorted(folder.glob("*.csv")), submitted_on=date(2025, 1, 5), say=quiet)  # not make_fixture.py
     assert all(r.status == "loaded" for r in results), [r.message for r in results]
     built = build(home, TURPAN_AS_OF, say=quiet)
     assert built.success, built.failures
