@@ -256,6 +256,35 @@ TEXT: dict[str, tuple[str, str]] = {
     "exports_scope": ("范围", "Scope"),
     "exports_format": ("格式", "Format"),
     "exports_rows": ("行数", "Rows"),
+    # reports and topics (issue 19)
+    "page_reports": ("报告", "Reports"),
+    "reports_caption": (
+        "从已发布数据起草年度报告代表工作部分（Word）和代表建议办理情况报告（Word 或 Excel），范围为所选地州市（或全区），"
+        "年度为所选年度；附录列出每个数字的来源，便于核对。也可用 lvzhi report 或 exports.yml 中的报告任务生成。",
+        "Drafts from the published data: the annual report's deputy-work section (Word) and the suggestion-handling "
+        "report (Word or Excel), for the chosen prefecture (or the region) and year; an appendix gives each figure's "
+        "source. Also made by lvzhi report or the report jobs of exports.yml.",
+    ),
+    "reports_annual": ("年度报告代表工作部分初稿", "Annual report, deputy-work section (draft)"),
+    "reports_handling": ("代表建议办理情况报告", "Suggestion-handling report"),
+    "reports_kind": ("报告", "Report"),
+    "reports_format": ("格式", "Format"),
+    "reports_make": ("生成", "Make"),
+    "reports_download": ("下载 {name}", "Download {name}"),
+    "reports_preview": ("正文预览", "Text preview"),
+    "reports_region_only_leaders": ("全区报告仅限区领导、分析员和管理员；请在侧栏选择地州市",
+                                    "Region reports are for region-wide users; choose a prefecture in the sidebar"),
+    "topics_title": ("代表反映集中的问题", "What deputies raise most"),
+    "topics_note": (
+        "按建议标题归并的问题（分词并去掉地名和常用动词后，按用词和字面相似度归组），按涉及地州市数、件数排序；"
+        "选择一个问题查看其建议（第二十七条：重点督办建议可从代表反映比较集中的问题中提出）。",
+        "Suggestion titles grouped into problems (segmented, place names and common verbs removed, grouped by shared "
+        "words and similar text), most widely raised first; pick one to list its suggestions (art. 27).",
+    ),
+    "topics_pick": ("查看问题", "Problem"),
+    "topics_members": ("该问题的建议 {n} 件", "{n} suggestions on this problem"),
+    "similar_title": ("相似建议", "Similar suggestions"),
+    "similar_note": ("内容相近的建议两两列出，供合并交办参考", "Pairs of suggestions with near-identical content, for joint assignment"),
     # dashboard speed (issue 6)
     "unit_ranking_lowest": ("（按期答复率最低的 {n} 个单位，全部单位见下表）",
                             " (the {n} units with the lowest rate; every unit in the table below)"),

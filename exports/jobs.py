@@ -22,10 +22,12 @@ from lvzhi.home import PROJECT_DIR
 
 REPO_CONFIG = PROJECT_DIR / "exports.yml"
 SCOPES = ("region", "each_prefecture")
-PERIODS = ("last_month", "last_quarter", "year_to_date", "term")
+PERIODS = ("last_month", "last_quarter", "year_to_date", "term", "last_year")
 FORMATS = ("xlsx", "csv", "parquet")
+# What a job writes (issue 19): indicator tables, or one of the reports of reports/ per scope.
+KINDS = {"indicators": FORMATS, "annual_report": ("docx", "pdf"), "handling_report": ("docx", "xlsx")}
 DEFAULT_TIMEZONE = "Asia/Shanghai"
-KEYS = {"title", "cron", "timezone", "scope", "period", "indicators", "formats", "destination", "retention"}
+KEYS = {"title", "cron", "timezone", "scope", "period", "indicators", "formats", "destination", "retention", "kind"}
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # the job name is a folder and a lock-file name
 
 
@@ -45,6 +47,7 @@ class Job:
     formats: tuple[str, ...]
     destination: Path | None  # None: <home>/exports/<name>; relative: under <home>
     retention: int
+    kind: str = "indicators"  # one of KINDS
 
     def folder(self, home: Home) -> Path:
         """Where the runs go; a relative destination is under the home."""
@@ -121,9 +124,15 @@ def parse_job(name: str, spec: object, source: str = "exports.yml") -> Job:
     period = str(spec["period"])
     if period not in PERIODS:
         fail("period", f"“{period}”无效；可选 {'、'.join(PERIODS)}")
+    kind = str(spec.get("kind") or "indicators")
+    if kind not in KINDS:
+        fail("kind", f"“{kind}”无效；可选 {'、'.join(KINDS)}")
+    allowed_formats = KINDS[kind]
     formats = _listed(spec["formats"])
-    if not formats or any(f not in FORMATS for f in formats):
-        fail("formats", f"“{spec['formats']}”无效；可选 {'、'.join(FORMATS)}")
+    if not formats or any(f not in allowed_formats for f in formats):
+        fail("formats", f"“{spec['formats']}”无效；可选 {'、'.join(allowed_formats)}")
+    if kind != "indicators" and period not in ("last_year", "year_to_date"):
+        fail("period", f"“{period}”不适用于报告任务；可选 last_year（最近一个完整年度）或 year_to_date（统计日所在年度）")
     indicators = _listed(spec["indicators"]) if spec.get("indicators") not in (None, "all", []) else None
     retention = spec.get("retention", 12)
     if isinstance(retention, bool) or not isinstance(retention, int) or retention < 1:
@@ -131,7 +140,7 @@ def parse_job(name: str, spec: object, source: str = "exports.yml") -> Job:
     destination = Path(str(spec["destination"])).expanduser() if spec.get("destination") else None
     return Job(name=name, title=str(spec.get("title") or name), cron=cron, timezone=timezone,
                scopes=tuple(dict.fromkeys(scopes)), period=period, indicators=indicators,
-               formats=tuple(dict.fromkeys(formats)), destination=destination, retention=retention)
+               formats=tuple(dict.fromkeys(formats)), destination=destination, retention=retention, kind=kind)
 
 
 def _listed(value: object) -> tuple[str, ...]:
@@ -164,4 +173,7 @@ def resolve_period(kind: str, as_of: date) -> Period:
                       f"{as_of.year}年1月1日至{as_of.month}月{as_of.day}日（年初至统计日）")
     if kind == "term":
         return Period(kind, "term", None, "term", f"本届（截至{as_of.isoformat()}）")
+    if kind == "last_year":  # the latest calendar year complete on the as-of date (as of 2025-01-10: 2024)
+        year = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
+        return Period(kind, "year", str(year), str(year), f"{year}年")
     raise ExportError(f"未知的期间“{kind}”；可选 {'、'.join(PERIODS)}")

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -135,14 +136,17 @@ def _run(home: Home, job: Job, as_of: date | None, started: float) -> RunResult:
             raise ExportError(f"已发布数据的统计日是 {published_as_of}，不是 {as_of}；"
                               f"请先运行 lvzhi build --as-of {as_of}，或去掉 --as-of")
         info = json.loads(con.sql("select info_json from publish_info").fetchall()[0][0])
-        catalogue = _catalogue(con, job)
         period = resolve_period(job.period, published_as_of)
+        prefectures = con.sql("select prefecture_code, prefecture_name from prefectures order by prefecture_code").pl()
+        if job.kind != "indicators":  # a report per scope (issue 19)
+            rendered = _render_reports(con, job, period, prefectures)
+            return _finish(home, job, source, info, published_as_of, period, rendered, started)
+        catalogue = _catalogue(con, job)
         rows = _rows(con, period, published_as_of, catalogue["indicator_id"].to_list())
         freshness = con.sql(
             "select prefecture_code, prefecture_name, files_loaded, last_submitted_on, last_loaded_at, "
             "cast(rows_loaded as bigint) as rows_loaded, cast(rows_quarantined as bigint) as rows_quarantined "
             "from data_freshness order by prefecture_code").pl()
-        prefectures = con.sql("select prefecture_code, prefecture_name from prefectures order by prefecture_code").pl()
     finally:
         con.close()
 
@@ -169,7 +173,47 @@ def _run(home: Home, job: Job, as_of: date | None, started: float) -> RunResult:
                      "prefecture_code": unit["code"] if unit["level"] == "prefecture" else "region",
                      "rows": unit["rows"].height, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
             rendered.append((entry, data))
+    return _finish(home, job, source, info, published_as_of, period, rendered, started, generated)
 
+
+def _render_reports(con, job: Job, period: Period, prefectures: pl.DataFrame) -> list[tuple[dict, bytes]]:
+    """The job's report (reports/) for the region and/or each prefecture, in each of its formats."""
+    from reports import annual, handling, wordfile
+
+    year = int(period.label)
+    scopes = ([(None, reference.region_code(), reference.region_name())] if "region" in job.scopes else []) + (
+        [(code, code, name) for code, name in prefectures.iter_rows()] if "each_prefecture" in job.scopes else [])
+    rendered = []
+    for prefecture, code, name in scopes:
+        stem = f"{code}_{UNSAFE_IN_NAMES.sub('_', name)}_{year}_" + (
+            "年度报告代表工作部分初稿" if job.kind == "annual_report" else "代表建议办理情况报告")
+        files = {}
+        if job.kind == "annual_report":
+            document = annual.render(annual.collect(con, year, prefecture))
+            files["docx"] = document
+            if "pdf" in job.formats:
+                with tempfile.TemporaryDirectory(prefix="lvzhi-report-") as folder:
+                    path = Path(folder) / "report.docx"
+                    path.write_bytes(document)
+                    files["pdf"] = wordfile.to_pdf(path).read_bytes()
+        else:
+            report = handling.collect(con, year, prefecture)
+            files = {"docx": handling.to_docx(report) if "docx" in job.formats else b"",
+                     "xlsx": handling.to_xlsx(report) if "xlsx" in job.formats else b""}
+        for fmt in job.formats:
+            data = files[fmt]
+            entry = {"name": f"{stem}.{fmt}", "format": fmt, "scope_level": "prefecture" if prefecture else "region",
+                     "scope_code": code, "scope_name": name, "prefecture_code": prefecture or "region",
+                     "rows": 0, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            rendered.append((entry, data))
+    return rendered
+
+
+def _finish(home: Home, job: Job, source: Path, info: dict, published_as_of: date, period: Period,
+            rendered: list[tuple[dict, bytes]], started: float, generated: datetime | None = None) -> RunResult:
+    """Write the rendered files of a run safely (temporary names, then renames, manifest last)."""
+    generated = generated or datetime.now(job.zone).replace(microsecond=0)
+    version = str(info.get("version") or source.stem.removeprefix("lvzhi-"))
     folder = _new_run_folder(job.folder(home), published_as_of)
     for number, (entry, data) in enumerate(rendered):
         _write_file(folder / f".{entry['name']}.tmp", data)

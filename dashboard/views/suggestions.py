@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, ui
+from dashboard import charts, queries, topics, ui
 from dashboard.filters import current
 from dashboard.i18n import t
 
@@ -66,5 +66,6 @@ for column, rows, title, name in ((left, queries.reply_classes(f.scope), t("repl
             ui.plot(charts.shares(rows, title), name)
             ui.table(rows, name, f)
 st.caption(t("unknown_deputy_note"))
+topics.panel(f)  # 代表反映集中的问题 and 相似建议 (issue 19)
 ui.ranking_and_trend(f, shown, key="suggestions_rank")
 ui.definitions(("suggestions",), f)

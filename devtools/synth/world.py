@@ -18,6 +18,7 @@ import numpy as np
 import polars as pl
 
 from ingest.schemas import STATION_FLAGS
+from devtools.synth import topics
 from lvzhi import reference
 
 # ---------------------------------------------------------------------------------------------
@@ -645,6 +646,10 @@ def _suggestions(rng, ro: Roster, meetings: pl.DataFrame) -> pl.DataFrame:
     cat = rng.choice(len(CATEGORIES), n, p=cat_w / cat_w.sum())
     bureaus = np.array([c[1] for c in CATEGORIES])
     county_level = np.isin(ro.level[dep], ["县区", "乡镇"])
+    place = np.where(county_level, np.where(ro.level[dep] == "乡镇", _cat(ro.county_name[dep], ro.town_name[dep]),
+                                            ro.county_name[dep]), p.short)
+    # Titles name known problems in varied words (devtools/synth/topics.py); own generator, seeded from this world.
+    cat, title = topics.titles(p.code, cat, place, seed=(int(sub.sum()) + int(p.code)) % 2**32)
     local = county_level & (rng.random(n) < 0.7)
     unit_prefix = np.where(local, ro.county_name[dep], p.short)
     n_co = rng.choice(3, n, p=[.6, .3, .1])
@@ -655,15 +660,11 @@ def _suggestions(rng, ro: Roster, meetings: pl.DataFrame) -> pl.DataFrame:
     co2 = _cat(unit_prefix, bureaus[(cat + off2) % nc])
     co_units = np.where(n_co == 0, "", np.where(n_co == 1, co1, _cat(co1, "、", co2)))
 
-    # Title: "关于加快xx县农村公路建设的建议"
-    flat = [t for c in CATEGORIES for t in c[3]]
+    # Title: drawn above from the known problems; this draw is kept so that the other columns stay as they were.
     t_len = np.array([len(c[3]) for c in CATEGORIES])
     t_off = np.concatenate([[0], np.cumsum(t_len)[:-1]])
     ti = t_off[cat] + (rng.random(n) * t_len[cat]).astype(np.int64)
-    verbs, objs = np.array([v for v, _ in flat]), np.array([o for _, o in flat])
-    place = np.where(county_level, np.where(ro.level[dep] == "乡镇", _cat(ro.county_name[dep], ro.town_name[dep]),
-                                            ro.county_name[dep]), p.short)
-    title = _cat("关于", verbs[ti], place, objs[ti], "的建议")
+    del ti  # drawn to keep the generator's stream: the title comes from topics.titles above
 
     # Cosigners from the same congress, serving on the submission day.
     n_cos = rng.choice(5, n, p=[.45, .25, .15, .1, .05])
