@@ -74,6 +74,10 @@ CONTACT_METHODS = ("走访", "电话", "座谈", "微信", "其他")
 STATION_TYPES = ("代表之家", "代表工作室", "代表联络站")
 TRAINING_TYPES = ("任职培训", "履职培训", "专题培训")
 PROJECT_STATUSES = ("实施中", "已办结", "未实施")
+SUPERVISING_LEADERS = ("党政主要领导", "政府副职领导", "常委会领导", "主任会议")
+REPLY_TYPES = ("阶段性答复", "正式答复", "重新办理答复")
+SUBSTANTIVE_REPLY_TYPES = ("正式答复", "重新办理答复")  # an interim reply does not stop the clock
+CONSULTATIONS = ("座谈", "走访", "电话", "书面", "未沟通")  # 第二十五条
 
 
 KINDS: tuple[Kind, ...] = (
@@ -164,6 +168,8 @@ KINDS: tuple[Kind, ...] = (
             Column("satisfaction", "代表满意度", ENUM, values=SATISFACTION),
             Column("concluded_on", "办结日期", DATE),
             Column("county", "县区"),
+            Column("supervising_leader", "督办领导", ENUM, values=SUPERVISING_LEADERS,
+                   description_en="who leads the supervision of a key-supervised suggestion"),
             PREFECTURE,
         ),
         key=("suggestion_id",), aliases=("建议批评和意见",),
@@ -202,7 +208,8 @@ KINDS: tuple[Kind, ...] = (
             Column("method", "方式", ENUM, values=CONTACT_METHODS),
             PREFECTURE,
         ),
-        key=("member_name", "deputy_id", "contact_date"), event_dates=("contact_date",),
+        # A call and a visit on the same day are two contacts; the same row twice is a duplicate.
+        key=("member_name", "deputy_id", "contact_date", "method"), event_dates=("contact_date",),
     ),
     Kind(
         "stations", "家室站", "Deputy homes, offices and liaison stations",
@@ -259,6 +266,25 @@ KINDS: tuple[Kind, ...] = (
         ),
         key=("project_id",), aliases=("民生实事项目", "livelihood_projects"),
         event_dates=("voted_on", "completed_on"),
+    ),
+    Kind(
+        "replies", "答复记录", "Replies of handling units to suggestions (every reply, re-handling included)",
+        (
+            Column("suggestion_id", "建议编号", CODE, True),
+            Column("unit", "办理单位", TEXT, True, description_en="handling unit (lead or co-unit)"),
+            Column("reply_no", "答复序号", INT, True, description_en="1, 2, ... per suggestion and unit"),
+            Column("reply_type", "答复类型", ENUM, True, REPLY_TYPES),
+            Column("replied_on", "答复日期", DATE, True),
+            Column("reply_class", "答复类别", ENUM, values=REPLY_CLASSES),
+            Column("planned_year", "计划解决年度", INT, description_en="for a B reply: the year promised"),
+            Column("consultation", "沟通方式", ENUM, values=CONSULTATIONS),
+            Column("result_satisfaction", "办理结果满意度", ENUM, values=SATISFACTION),
+            Column("attitude_satisfaction", "办理态度满意度", ENUM, values=SATISFACTION),
+            Column("feedback_on", "反馈日期", DATE),
+            PREFECTURE,
+        ),
+        key=("suggestion_id", "unit", "reply_no"), aliases=("办理答复", "建议答复", "答复情况"),
+        event_dates=("replied_on", "feedback_on"),
     ),
 )
 
