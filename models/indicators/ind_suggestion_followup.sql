@@ -47,7 +47,8 @@ replies as (
         suggestion_id,
         prefecture_code,
         county,
-        handling_unit_id,
+        -- A unit the suggestion does not name (未列明) has no handling-unit rows.
+        case when unit_role <> '未列明' then handling_unit_id end as handling_unit_id,
         congress_code,
         assigned_on,
         has_attitude_feedback,
