@@ -22,10 +22,14 @@ from lvzhi.home import PROJECT_DIR
 
 REPO_CONFIG = PROJECT_DIR / "exports.yml"
 SCOPES = ("region", "each_prefecture")
+# What a job exports: indicator tables (the default) or the 催办 list (suggestions due within 30
+# days, one workbook per handling unit and a region summary; its period is the as-of date).
+JOB_KINDS = ("indicators", "due_soon")
+DUE_SOON_SCOPES = ("region", "each_handling_unit")
 PERIODS = ("last_month", "last_quarter", "year_to_date", "term")
 FORMATS = ("xlsx", "csv", "parquet")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
-KEYS = {"title", "cron", "timezone", "scope", "period", "indicators", "formats", "destination", "retention"}
+KEYS = {"title", "cron", "timezone", "scope", "period", "indicators", "formats", "destination", "retention", "kind"}
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # the job name is a folder and a lock-file name
 
 
@@ -45,6 +49,7 @@ class Job:
     formats: tuple[str, ...]
     destination: Path | None  # None: <home>/exports/<name>; relative: under <home>
     retention: int
+    kind: str = "indicators"  # one of JOB_KINDS
 
     def folder(self, home: Home) -> Path:
         """Where the runs go; a relative destination is under the home."""
@@ -98,7 +103,10 @@ def parse_job(name: str, spec: object, source: str = "exports.yml") -> Job:
     unknown = sorted(set(map(str, spec)) - KEYS)
     if unknown:
         fail(unknown[0], f"不是可用的设置；可用：{'、'.join(sorted(KEYS))}")
-    for key in ("cron", "scope", "period", "formats"):
+    kind = str(spec.get("kind") or "indicators")
+    if kind not in JOB_KINDS:
+        fail("kind", f"“{kind}”无效；可选 {'、'.join(JOB_KINDS)}")
+    for key in ("cron", "scope", "formats") + (("period",) if kind == "indicators" else ()):
         if spec.get(key) in (None, "", []):
             fail(key, "必须填写")
 
@@ -115,15 +123,19 @@ def parse_job(name: str, spec: object, source: str = "exports.yml") -> Job:
     except CronSimError as error:
         fail("cron", f"“{cron}”无效（{error}）")
 
+    allowed_scopes = SCOPES if kind == "indicators" else DUE_SOON_SCOPES
     scopes = _listed(spec["scope"])
-    if not scopes or any(s not in SCOPES for s in scopes):
-        fail("scope", f"“{spec['scope']}”无效；可选 {'、'.join(SCOPES)}")
-    period = str(spec["period"])
-    if period not in PERIODS:
+    if not scopes or any(s not in allowed_scopes for s in scopes):
+        fail("scope", f"“{spec['scope']}”无效；可选 {'、'.join(allowed_scopes)}")
+    period = str(spec.get("period") or "as_of")
+    if kind == "indicators" and period not in PERIODS:
         fail("period", f"“{period}”无效；可选 {'、'.join(PERIODS)}")
+    if kind == "due_soon" and period != "as_of":
+        fail("period", "对催办清单（kind: due_soon）无效：清单按统计日生成，请删去 period")
     formats = _listed(spec["formats"])
-    if not formats or any(f not in FORMATS for f in formats):
-        fail("formats", f"“{spec['formats']}”无效；可选 {'、'.join(FORMATS)}")
+    allowed_formats = FORMATS if kind == "indicators" else ("xlsx", "csv")
+    if not formats or any(f not in allowed_formats for f in formats):
+        fail("formats", f"“{spec['formats']}”无效；可选 {'、'.join(allowed_formats)}")
     indicators = _listed(spec["indicators"]) if spec.get("indicators") not in (None, "all", []) else None
     retention = spec.get("retention", 12)
     if isinstance(retention, bool) or not isinstance(retention, int) or retention < 1:
@@ -131,7 +143,7 @@ def parse_job(name: str, spec: object, source: str = "exports.yml") -> Job:
     destination = Path(str(spec["destination"])).expanduser() if spec.get("destination") else None
     return Job(name=name, title=str(spec.get("title") or name), cron=cron, timezone=timezone,
                scopes=tuple(dict.fromkeys(scopes)), period=period, indicators=indicators,
-               formats=tuple(dict.fromkeys(formats)), destination=destination, retention=retention)
+               formats=tuple(dict.fromkeys(formats)), destination=destination, retention=retention, kind=kind)
 
 
 def _listed(value: object) -> tuple[str, ...]:
