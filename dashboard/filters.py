@@ -31,6 +31,7 @@ class Filters:
     county: str = ""  # "" = the whole prefecture; counties are named by the records (no code)
     term: str = ""  # "" = by year/quarter; else a congress code such as 654000-15 (period_type 'term')
     term_span: tuple[date, date] | None = None  # the term's first and last day (indicator_values)
+    span: tuple[date, date] | None = None  # the period's first and last day, from the published dim_period
 
     @property
     def period_type(self) -> str:
@@ -78,13 +79,17 @@ class Filters:
     def start(self) -> date:
         if self.term and self.term_span:
             return self.term_span[0]
-        month = 3 * int(self.quarter) - 2 if self.quarter else 1
-        return date(int(self.year), month, 1)
+        if self.span:
+            return self.span[0]
+        # A period the models do not hold (it begins after the as-of date): nothing exists in it anyway.
+        return date(int(self.year), 3 * int(self.quarter) - 2 if self.quarter else 1, 1)
 
     @property
     def end(self) -> date:
         if self.term and self.term_span:
             return self.term_span[1]
+        if self.span:
+            return self.span[1]
         month = 3 * int(self.quarter) if self.quarter else 12
         return date(int(self.year), month, calendar.monthrange(int(self.year), month)[1])
 
@@ -152,8 +157,9 @@ def sidebar() -> Filters:
                                 ("county", county, ""), ("term", term, "")):
         _keep_in_url(key, value, default)
 
-    filters = Filters(as_of, st.session_state["year"], st.session_state["quarter"], chosen,
-                      names.get(chosen, t("region")), county, term, spans.get(term))
+    year, quarter = st.session_state["year"], st.session_state["quarter"]
+    span = queries.period_span("quarter" if quarter else "year", f"{year}Q{quarter}" if quarter else year)
+    filters = Filters(as_of, year, quarter, chosen, names.get(chosen, t("region")), county, term, spans.get(term), span)
     st.session_state[_STATE] = filters
     return filters
 

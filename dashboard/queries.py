@@ -3,7 +3,6 @@ row filter). Period spans come from the published calendar where the models hold
 
 from __future__ import annotations
 
-import calendar
 import json
 from datetime import date
 from typing import NamedTuple
@@ -84,6 +83,24 @@ def terms(scope_level: str, scope_code: str) -> pl.DataFrame:
         "group by all order by period_label",
         scope_level, scope_code,
     )
+
+
+def period_spans(period_type: str, start: date, end: date) -> dict[str, tuple[date, date]]:
+    """The published periods of a type that overlap [start, end], label -> (first day, last day), in order."""
+    if not has("dim_period"):  # a warehouse published before dim_period existed
+        return {}
+    rows = reference("select period_label, period_start, period_end from dim_period where period_type = ? "
+                     "order by period_start", period_type)
+    return {label: (first, last) for label, first, last in rows.iter_rows() if first <= end and last >= start}
+
+
+def period_span(period_type: str, period_label: str) -> tuple[date, date] | None:
+    """A published period's first and last day (None for a period after the as-of date: not in the models)."""
+    if not has("dim_period"):
+        return None
+    rows = reference("select period_label, period_start, period_end from dim_period where period_type = ?", period_type)
+    found = rows.filter(pl.col("period_label") == period_label)
+    return (found["period_start"][0], found["period_end"][0]) if found.height else None
 
 
 def catalogue() -> pl.DataFrame:
@@ -393,16 +410,6 @@ def receptions(scope: Scope) -> pl.DataFrame:
 # ------------------------------------------------------------------ activities (dash_activity_quarters, fct_activities)
 
 
-def _quarter_index(day: date) -> int:
-    return 4 * day.year + (day.month - 1) // 3
-
-
-def _quarter_span(index: int) -> tuple[date, date]:
-    year, number = divmod(index, 4)
-    last_month = 3 * number + 3
-    return date(year, last_month - 2, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
-
-
 def _groups(prefecture: str) -> tuple[str, tuple]:
     """The number of deputy groups of the scope, as SQL and its parameters."""
     if not has("dim_group"):
@@ -437,18 +444,16 @@ def activity_quarters(prefecture: str, start: date, end: date) -> pl.DataFrame:
         return _activities_counted(prefecture, start, end)
     last_day = as_of()
     whole, parts = [], []
-    for index in range(_quarter_index(start), _quarter_index(end) + 1):
-        first, last = _quarter_span(index)
+    for label, (first, last) in period_spans("quarter", start, end).items():
         if start <= first and (last <= end or (last_day is not None and end >= last_day)):
-            whole.append(index)
+            whole.append(label)
         else:
             parts.append(_activities_counted(prefecture, max(start, first), min(end, last)))
     if whole:
         groups, params = _groups(prefecture)
         parts.append(query(
             f"select period_label, groups_active, {groups} as groups, activities_held, deputies_active "
-            "from dash_activity_quarters where scope_level = ? and scope_code = ? "
-            "and 4 * year_number + quarter_number - 1 between ? and ?",
+            "from dash_activity_quarters where scope_level = ? and scope_code = ? and period_label between ? and ?",
             *params, "prefecture" if prefecture else "region", prefecture or REGION_CODE, whole[0], whole[-1],
         ))
     parts = [part for part in parts if part.height]

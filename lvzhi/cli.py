@@ -66,7 +66,10 @@ def cmd_template(args) -> int:
 def cmd_build(args) -> int:
     home = _home(args)
     print(f"构建模型（统计日 {args.as_of}）…")
-    result = build(home, args.as_of, args.select)
+    result = build(home, args.as_of, args.select, full=args.full)
+    if result.plan is not None and result.plan.nothing_new:
+        print("✓ 自上次构建以来没有新导入的数据，已发布版本保持不变（lvzhi build --full 可强制完整构建）")
+        return 0
     if not result.success:
         print("✗ 构建失败，已发布的数据保持不变：", file=sys.stderr)
         for failure in result.failures:
@@ -74,7 +77,8 @@ def cmd_build(args) -> int:
         if any("No space left" in failure for failure in result.failures):
             print("  磁盘空间不足：请清理空间后重新运行 lvzhi build", file=sys.stderr)
         return 1
-    audit.record(home, audit.terminal_user(), "publish", version=result.published.name, as_of=str(args.as_of), select=args.select)
+    audit.record(home, audit.terminal_user(), "publish", version=result.published.name, as_of=str(args.as_of),
+                 select=result.plan.select if result.plan else args.select)
     print(f"✓ 构建完成 {result.seconds:.1f}s，已发布 {result.published.name}")
     return 0
 
@@ -253,6 +257,8 @@ def parser() -> argparse.ArgumentParser:
     sub = command("build", cmd_build, "运行 dbt 计算指标并发布 / build the models and publish")
     sub.add_argument("--as-of", type=_date, default=date.today(), help="统计日 YYYY-MM-DD，默认今天")
     sub.add_argument("--select", default=None, help="只构建部分模型（dbt 选择语法）")
+    sub.add_argument("--full", action="store_true",
+                     help="完整构建全部模型（默认只重建上次构建以来新数据涉及的部分）/ rebuild everything")
 
     sub = command("indicators", cmd_indicators, "输出指标表 / print indicator_values")
     sub.add_argument("--as-of", type=_date, default=None, help="核对已发布数据的统计日")
