@@ -67,6 +67,10 @@ def replies_home(tmp_path_factory) -> Home:
     assert all(r.status == "loaded" and not r.rows_quarantined for r in results), [r.message for r in results]
     built = build(home, REPLIES_AS_OF, say=quiet)
     assert built.success, built.failures
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LVZHI_BCRYPT_ROUNDS", "4")
+        for name, (role, prefectures, password) in TEST_USERS.items():
+            users.add(home, name, role, password, prefectures, display_name=name)
     return home
 
 
