@@ -17,6 +17,8 @@ import pytest
 from tests.indicators.test_handmade_indicators import value
 
 KARAMAY, REGION, ILI = "650200", "650000", "654000"
+# Family tables beyond ind_<family>: table -> family.
+EXTRA_FAMILY_TABLES = {"ind_suggestion_followup": "suggestions"}
 
 
 def exact(values, indicator, scope, period):
@@ -238,9 +240,12 @@ def test_family_tables_stay_in_the_working_warehouse(handmade_home, handmade_val
         families = sorted(t for (t,) in con.sql(
             "select table_name from duckdb_tables() where database_name = 'work' and schema_name = 'indicators'"
         ).fetchall())
-        rows = {t.removeprefix("ind_"): con.sql(f"select count(*) from work.indicators.{t}").fetchall()[0][0]
-                for t in families}
+        rows: dict[str, int] = {}
+        for t in families:  # a family may have more than one table (issue 18: the suggestions' follow-up)
+            family = EXTRA_FAMILY_TABLES.get(t, t.removeprefix("ind_"))
+            rows[family] = rows.get(family, 0) + con.sql(f"select count(*) from work.indicators.{t}").fetchall()[0][0]
     finally:
         con.close()
-    assert families == [f"ind_{family}" for family in sorted(handmade_values["family"].unique())]
+    assert families == sorted([f"ind_{family}" for family in handmade_values["family"].unique()]
+                              + list(EXTRA_FAMILY_TABLES))
     assert rows == dict(handmade_values.group_by("family").len().iter_rows())
