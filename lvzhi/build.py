@@ -109,19 +109,40 @@ def plan_build(home: Home, as_of: date, full: bool = False) -> Plan:
     return Plan(select, f"只重建新数据涉及的部分（{len(rows)} 个新批次：{'、'.join(kinds) or '无记录'}）", last_batch)
 
 
-def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None) -> BuildResult:
-    """Run a dbt command in-process against the working warehouse (no per-call start-up)."""
+# Parsed dbt projects kept by a long-running process (lvzhi watch): (home, as-of, fingerprint) -> manifest.
+_MANIFESTS: dict[tuple[str, str, str], object] = {}
+
+
+def _parsed_manifest(home: Home, as_of: date, base: list[str]):
+    """The project parsed once per home, as-of date and project files: parsing costs seconds a call."""
+    from dbt.cli.main import dbtRunner
+
+    key = (str(home.root), as_of.isoformat(), project_fingerprint())
+    if key not in _MANIFESTS:
+        parsed = dbtRunner().invoke(["parse", *base])
+        if not parsed.success:
+            return None
+        _MANIFESTS.clear()  # one project version at a time
+        _MANIFESTS[key] = parsed.result
+    return _MANIFESTS[key]
+
+
+def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
+            keep_parsed: bool = False) -> BuildResult:
+    """Run a dbt command in-process against the working warehouse (no per-call start-up).
+    `keep_parsed`: reuse the project parsed by an earlier call of this process (lvzhi watch)."""
     import logging
 
     from dbt.cli.main import dbtRunner
 
     logging.raiseExceptions = False  # a log file that cannot be written (full disk) must not print tracebacks
     os.environ["LVZHI_WAREHOUSE"] = str(home.work_db)
-    command = [
-        *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+    base = [
+        "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
         "--target-path", str(home.root / "dbt_target"), "--log-path", str(home.root / "dbt_logs"),
         "--vars", json.dumps({"as_of": as_of.isoformat()}), "--quiet",
     ]
+    command = [*args, *base]
     if select:
         command += ["--select", select]
     started = time.perf_counter()
@@ -129,7 +150,8 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None)
         if event.info.name == "NodeFinished":
             fault_point("build_mid_dbt")
 
-    outcome = dbtRunner(callbacks=[on_event]).invoke(command)
+    manifest = _parsed_manifest(home, as_of, base) if keep_parsed else None
+    outcome = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(command)
     failures, rebuilt = [], []
     if outcome.result is not None and hasattr(outcome.result, "results"):
         for node in outcome.result.results:
@@ -143,7 +165,7 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None)
 
 
 def build(home: Home, as_of: date, select: str | None = None, publish: bool = True, say=print,
-          full: bool = False) -> BuildResult:
+          full: bool = False, keep_parsed: bool = False) -> BuildResult:
     """dbt build on the working warehouse — what changed since the last successful build, or
     everything — and on success publish a new read-only version. An explicit `select` builds just
     that (a manual selection does not count as a complete build for the next plan)."""
@@ -154,7 +176,7 @@ def build(home: Home, as_of: date, select: str | None = None, publish: bool = Tr
         if plan.nothing_new:
             return BuildResult(True, 0.0, [], plan=plan)
         fingerprint = project_fingerprint()
-        result = run_dbt(home, ["build"], as_of, plan.select)
+        result = run_dbt(home, ["build"], as_of, plan.select, keep_parsed=keep_parsed)
         result.plan = plan
         if result.success and publish:
             changed = None if plan.select is None else set(result.rebuilt)

@@ -83,6 +83,20 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_watch(args) -> int:
+    from lvzhi.watch import watch
+
+    inbox = Path(args.inbox)
+    if not inbox.is_dir():
+        print(f"✗ 收件目录 {inbox} 不存在", file=sys.stderr)
+        return 1
+    try:
+        watch(_home(args, create=True), inbox, args.as_of, args.interval)
+    except KeyboardInterrupt:
+        print("已停止监视 / stopped")
+    return 0
+
+
 def cmd_indicators(args) -> int:
     home = _home(args)
     values = indicator_values(home)
@@ -259,6 +273,11 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--select", default=None, help="只构建部分模型（dbt 选择语法）")
     sub.add_argument("--full", action="store_true",
                      help="完整构建全部模型（默认只重建上次构建以来新数据涉及的部分）/ rebuild everything")
+
+    sub = command("watch", cmd_watch, "监视收件目录：新文件自动导入、构建并发布 / ingest and publish files as they arrive")
+    sub.add_argument("inbox", help="收件目录 / the folder clerks' files arrive in")
+    sub.add_argument("--as-of", type=_date, default=None, help="统计日，默认每次刷新时的今天")
+    sub.add_argument("--interval", type=float, default=2.0, help="检查间隔（秒）")
 
     sub = command("indicators", cmd_indicators, "输出指标表 / print indicator_values")
     sub.add_argument("--as-of", type=_date, default=None, help="核对已发布数据的统计日")

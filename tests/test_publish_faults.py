@@ -14,6 +14,7 @@ from datetime import date
 
 import pytest
 
+from ingest.run import ingest
 from lvzhi import warehouse
 from lvzhi.build import build, indicator_values
 from lvzhi.home import Home
