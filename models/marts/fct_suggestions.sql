@@ -41,9 +41,7 @@ lead_replies as (
         first_replied_on as replied_on,
         reply_class,
         coalesce(suggestion_satisfaction, satisfaction) as satisfaction,
-        suggestion_first_satisfaction as first_satisfaction,
-        suggestion_has_dissatisfaction as has_dissatisfaction,
-        suggestion_is_rehandled as is_rehandled
+        suggestion_first_satisfaction as first_satisfaction
     from lead_states
     where lead_rank = 1 and is_lead_unit
 ),
@@ -54,7 +52,10 @@ reply_counts as (
         prefecture_code,
         max(record_source) as record_source,
         sum(replies) as replies,
-        sum(interim_replies) as interim_replies
+        sum(interim_replies) as interim_replies,
+        -- Any unit's 不满意 and re-handling count, whether or not the lead unit replied.
+        max(case when suggestion_has_dissatisfaction then 1 else 0 end) = 1 as has_dissatisfaction,
+        max(case when suggestion_is_rehandled then 1 else 0 end) = 1 as is_rehandled
     from reply_states
     group by suggestion_id, prefecture_code
 ),
@@ -83,8 +84,8 @@ as_of_cut as (
         case when lead_replies.replied_on is not null then lead_replies.reply_class end as reply_class,
         case when lead_replies.replied_on is not null then lead_replies.satisfaction end as satisfaction,
         case when lead_replies.replied_on is not null then lead_replies.first_satisfaction end as first_satisfaction,
-        coalesce(lead_replies.has_dissatisfaction, false) as has_dissatisfaction,
-        coalesce(lead_replies.is_rehandled, false) as is_rehandled,
+        coalesce(reply_counts.has_dissatisfaction, false) as has_dissatisfaction,
+        coalesce(reply_counts.is_rehandled, false) as is_rehandled,
         coalesce(reply_counts.record_source, '建议') as reply_source,
         coalesce(reply_counts.replies, 0) as reply_count,
         coalesce(reply_counts.interim_replies, 0) as interim_reply_count,
