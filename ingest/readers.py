@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ingest.schemas import KINDS, Kind
+from ingest.schemas import HEADER_SYNONYMS, KINDS, Kind
 
 HEADER_SCAN_ROWS = 30
 ROW_NUMBER = "_row_number"
@@ -78,6 +78,9 @@ def _header_lookup(kind: Kind) -> dict[str, str]:
     for column in kind.columns:
         lookup[normalize_header(column.zh)] = column.name
         lookup[normalize_header(column.name)] = column.name
+    for name, variants in HEADER_SYNONYMS.get(kind.name, {}).items():
+        for variant in variants:
+            lookup.setdefault(normalize_header(variant), name)
     return lookup
 
 

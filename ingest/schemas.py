@@ -289,3 +289,22 @@ KINDS: tuple[Kind, ...] = (
 )
 
 KINDS_BY_NAME = {k.name: k for k in KINDS}
+
+
+# Header variants clerks write for the reply records (issue 18), besides the template's header and the
+# English name. A plain list by column; when the header synonyms of issue 14 (schemas.SYNONYMS /
+# KIND_SYNONYMS) reach this module, these belong in KIND_SYNONYMS[("replies", column)], and the
+# generic reply_class variant 答复类型 must be kept out of this kind (it is reply_type's header here).
+REPLY_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "unit": ("承办单位", "答复单位", "办理单位名称"),
+    "reply_no": ("答复次数", "第几次答复", "答复顺序"),
+    "reply_type": ("答复性质", "答复种类"),
+    "replied_on": ("答复时间", "办复日期", "办复时间"),
+    "reply_class": ("办理结果类别", "办复类别", "答复分类"),
+    "planned_year": ("计划解决年份", "承诺解决年度", "计划年度"),
+    "consultation": ("沟通形式", "办前沟通", "沟通情况"),
+    "result_satisfaction": ("结果满意度", "办理结果评价", "对办理结果满意度"),
+    "attitude_satisfaction": ("态度满意度", "办理态度评价", "对办理态度满意度"),
+    "feedback_on": ("反馈时间", "评价日期", "代表反馈日期"),
+}
+HEADER_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {"replies": REPLY_SYNONYMS}

@@ -76,3 +76,15 @@ def test_a_column_added_later_is_added_to_an_existing_raw_table(con):
     columns = rows_of(con, "select column_name from information_schema.columns "
                            "where table_schema = 'raw' and table_name = 'suggestions'")
     assert ("supervising_leader",) in columns
+
+
+def test_reply_header_variants(home, con, tmp_path):
+    path = write_csv(tmp_path / "654000_答复情况_2024.csv", [
+        ["建议编号", "承办单位", "第几次答复", "答复性质", "答复时间", "答复分类", "计划年度", "沟通形式",
+         "结果满意度", "态度满意度", "反馈时间"],
+        ["S1", "州教育局", "1", "正式答复", "2024-05-20", "B", "2025", "电话", "满意", "满意", "2024-05-25"],
+    ])
+    result = ingest_file(con, home, path, SUBMITTED)
+    assert (result.kinds, result.rows_loaded) == (["replies"], 1)
+    assert rows_of(con, "select unit, reply_no, planned_year, attitude_satisfaction from raw.replies") == [
+        ("州教育局", 1, 2025, "满意")]
