@@ -284,6 +284,12 @@ TEXT |= {
         "不满意 is marked; a B promise is kept by an A reply within its planned year. Where a prefecture sends no reply "
         "records, the suggestion's single reply columns stand for one formal reply of the lead unit.",
     ),
+    "reply_errors": ("答复记录问题（跨行、跨文件检查）", "Reply-record problems (across rows and files)"),
+    "reply_errors_note": (
+        "答复早于交办、无“不满意”评价即“重新办理答复”、答复序号不连续、建议编号不存在。这些答复仍计入指标，请核对后重新报送。",
+        "A reply before assignment, a re-handling reply without an earlier 不满意, reply numbers with gaps, an unknown "
+        "suggestion. These replies still count; please check and resubmit.",
+    ),
     "no_duty_record": ("本年无履职记录的代表（第九十五条）", "Deputies with no duty record this year (Art. 95)"),
     "no_duty_record_note": (
         "在所选年度内至少在任一天、在任期间没有领衔或联名建议、议案，没有闭会期间活动、进站接待或培训记录的代表；"

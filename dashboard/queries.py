@@ -530,3 +530,14 @@ def no_duty_record(prefecture: str, year: int) -> pl.DataFrame:
 
 def _columns(table: str) -> set[str]:
     return set(query(f"select * from {table} limit 0").columns)
+
+
+def reply_errors(prefecture: str) -> pl.DataFrame:
+    """Reply-record problems found across rows and files (dq_reply_errors), for the clerk to fix."""
+    if not has("dq_reply_errors"):
+        return pl.DataFrame()
+    return query(
+        "select prefecture_code, source_file, source_row_number, suggestion_id, unit, reply_no, rule_id, message "
+        "from dq_reply_errors where (? = '' or prefecture_code = ?) order by source_file, source_row_number",
+        prefecture, prefecture,
+    )

@@ -185,6 +185,7 @@ COLUMNS |= {
     "is_rehandling_after_dissatisfaction": ("不满意后重新办理", "Re-handling after 不满意"),
     "reply_source": ("答复来源", "Reply source"),
     "reply_count": ("答复次数", "Replies"),
+    "unit": ("办理单位", "Handling unit"),
     "served_from": ("本年任职起", "Served from"),
     "served_until": ("本年任职止", "Served until"),
     "days_served": ("本年在任天数", "Days served"),

@@ -40,3 +40,10 @@ def test_deputy_reply_history_and_no_duty_record(replies_dashboard):
     led = frame(app, "首次满意度")
     row = led.filter(led["建议编号"] == "CS1")
     assert (row["代表满意度"][0], row["首次满意度"][0]) == ("满意", "不满意")
+
+
+def test_reply_errors_on_the_quality_page(replies_dashboard):
+    app = replies_dashboard("quality", prefecture="652300")
+    errors = frame(app, "答复序号", "规则")
+    assert sorted(errors["规则"].to_list()) == [
+        "rehandling_without_dissatisfaction", "reply_before_assignment", "reply_no_gap"]
