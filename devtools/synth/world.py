@@ -1028,13 +1028,12 @@ def _prefecture_frames(rng, p: Pref, n: int, scale: str, reply_rng=None) -> dict
     ro = _roster(rng, p, n, scale)
     meetings = _meetings(rng, ro, scale)
     liaison, contacts = _liaison(rng, ro)
-    suggestions = _supervision(rr, _suggestions(rng, ro, meetings))
     frames = {
         "deputies": ro.frame,
         "meetings": meetings,
         "attendance": _attendance(rng, ro, meetings),
         "motions": _motions(rng, ro, meetings, scale),
-        "suggestions": suggestions,
+        "suggestions": _suggestions(rng, ro, meetings),
         "activities": _activities(rng, ro, scale),
         "liaison": liaison,
         "contacts": contacts,
@@ -1042,8 +1041,10 @@ def _prefecture_frames(rng, p: Pref, n: int, scale: str, reply_rng=None) -> dict
         "receptions": _receptions(rng, ro),
         "trainings": _trainings(rng, ro),
         "projects": _projects(rng, ro, scale),
-        "replies": _replies(rr, p, suggestions),
     }
+    # After every draw of the main generator, in its order: the reply histories use their own.
+    frames["suggestions"] = _supervision(rr, frames["suggestions"])
+    frames["replies"] = _replies(rr, p, frames["suggestions"])
     return frames
 
 # The prefectures here are the seed's, no more and no fewer.
