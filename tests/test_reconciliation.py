@@ -265,7 +265,8 @@ def raw(demo_home):
 # Replies (DOMAIN "With reply records", issue 18): a suggestion with reply records takes them -
 # replied = the lead unit's first 正式/重新办理 reply by the as-of date, class = the lead unit's
 # latest such reply's (by date, then reply_no), satisfaction = the result rating of the latest such
-# reply of any unit rated by the as-of date; a suggestion without any keeps its single-reply columns.
+# reply of any unit rated by the as-of date (ties of date and number across units: by unit name);
+# a suggestion without any keeps its single-reply columns.
 REPLIES = """
     rr as (
         select r.*, trim(r.unit) as unit_name,
@@ -289,7 +290,8 @@ REPLIES = """
     rated_last as (
         select suggestion_id, prefecture_code, result_rating
         from rr where result_rating in ('满意', '基本满意', '不满意')
-        qualify row_number() over (partition by suggestion_id, prefecture_code order by replied_on desc, reply_no desc) = 1
+        qualify row_number() over (partition by suggestion_id, prefecture_code
+                                   order by replied_on desc, reply_no desc, unit_name) = 1
     ),
 """
 SUGGESTION_COHORT = "with " + REPLIES + """

@@ -7,7 +7,8 @@
 -- - re-handled: a 重新办理答复 dated on or after the first 不满意 result rating (its feedback date,
 --   else its reply date).
 -- Suggestion-level columns (suggestion_*) repeat on every unit row of the suggestion: the latest
--- rated substantive reply of any unit, the first rated one, and whether any unit was re-handled.
+-- rated substantive reply of any unit (by date, then reply_no, then unit name), the first rated one,
+-- and whether any unit was re-handled.
 with replies as (
     select * from {{ ref('int_suggestion_replies') }}
 ),
@@ -23,13 +24,15 @@ ranked as (
             partition by suggestion_id, prefecture_code, unit_name
             order by case when is_substantive and has_result_feedback then 0 else 1 end, replied_on desc, reply_no desc
         ) as unit_latest_rated_rank,
+        -- Across units, replies of one date and number are ordered by unit name (a fixed tie-break).
         row_number() over (
             partition by suggestion_id, prefecture_code
-            order by case when is_substantive and has_result_feedback then 0 else 1 end, replied_on desc, reply_no desc
+            order by case when is_substantive and has_result_feedback then 0 else 1 end, replied_on desc, reply_no desc,
+                unit_name
         ) as latest_rated_rank,
         row_number() over (
             partition by suggestion_id, prefecture_code
-            order by case when is_substantive and has_result_feedback then 0 else 1 end, replied_on, reply_no
+            order by case when is_substantive and has_result_feedback then 0 else 1 end, replied_on, reply_no, unit_name
         ) as first_rated_rank,
         case
             when is_substantive and result_satisfaction = '不满意' then coalesce(feedback_on, replied_on)
