@@ -47,10 +47,14 @@ def cmd_ingest(args) -> int:
     loaded = [r for r in results if r.status == "loaded"]
     print(
         f"共 {len(results)} 个文件：入库 {len(loaded)} 个，跳过 {sum(r.status == 'duplicate' for r in results)} 个，"
-        f"拒收 {sum(r.status == 'rejected' for r in results)} 个；"
+        f"拒收 {sum(r.status == 'rejected' for r in results)} 个，"
+        f"非数据文件 {sum(r.status == 'skipped' for r in results)} 个；"
         f"入库 {sum(r.rows_loaded for r in loaded):,} 行，隔离 {sum(r.rows_quarantined for r in loaded):,} 行。"
     )
-    if any(r.rows_quarantined or r.status == "rejected" for r in results):
+    for result in results:
+        if result.status == "skipped":
+            print(f"未导入：{result.message}")
+    if any(r.rows_quarantined or r.status == "rejected" or r.notes for r in results):
         print(f"错误报告（可交给报送人员修改）：{home.reports_dir}")
     return exit_code(results)
 
