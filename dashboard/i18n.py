@@ -296,6 +296,43 @@ TEXT: dict[str, tuple[str, str]] = {
 TEXT |= {f"family_{key}": pair for key, pair in labels.FAMILIES.items()}
 TEXT |= {f"status_{key}": pair for key, pair in labels.STATUSES.items()}
 
+# A suggestion's whole life (issue 18).
+TEXT |= {
+    "due_soon_list": ("催办清单：30天内到期未答复的建议", "Chase list: suggestions due within 30 days, not replied"),
+    "due_soon_note": (
+        "按统计日生成（不受期间筛选影响）：各承办单位尚未作出实质性答复（阶段性答复不算）、答复期限在统计日至其后30天内的建议，"
+        "含延期；“单位近一年按期答复率”按近12个月交办、已到期或已答复的件数计算。每周一另有按单位导出的工作簿（导出任务 chase）。",
+        "As of the as-of date (the period filter does not apply): per handling unit, suggestions without its substantive "
+        "reply (an interim reply does not count) due within 30 days, extensions included; the unit's on-time rate counts "
+        "its suggestions assigned in the last 12 months that are due or replied. A workbook per unit goes out every "
+        "Monday (export job chase).",
+    ),
+    "key_by_leader": ("重点督办建议（按督办领导）", "Key supervised suggestions by supervising leader"),
+    "deputy_reply_history": ("建议办理经过（每次答复、类别、评价与重新办理）",
+                             "Suggestion history: every reply, class, rating and re-handling"),
+    "deputy_reply_note": (
+        "本代表领衔建议的全部答复：阶段性答复不停表；不满意后的重新办理答复单列；B类答复在计划年度内收到A类答复为承诺兑现。"
+        "未报送答复记录的州市以建议表的单列答复字段作为主办单位的一次正式答复。",
+        "Every reply to the suggestions this deputy led: interim replies do not stop the clock; re-handling after "
+        "不满意 is marked; a B promise is kept by an A reply within its planned year. Where a prefecture sends no reply "
+        "records, the suggestion's single reply columns stand for one formal reply of the lead unit.",
+    ),
+    "reply_errors": ("答复记录问题（跨行、跨文件检查）", "Reply-record problems (across rows and files)"),
+    "reply_errors_note": (
+        "答复早于交办、无“不满意”评价即“重新办理答复”、答复序号不连续、建议编号不存在。这些答复仍计入指标，请核对后重新报送。",
+        "A reply before assignment, a re-handling reply without an earlier 不满意, reply numbers with gaps, an unknown "
+        "suggestion. These replies still count; please check and resubmit.",
+    ),
+    "no_duty_record": ("本年无履职记录的代表（第九十五条）", "Deputies with no duty record this year (Art. 95)"),
+    "no_duty_record_note": (
+        "在所选年度内至少在任一天、在任期间没有领衔或联名建议、议案，没有闭会期间活动、进站接待或培训记录的代表；"
+        "“本年在任天数”说明其在任时间（如11月当选的代表）。",
+        "Deputies who served at least one day in the chosen year and have no suggestion or motion (led or cosigned), "
+        "activity, station reception or training while serving; days served shows how long they served (e.g. elected "
+        "in November).",
+    ),
+}
+
 
 def lang() -> str:
     return "en" if st.session_state.get(LANG_KEY) else "zh"

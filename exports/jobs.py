@@ -22,10 +22,16 @@ from lvzhi.home import PROJECT_DIR
 
 REPO_CONFIG = PROJECT_DIR / "exports.yml"
 SCOPES = ("region", "each_prefecture")
+# What a job exports: indicator tables (the default) or the 催办 list (suggestions due within 30
+# days, one workbook per handling unit and a region summary; its period is the as-of date).
+# Reports of reports/ (issue 19): one per region and/or prefecture, for a calendar year.
+REPORT_KINDS = {"annual_report": ("docx", "pdf"), "handling_report": ("docx", "xlsx")}
+JOB_KINDS = ("indicators", "due_soon", *REPORT_KINDS)
+KINDS = JOB_KINDS
+DUE_SOON_SCOPES = ("region", "each_handling_unit")
 PERIODS = ("last_month", "last_quarter", "year_to_date", "term", "last_year")
+REPORT_PERIODS = ("last_year", "year_to_date")
 FORMATS = ("xlsx", "csv", "parquet")
-# What a job writes (issue 19): indicator tables, or one of the reports of reports/ per scope.
-KINDS = {"indicators": FORMATS, "annual_report": ("docx", "pdf"), "handling_report": ("docx", "xlsx")}
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 KEYS = {"title", "cron", "timezone", "scope", "period", "indicators", "formats", "destination", "retention", "kind"}
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # the job name is a folder and a lock-file name
@@ -47,7 +53,7 @@ class Job:
     formats: tuple[str, ...]
     destination: Path | None  # None: <home>/exports/<name>; relative: under <home>
     retention: int
-    kind: str = "indicators"  # one of KINDS
+    kind: str = "indicators"  # one of JOB_KINDS
 
     def folder(self, home: Home) -> Path:
         """Where the runs go; a relative destination is under the home."""
@@ -101,7 +107,10 @@ def parse_job(name: str, spec: object, source: str = "exports.yml") -> Job:
     unknown = sorted(set(map(str, spec)) - KEYS)
     if unknown:
         fail(unknown[0], f"不是可用的设置；可用：{'、'.join(sorted(KEYS))}")
-    for key in ("cron", "scope", "period", "formats"):
+    kind = str(spec.get("kind") or "indicators")
+    if kind not in JOB_KINDS:
+        fail("kind", f"“{kind}”无效；可选 {'、'.join(JOB_KINDS)}")
+    for key in ("cron", "scope", "formats") + (("period",) if kind != "due_soon" else ()):
         if spec.get(key) in (None, "", []):
             fail(key, "必须填写")
 
@@ -118,21 +127,21 @@ def parse_job(name: str, spec: object, source: str = "exports.yml") -> Job:
     except CronSimError as error:
         fail("cron", f"“{cron}”无效（{error}）")
 
+    allowed_scopes = DUE_SOON_SCOPES if kind == "due_soon" else SCOPES
     scopes = _listed(spec["scope"])
-    if not scopes or any(s not in SCOPES for s in scopes):
-        fail("scope", f"“{spec['scope']}”无效；可选 {'、'.join(SCOPES)}")
-    period = str(spec["period"])
-    if period not in PERIODS:
+    if not scopes or any(s not in allowed_scopes for s in scopes):
+        fail("scope", f"“{spec['scope']}”无效；可选 {'、'.join(allowed_scopes)}")
+    period = str(spec.get("period") or "as_of")
+    if kind == "indicators" and period not in PERIODS:
         fail("period", f"“{period}”无效；可选 {'、'.join(PERIODS)}")
-    kind = str(spec.get("kind") or "indicators")
-    if kind not in KINDS:
-        fail("kind", f"“{kind}”无效；可选 {'、'.join(KINDS)}")
-    allowed_formats = KINDS[kind]
+    if kind in REPORT_KINDS and period not in REPORT_PERIODS:
+        fail("period", f"“{period}”不适用于报告任务；可选 last_year（最近一个完整年度）或 year_to_date（统计日所在年度）")
+    if kind == "due_soon" and period != "as_of":
+        fail("period", "对催办清单（kind: due_soon）无效：清单按统计日生成，请删去 period")
     formats = _listed(spec["formats"])
+    allowed_formats = FORMATS if kind == "indicators" else REPORT_KINDS.get(kind, ("xlsx", "csv"))
     if not formats or any(f not in allowed_formats for f in formats):
         fail("formats", f"“{spec['formats']}”无效；可选 {'、'.join(allowed_formats)}")
-    if kind != "indicators" and period not in ("last_year", "year_to_date"):
-        fail("period", f"“{period}”不适用于报告任务；可选 last_year（最近一个完整年度）或 year_to_date（统计日所在年度）")
     indicators = _listed(spec["indicators"]) if spec.get("indicators") not in (None, "all", []) else None
     retention = spec.get("retention", 12)
     if isinstance(retention, bool) or not isinstance(retention, int) or retention < 1:

@@ -175,6 +175,35 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "created_at": ("创建时间", "Created"),
 }
 
+# A suggestion's whole life (issue 18): replies, the 催办 list, deputies without a duty record.
+COLUMNS |= {
+    "unit_name": ("承办单位", "Handling unit"),
+    "unit_role": ("承办身份", "Unit role"),
+    "days_left": ("剩余天数", "Days left"),
+    "extended_due": ("延期至", "Extended to"),
+    "supervising_leader": ("督办领导", "Supervising leader"),
+    "unit_on_time_rate_last_year": ("单位近一年按期答复率(%)", "Unit's on-time rate, last year (%)"),
+    "unit_due_or_replied_last_year": ("按期率分母(n)", "On-time rate n"),
+    "reply_no": ("答复序号", "Reply no."),
+    "reply_type": ("答复类型", "Reply type"),
+    "is_on_time": ("本单位按期", "On time (unit)"),
+    "planned_year": ("计划解决年度", "Planned year"),
+    "promise_status": ("承诺兑现", "Promise"),
+    "consultation": ("沟通方式", "Consultation"),
+    "result_satisfaction": ("办理结果满意度", "Result rating"),
+    "attitude_satisfaction": ("办理态度满意度", "Attitude rating"),
+    "satisfaction": ("代表满意度", "Satisfaction"),
+    "first_satisfaction": ("首次满意度", "First rating"),
+    "is_rehandled": ("已重新办理", "Re-handled"),
+    "is_rehandling_after_dissatisfaction": ("不满意后重新办理", "Re-handling after 不满意"),
+    "reply_source": ("答复来源", "Reply source"),
+    "reply_count": ("答复次数", "Replies"),
+    "unit": ("办理单位", "Handling unit"),
+    "served_from": ("本年任职起", "Served from"),
+    "served_until": ("本年任职止", "Served until"),
+    "days_served": ("本年在任天数", "Days served"),
+}
+
 
 def column(name: str, language: str = "zh") -> str:
     pair = COLUMNS.get(name)

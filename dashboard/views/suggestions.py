@@ -18,6 +18,10 @@ st.subheader(t("overdue_list"))
 st.caption(t("overdue_note"))
 ui.table(queries.overdue(f.scope), "overdue", f)
 
+st.subheader(t("due_soon_list"))
+st.caption(t("due_soon_note"))
+ui.table(queries.due_soon(f.scope), "due_soon", f, percent=("unit_on_time_rate_last_year",))
+
 left, right = st.columns(2)
 with left:
     stages = queries.funnel(f.scope)
@@ -57,6 +61,8 @@ if key.height:
     key = key.with_columns(pl.col("state").replace_strict(
         {s: t(f"state_{s}") for s in ("replied", "overdue", "open")}))
 ui.table(key, "key_supervised", f)
+st.caption(t("key_by_leader"))
+ui.table(queries.key_supervised_by_leader(f.scope), "key_by_leader", f)
 
 left, right = st.columns(2)
 for column, rows, title, name in ((left, queries.reply_classes(f.scope), t("reply_classes"), "reply_classes"),
