@@ -27,6 +27,7 @@ PAGES = (  # file, title key, icon, url
     ("deputy.py", "page_deputy", ":material/badge:", "deputy"),
     ("sql.py", "page_sql", ":material/terminal:", "sql"),
     ("docs.py", "page_docs", ":material/menu_book:", "docs"),
+    ("reports.py", "page_reports", ":material/description:", "reports"),
     ("exports.py", "page_exports", ":material/folder_zip:", "exports"),
     ("quality.py", "page_quality", ":material/fact_check:", "quality"),
     ("admin.py", "page_admin", ":material/admin_panel_settings:", "admin"),
