@@ -115,6 +115,7 @@ REPLY_CLASSES = {
 PERIODS = {"last_month": ("上一个完整月份", "last complete month"),
            "last_quarter": ("上一个完整季度", "last complete quarter"),
            "year_to_date": ("本年截至统计日", "year to date"), "term": ("本届任期", "the terms under way"),
+           "as_of": ("截至统计日", "as of the as-of date"), "last_year": ("上一个完整年度", "last complete year"),
            "month": ("月度", "month"), "quarter": ("季度", "quarter"), "year": ("年度", "year")}
 FORMATS = {"xlsx": ("Excel 工作簿", "Excel workbook"), "csv": ("CSV（UTF-8）", "CSV (UTF-8)"),
            "parquet": ("Parquet 数据文件", "Parquet file")}

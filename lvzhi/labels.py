@@ -174,6 +174,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "disabled": ("已停用", "Disabled"),
     "created_at": ("创建时间", "Created"),
     # drill-through and record lists (issue 17)
+    "lead_deputy_id": ("领衔代表编号", "Lead deputy"),
     "link": ("查看", "Open"),
     "days_left": ("距期限天数", "Days left"),
     "unit_overdue": ("超期未答复", "Overdue"),
