@@ -11,7 +11,11 @@ FAMILIES = ("suggestions", "meetings", "motions", "activities", "liaison", "stat
 # The suggestion family has twelve indicators: the overview shows these, the 建议办理 page all of them.
 LEFT_TO_THEIR_PAGE = ("suggestion_in_progress_rate", "suggestion_fully_satisfied_rate", "suggestion_feedback_rate",
                       "suggestion_solved_or_planned_rate", "suggestion_extension_rate",
-                      "suggestion_median_days_to_reply")
+                      "suggestion_median_days_to_reply",
+                      # the reply-record indicators (#18) are read on 建议办理; the overview stays on two printed pages
+                      "suggestion_rehandling_rate", "suggestion_final_satisfaction_rate",
+                      "suggestion_attitude_satisfaction_rate", "suggestion_consultation_rate", "promise_kept_rate",
+                      "key_supervised_count")
 
 f = current()
 ui.page_header("page_overview", f)

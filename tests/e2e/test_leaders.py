@@ -19,7 +19,7 @@ server = test_browser.server  # the same fixture: `lvzhi serve` on the hand-made
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 chromium")]
 TIMEOUT = 30_000
 PAGES = ("overview", "suggestions", "records", "attendance", "activities", "liaison", "stations", "trainings",
-         "deputy", "docs", "exports", "quality")
+         "deputy", "sql", "docs", "reports", "exports", "quality", "admin")
 
 
 @pytest.fixture(scope="module")

@@ -30,4 +30,4 @@ def test_exports_page_lists_runs_newest_first_with_downloads(export_home, monkey
     assert runs.options[0].startswith("2024年第2季度 · 统计日 2024-06-30 · 生成于 ")
     buttons = app.get("download_button")
     assert sorted(b.proto.label for b in buttons) == sorted(f["name"] for f in newer.manifest["files"])
-    assert any("never" in i.value for i in app.info)
+    assert any("从未运行" in i.value for i in app.info)  # a job is named by its title
