@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,6 +20,7 @@ import duckdb
 import polars as pl
 import xlsxwriter
 
+from ingest import archive, boundary, guards
 from ingest.readers import ROW_NUMBER, FileRejected, Sheet, read_file
 from ingest.schemas import DUCKDB_TYPES, KINDS, Column
 from ingest.validate import PREFECTURE_CODES, RULES, check, duplicate_keys, key_values
@@ -133,8 +133,9 @@ def prepare_file(home: Home, path: Path, submitted_on: date | None = None,
     except FileRejected as rejected:
         return PreparedFile(_rejected(home, path, digest, str(rejected)), digest)
     outcome = FileResult(path, "loaded", kinds=[t.kind.name for t in result.tables])
-    archive = home.archive_dir / f"{digest}{path.suffix.lower()}"
-    prepared = PreparedFile(outcome, digest, submitted_on, file_prefecture(path), result.encoding, archive)
+    archived = archive.path_for(home.archive_dir, digest)
+    prefecture = file_prefecture(path) or boundary.prefecture_of_file(result.tables, PREFECTURE_CODES)
+    prepared = PreparedFile(outcome, digest, submitted_on, prefecture, result.encoding, archived)
     prepared.batches = _validated(home, prepared, result.tables)
     return prepared
 
@@ -143,28 +144,41 @@ def _validated(home: Home, prepared: PreparedFile, sheets: list[Sheet]) -> Itera
     """Every batch of every sheet, validated; then the archive copy and the clerk's report."""
     outcome, path, salt = prepared.outcome, prepared.outcome.path, home.salt()
     reports = []
-    for sheet in sheets:
-        batches = sheet.batches()
-        ahead = list(itertools.islice(batches, 2))
-        duplicates = None
-        if len(ahead) > 1:
-            # More than one batch: a key may repeat across batches, so the keys of every batch are
-            # remembered first (key columns only) and the sheet's duplicates found once.
-            keys = pl.concat([key_values(t, prepared.prefecture, salt) for t, _ in sheet.batches()])
-            duplicates = duplicate_keys(keys, sheet.kind)
-        for table, fraction in itertools.chain(ahead, batches):
-            checked = check(table, prepared.prefecture, prepared.submitted_on, salt, duplicates)
-            outcome.rows_read += table.frame.height
-            outcome.rows_loaded += checked.valid.height
-            outcome.rows_quarantined += checked.quarantined.height
-            outcome.errors += checked.errors.height
-            if checked.errors.height:
-                reports.append(checked.errors.with_columns(
-                    pl.lit(path.name).alias("source_file"), pl.lit(table.sheet, pl.String).alias("sheet"),
-                ))
-            yield table, checked, fraction
-    if not prepared.archive.exists():
-        shutil.copyfile(path, prepared.archive)
+    keep = archive.Writer(prepared.archive, prepared.digest, path.name,
+                          sorted({c.name for s in sheets for c in s.kind.columns})) if not archive.is_intact(prepared.archive) else None
+    try:
+        for sheet in sheets:
+            batches = sheet.batches()
+            ahead = list(itertools.islice(batches, 2))
+            duplicates = None
+            if len(ahead) > 1:
+                # More than one batch: a key may repeat across batches, so the keys of every batch are
+                # remembered first (key columns only) and the sheet's duplicates found once.
+                keys = pl.concat([key_values(t, prepared.prefecture, salt) for t, _ in sheet.batches()])
+                duplicates = duplicate_keys(keys, sheet.kind)
+            for table, fraction in itertools.chain(ahead, batches):
+                checked = check(table, prepared.prefecture, prepared.submitted_on, salt, duplicates)
+                outcome.rows_read += table.frame.height
+                outcome.rows_loaded += checked.valid.height
+                outcome.rows_quarantined += checked.quarantined.height
+                outcome.errors += checked.errors.height
+                if checked.errors.height:
+                    reports.append(checked.errors.with_columns(
+                        pl.lit(path.name).alias("source_file"), pl.lit(table.sheet, pl.String).alias("sheet"),
+                    ))
+                if keep:
+                    keep.add(table.kind.name, table.sheet, table.frame, ROW_NUMBER, salt)
+                yield table, checked, fraction
+        if keep:
+            keep.close()
+            keep = None
+    except FileRejected as rejected:  # found while reading on (a record too long, a broken quote)
+        outcome.status, outcome.message = "rejected", str(rejected)
+        outcome.report = _rejected(home, path, prepared.digest, str(rejected)).report
+        raise
+    finally:
+        if keep:
+            keep.abandon()
     # A file without problems gets no report: writing one cost as much as validating a small file.
     if reports:
         outcome.report = write_report(home, path, prepared.digest, pl.concat(reports, how="vertical_relaxed"))
@@ -197,6 +211,9 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
         )
         fault_point("ingest_before_commit")
         con.execute("commit")
+    except FileRejected as rejected:
+        con.execute("rollback")
+        return FileResult(path, "rejected", message=str(rejected), report=outcome.report)
     except duckdb.ConstraintException:
         con.execute("rollback")
         if con.execute("select 1 from raw.batches where sha256 = ?", [prepared.digest]).fetchall():
@@ -265,7 +282,7 @@ def write_report(home: Home, path: Path, digest: str, errors: pl.DataFrame) -> P
         "source_file", "sheet", pl.col(ROW_NUMBER).alias("row_number"), "header", "value", "rule_id",
         pl.col("rule_id").replace_strict(rule_names, default="").alias("rule_name"), "message",
     ).rename(REPORT_HEADERS)
-    stem = home.reports_dir / f"{path.stem}_{digest[:8]}_错误报告"
+    stem = home.reports_dir / f"{guards.safe_stem(path.stem)}_{digest[:8]}_错误报告"
     if report.height == 0:
         report = pl.DataFrame({h: [None] for h in REPORT_HEADERS.values()}, schema=report.schema).with_columns(
             pl.lit(f"{path.name}：未发现问题，全部记录已导入").alias("问题说明")

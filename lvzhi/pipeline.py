@@ -131,7 +131,8 @@ def _load_one(con, path: Path, stream: _Stream, progress) -> FileResult:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as error:  # pyo3 panics derive from BaseException
-        return FileResult(path, "rejected", message=f"{path.name}：内部错误，文件未导入，请联系管理员（{type(error).__name__}: {error}）")
+        # The error's text may quote the file (a parser echoing a whole line): only its type is shown.
+        return FileResult(path, "rejected", message=f"{path.name}：内部错误，文件未导入，请联系管理员（{type(error).__name__}）")
     finally:
         stream.stop.set()
 
