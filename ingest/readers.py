@@ -262,8 +262,8 @@ def read_csv(path: Path) -> ReadResult:
     lines = text.splitlines()[:HEADER_SCAN_ROWS]
     try:
         head = list(csv.reader(io.StringIO("\n".join(lines).replace("\x00", ""))))
-    except csv.Error:  # a field beyond the csv module's limit: no header a clerk wrote
-        head = []
+    except csv.Error:  # a field beyond the csv module's limit: the header is read from short lines
+        head = list(csv.reader(io.StringIO("\n".join(line[:4096] for line in lines).replace("\x00", ""))))
     chosen = _choose_kind(head, kind_from_name(path.stem))
     if chosen is None:
         raise FileRejected(
@@ -280,7 +280,7 @@ def read_csv(path: Path) -> ReadResult:
     def batches() -> Iterator[tuple[SheetTable, float]]:
         next_row = header_index + 2  # the header is line header_index + 1
         skip = header_index + 1
-        for piece, fraction in _csv_pieces(path, encoding, max(BATCH_ROWS * row_bytes, 1 << 14)):
+        for piece, fraction in _csv_pieces(path, encoding, min(max(BATCH_ROWS * row_bytes, 1 << 14), guards.MAX_BLOCK_BYTES)):
             if piece.strip():
                 try:
                     frame = pl.read_csv(
