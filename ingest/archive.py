@@ -93,6 +93,8 @@ class Writer:
     def __init__(self, target: Path, digest: str, source_name: str, columns: list[str]) -> None:
         self.target = target
         self.temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        for stale in target.parent.glob(f".{target.name}.*.tmp"):  # left by a killed run
+            stale.unlink(missing_ok=True)
         self.columns = ["_kind", "_sheet", "_row_number", *columns]
         self.schema = pa.schema([(c, pa.int64() if c == "_row_number" else pa.large_string()) for c in self.columns])
         self.schema = self.schema.with_metadata({"source_sha256": digest, "source_file": source_name})
