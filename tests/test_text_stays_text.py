@@ -1,0 +1,57 @@
+"""Text stays text (issue 15): no cell of an xlsx lvzhi writes becomes a hyperlink, and clerk text
+put into Markdown on a page is shown literally."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import polars as pl
+
+from ingest.load import ingest_file
+from tests.ingest.conftest import SUBMITTED, con, home, write_csv  # noqa: F401 - fixtures
+
+URLS = ["http://example.invalid/x", r"file:///\\host\share\x.xlsx", "mailto:a@example.invalid", "www.example.invalid"]
+
+
+def hyperlinks(xlsx: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as workbook:
+        found = []
+        for name in workbook.namelist():
+            text = workbook.read(name).decode("utf-8", "replace")
+            if "<hyperlink" in text or "relationships/hyperlink" in text:
+                found.append(name)
+        return found
+
+
+def test_a_clerks_error_report_has_no_live_links(home, con, tmp_path):
+    path = write_csv(tmp_path / "654000_建议.csv", [
+        ["建议编号*", "领衔代表编号*", "标题*", "提出日期*"],
+        *[[f"J{n}", "D1", url, url] for n, url in enumerate(URLS)],  # each date unreadable: in the report
+    ])
+    result = ingest_file(con, home, path, SUBMITTED)
+    assert result.rows_quarantined == len(URLS)
+    xlsx = result.report.read_bytes()
+    assert hyperlinks(xlsx) == []
+    assert "http://example.invalid/x" in zipfile.ZipFile(io.BytesIO(xlsx)).read("xl/sharedStrings.xml").decode()
+
+
+def test_a_dashboard_download_has_no_live_links():
+    from dashboard import ui
+
+    assert hyperlinks(ui.to_excel(pl.DataFrame({"县区": URLS, "标题": URLS}))) == []
+
+
+def test_the_template_and_every_workbook_option_keep_text():
+    from lvzhi import sheets
+
+    assert sheets.XLSX_OPTIONS["strings_to_urls"] is False and sheets.XLSX_OPTIONS["strings_to_formulas"] is False
+
+
+def test_markdown_of_clerk_text_is_literal():
+    from dashboard.safe_text import html, md
+
+    shown = md("![x](http://example.invalid/x.png) :red[注意] **粗体** <b>x</b>")
+    assert "![" not in shown and "](" not in shown and ":red[" not in shown and "**" not in shown
+    assert "://" not in shown.replace("\\", "")  # no bare URL for GFM to link
+    assert html('<img src="http://example.invalid/y.png">') == "&lt;img src=&quot;http://example.invalid/y.png&quot;&gt;"
