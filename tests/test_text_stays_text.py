@@ -8,8 +8,6 @@ import zipfile
 
 import polars as pl
 
-from ingest.load import ingest_file
-from tests.ingest.conftest import SUBMITTED, con, home, write_csv  # noqa: F401 - fixtures
 
 URLS = ["http://example.invalid/x", r"file:///\\host\share\x.xlsx", "mailto:a@example.invalid", "www.example.invalid"]
 
@@ -22,18 +20,6 @@ def hyperlinks(xlsx: bytes) -> list[str]:
             if "<hyperlink" in text or "relationships/hyperlink" in text:
                 found.append(name)
         return found
-
-
-def test_a_clerks_error_report_has_no_live_links(home, con, tmp_path):
-    path = write_csv(tmp_path / "654000_建议.csv", [
-        ["建议编号*", "领衔代表编号*", "标题*", "提出日期*"],
-        *[[f"J{n}", "D1", url, url] for n, url in enumerate(URLS)],  # each date unreadable: in the report
-    ])
-    result = ingest_file(con, home, path, SUBMITTED)
-    assert result.rows_quarantined == len(URLS)
-    xlsx = result.report.read_bytes()
-    assert hyperlinks(xlsx) == []
-    assert "http://example.invalid/x" in zipfile.ZipFile(io.BytesIO(xlsx)).read("xl/sharedStrings.xml").decode()
 
 
 def test_a_dashboard_download_has_no_live_links():
