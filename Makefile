@@ -5,8 +5,9 @@ BIN     := $(VENV)/bin
 HOME_DIR ?= data
 SCALE   ?= demo
 AS_OF   ?= 2025-12-31
+PORT    ?= 8501
 
-.PHONY: venv demo synth ingest build serve test lint bench loadtest clean
+.PHONY: venv demo synth ingest build serve test test-fast lint bench loadtest clean
 
 venv: $(BIN)/lvzhi
 $(BIN)/lvzhi: pyproject.toml
@@ -16,7 +17,7 @@ $(BIN)/lvzhi: pyproject.toml
 	touch $@
 
 synth: venv
-	$(BIN)/lvzhi synth --out $(HOME_DIR)/inbox --scale $(SCALE) --seed 1
+	$(BIN)/lvzhi-dev synth --out $(HOME_DIR)/inbox --scale $(SCALE) --seed 1
 
 ingest: venv
 	$(BIN)/lvzhi --home $(HOME_DIR) ingest $(HOME_DIR)/inbox || [ $$? -eq 1 ]
@@ -25,24 +26,30 @@ build: venv
 	$(BIN)/lvzhi --home $(HOME_DIR) build --as-of $(AS_OF)
 
 serve: venv
-	$(BIN)/lvzhi --home $(HOME_DIR) serve
+	$(BIN)/lvzhi --home $(HOME_DIR) serve --port $(PORT)
 
-# synth -> ingest -> build -> serve on http://127.0.0.1:8501
+# synth -> ingest -> build -> serve on http://127.0.0.1:$(PORT) (checks the port first)
 demo: venv
-	$(BIN)/lvzhi --home $(HOME_DIR) demo --scale $(SCALE) --as-of $(AS_OF)
+	$(BIN)/lvzhi-dev demo --home $(HOME_DIR) --scale $(SCALE) --as-of $(AS_OF) --port $(PORT)
 
 test: venv
 	$(BIN)/python -m pytest
 
+# The inner loop: everything but the slow tests (demo scale, kill -9 and rebuild) and the browser.
+test-fast: venv
+	$(BIN)/python -m pytest -m "not slow and not e2e"
+
+# ruff, then the import contracts of pyproject.toml ([tool.importlinter]): the layers of the flow.
 lint: venv
-	$(BIN)/ruff check lvzhi ingest dashboard exports tests
+	$(BIN)/ruff check lvzhi ingest access dashboard exports devtools tests
+	$(BIN)/lint-imports
 
 bench: venv
-	$(BIN)/python -m lvzhi.bench
+	$(BIN)/python -m devtools.bench
 
 # 20 dashboard sessions for 2 minutes while a file is ingested, rebuilt and published every 20 s.
 loadtest: venv
-	$(BIN)/python -m lvzhi.loadtest
+	$(BIN)/python -m devtools.loadtest
 
 clean:
 	rm -rf $(VENV) target logs

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, db, filters
+from dashboard import auth, context, filters, queries
 from dashboard.i18n import t
 
 VIEWS = Path(__file__).resolve().parent / "views"
@@ -56,13 +56,13 @@ if login is None:
 pages = [st.Page(VIEWS / file, title=t(title), icon=icon, url_path=url, default=url == "overview")
          for file, title, icon, url in PAGES if ONLY_FOR.get(url, lambda: True)()]
 
-if db.published_path() is None:
+if context.published_path() is None:
     st.title(t("app_title"))
-    st.warning(t("not_published", home=db.home().root), icon=":material/info:")
+    st.warning(t("not_published", home=context.home().root), icon=":material/info:")
     st.stop()
 
 filters.sidebar()
-st.sidebar.caption(f"{t('as_of')} {db.as_of() or '—'} · {t('published_at')} {db.publish_info().get('published_at', '—')}")
+st.sidebar.caption(f"{t('as_of')} {queries.as_of() or '—'} · {t('published_at')} {queries.publish_info().get('published_at', '—')}")
 page = st.navigation(pages, expanded=True)  # all 13 pages listed, none behind "View more"
 auth.record_page_view(page.url_path or "overview")
 page.run()

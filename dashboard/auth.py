@@ -4,16 +4,16 @@
 expiry, user disabled or changed by an admin) and draws who is logged in with a log-out button;
 without a session the router shows `login_form()` in place of the page. The session keeps only the public part of
 the user (`st.session_state["login"]`: name, role, prefectures, display_name, times); the password
-check, throttling and the audit rows are lvzhi.users' and lvzhi.audit's.
+check, throttling and the audit rows are access.users' and access.audit's.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import db, safe_text
+from dashboard import context, safe_text
 from dashboard.i18n import lang, t
-from lvzhi import audit, users
+from access import audit, users
 
 SESSION_KEY = "login"
 _LAST_VIEW = "_audited_view"
@@ -51,7 +51,7 @@ def session() -> dict | None:
     login = current()
     if login is None:
         return None
-    home = db.home()
+    home = context.home()
     user, why = users.session_valid(home, login)
     if user is None:
         audit.record(home, login["name"], "logout", reason=why)
@@ -65,7 +65,7 @@ def session() -> dict | None:
 
 def login_form() -> None:
     """The login form (or, before any user exists, how to create one); then stop this run."""
-    home = db.home()
+    home = context.home()
     st.title(t("app_title"))
     if not users.any_users(home):
         st.warning(t("no_users", home=home.root), icon=":material/person_off:")
@@ -99,7 +99,7 @@ def _sidebar(login: dict) -> None:
     role = users.ROLES[login["role"]][lang() == "en"]
     st.sidebar.caption(t("logged_in_as", name=safe_text.md(login["display_name"]), role=role))
     if st.sidebar.button(t("logout"), icon=":material/logout:", key="logout"):
-        audit.record(db.home(), login["name"], "logout", reason="user")
+        audit.record(context.home(), login["name"], "logout", reason="user")
         del st.session_state[SESSION_KEY]
         st.rerun()
 
@@ -115,8 +115,8 @@ def record_page_view(page: str) -> None:
     view = (page, tuple(filters.items()))
     if st.session_state.get(_LAST_VIEW) != view:
         st.session_state[_LAST_VIEW] = view
-        audit.record(db.home(), name(), "page_view", page=page, filters=filters)
+        audit.record(context.home(), name(), "page_view", page=page, filters=filters)
 
 
 def record_download(file_name: str, rows: int) -> None:
-    audit.record(db.home(), name(), "download", file=file_name, rows=rows, filters=_filters())
+    audit.record(context.home(), name(), "download", file=file_name, rows=rows, filters=_filters())

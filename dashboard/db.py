@@ -1,4 +1,5 @@
-"""Every query of the dashboard, against the published (read-only) warehouse only.
+"""How the dashboard reads the published (read-only) warehouse: connection, caches and the one row
+filter every result passes (`only_allowed`). The pages' queries are in dashboard/queries.py.
 
 Each published version is attached read-only once, to an in-memory DuckDB shared by every session
 (`_connection`, st.cache_resource): attaching a 100 MB file costs ~20 ms, which made each page pay
@@ -6,62 +7,24 @@ about 200 ms before any of its own work. Published files are immutable and `lvzh
 new one, so holding them open blocks no writer. Each query runs on its own cursor (one connection
 must not be shared between Streamlit's threads). The cache keys include the published file's path,
 so a new publish is read at the next rerun without a restart.
-
-The state folder comes from `--home DIR` after `--` on the Streamlit command line (`lvzhi serve`
-passes it), else from the environment variable LVZHI_HOME, else `data`. Tests set LVZHI_HOME.
 """
 
 from __future__ import annotations
 
-import argparse
-import calendar
-import json
-import os
-import sys
-from datetime import date
 from pathlib import Path
-from typing import NamedTuple
 
 import duckdb
 import polars as pl
 import streamlit as st
 
+from dashboard import auth, context
+from dashboard.context import NotPublished
 from lvzhi import warehouse
-from lvzhi.home import Home
 
-REGION_CODE = "650000"
 TTL_SECONDS = 600
 
 
-class Scope(NamedTuple):
-    """Where and when: a prefecture ('' = region), a county ('' = all) and a date range."""
-
-    prefecture: str
-    county: str
-    start: date
-    end: date
-
-    def params(self) -> tuple:
-        return self.prefecture, self.prefecture, self.county, self.county, self.start, self.end
-
-
-class NotPublished(Exception):
-    """Nothing has been published under this home yet."""
-
-
 # ------------------------------------------------------------------ connection and cache
-
-
-def home() -> Home:
-    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
-    parser.add_argument("--home")
-    known, _ = parser.parse_known_args(sys.argv[1:])
-    root = known.home or os.environ.get("LVZHI_HOME") or "data"
-    return Home(Path(root).resolve())  # not Home.at(): a reader creates no folders
-
-
-def published_path() -> Path | None:
-    return warehouse.current_published(home())
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -69,7 +32,7 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
     """The version being read and the one before (sessions still on it until their next rerun);
     an evicted one closes once its last cursor is done."""
     # The exact version the cache is keyed on, not whatever is current by now.
-    return warehouse.connect_published(home(), version=Path(path))
+    return warehouse.connect_published(context.home(), version=Path(path))
 
 
 def _run(path: str, sql: str, params: tuple) -> pl.DataFrame:
@@ -92,9 +55,9 @@ def _kept(path: str, sql: str, params: tuple) -> pl.DataFrame:
 
 
 def _path() -> str:
-    path = published_path()
+    path = context.published_path()
     if path is None:
-        raise NotPublished(str(home().root))
+        raise NotPublished(str(context.home().root))
     return str(path)
 
 
@@ -110,8 +73,6 @@ def only_allowed(rows: pl.DataFrame) -> pl.DataFrame:
     without such a column are filtered in SQL by the page's prefecture, which filters.sidebar
     limits to the user's codes.
     """
-    from dashboard import auth  # auth reads db.home(); imported here to keep the modules acyclic
-
     allowed = auth.allowed_prefectures()
     if allowed is None:
         return rows
@@ -139,431 +100,3 @@ def tables() -> frozenset[str]:
 
 def has(table: str) -> bool:
     return table in tables()
-
-
-# ------------------------------------------------------------------ reference data
-
-
-def publish_info() -> dict:
-    if not has("publish_info"):
-        return {}
-    rows = reference("select info_json from publish_info")
-    return json.loads(rows["info_json"][0]) if rows.height else {}
-
-
-def as_of() -> date | None:
-    text = publish_info().get("as_of")
-    if text:
-        return date.fromisoformat(text)
-    if has("indicator_values"):
-        return reference("select max(as_of) as as_of from indicator_values")["as_of"][0]
-    return None
-
-
-def prefectures() -> pl.DataFrame:
-    """The prefectures this user may see (all 14 for every role but 州市用户)."""
-    return only_allowed(reference(
-        "select prefecture_code, prefecture_name, prefecture_name_en from prefectures order by prefecture_code"
-    ))
-
-
-def counties(prefecture: str) -> list[str]:
-    """Counties the records of a prefecture name (dim_county, once it is built)."""
-    if not has("dim_county"):
-        return []
-    rows = query("select county from dim_county where prefecture_code = ? and county is not null order by county",
-                 prefecture)
-    return rows["county"].to_list()
-
-
-def years() -> list[str]:
-    if not has("indicator_values"):
-        return []
-    rows = reference(
-        "select distinct period_label from indicator_values where period_type = 'year' "
-        "and period_start <= as_of order by period_label desc"
-    )
-    return rows["period_label"].to_list()
-
-
-def terms(scope_level: str, scope_code: str) -> pl.DataFrame:
-    """The terms (届期, period_type 'term', labelled by congress code) with values for this scope, and
-    the dates they span."""
-    if not has("indicator_values"):
-        return pl.DataFrame()
-    return query(
-        "select period_label, min(period_start) as period_start, max(period_end) as period_end "
-        "from indicator_values where period_type = 'term' and scope_level = ? and scope_code = ? "
-        "group by all order by period_label",
-        scope_level, scope_code,
-    )
-
-
-def catalogue() -> pl.DataFrame:
-    return reference("select * from indicator_catalogue")
-
-
-# ------------------------------------------------------------------ indicator values
-
-_VALUES = """
-    select v.indicator_id, v.scope_level, v.scope_code, v.scope_name, v.scope_prefecture_code, v.period_type,
-           v.period_label,
-           v.numerator, v.denominator, v.value, v.unit, v.direction, v.is_small_sample, v.status,
-           c.family, c.name_zh, c.name_en, c.formula_zh, c.basis, cast(c.target as double) as target
-    from indicator_values v
-    inner join indicator_catalogue c on v.indicator_id = c.indicator_id
-"""
-
-
-def indicator_values(scope_level: str, scope_code: str, period_type: str, labels: tuple[str, ...]) -> pl.DataFrame:
-    """Every indicator's row for one scope and the given period labels (current and previous)."""
-    if not has("indicator_values"):
-        return pl.DataFrame()
-    return query(
-        _VALUES + " where v.scope_level = ? and v.scope_code = ? and v.period_type = ? "
-        "and list_contains(?, v.period_label)",
-        scope_level, scope_code, period_type, list(labels),
-    )
-
-
-def ranking(indicator_id: str, period_type: str, period_label: str) -> pl.DataFrame:
-    """One indicator for every prefecture in one period."""
-    if not has("indicator_values"):
-        return pl.DataFrame()
-    return query(
-        _VALUES + " where v.indicator_id = ? and v.scope_level = 'prefecture' and v.period_type = ? "
-        "and v.period_label = ? order by v.scope_code",
-        indicator_id, period_type, period_label,
-    )
-
-
-def trend(indicator_id: str, scope_codes: tuple[str, ...], since: date, until: date) -> pl.DataFrame:
-    """Quarterly values of one indicator for the given scopes, quarters starting between the dates."""
-    if not has("indicator_values"):
-        return pl.DataFrame()
-    return query(
-        _VALUES + " where v.indicator_id = ? and v.period_type = 'quarter' "
-        "and list_contains(?, v.scope_code) and v.scope_level in ('region', 'prefecture', 'county') "
-        "and v.period_start between ? and ? order by v.scope_level desc, v.period_label",
-        indicator_id, list(scope_codes), since, until,
-    )
-
-
-# ------------------------------------------------------------------ submissions and data quality
-
-
-def freshness() -> pl.DataFrame:
-    if not has("data_freshness"):
-        return pl.DataFrame()
-    errors = "0"
-    if has("dq_reference_errors"):
-        errors = ("(select count(*) from dq_reference_errors e "
-                  "where e.prefecture_code = f.prefecture_code)")
-    return query(
-        f"select f.prefecture_code, f.prefecture_name, f.files_loaded, f.last_submitted_on, f.last_loaded_at, "
-        f"cast(f.rows_loaded as bigint) as rows_loaded, cast(f.rows_quarantined as bigint) as rows_quarantined, "
-        f"{errors} as open_errors from data_freshness f order by f.prefecture_code"
-    )
-
-
-def quarantine(prefecture: str) -> pl.DataFrame:
-    if not has("quarantine_rows"):
-        return pl.DataFrame()
-    return query(
-        "select source_file, sheet, kind, prefecture_code, row_number, header, value, rule_id, message, loaded_at "
-        "from quarantine_rows where (? = '' or prefecture_code = ?) "
-        "order by loaded_at desc, source_file, row_number",
-        prefecture, prefecture,
-    )
-
-
-def reference_errors(prefecture: str) -> pl.DataFrame:
-    if not has("dq_reference_errors"):
-        return pl.DataFrame()
-    return query(
-        "select kind, record_key, header, referenced_id, prefecture_code, source_file, source_row_number, message "
-        "from dq_reference_errors where (? = '' or prefecture_code = ?) order by source_file, source_row_number",
-        prefecture, prefecture,
-    )
-
-
-# ------------------------------------------------------------------ suggestions (fct_suggestions)
-
-# Suggestions whose lead deputy no roster knows are data errors, left out as the indicators do.
-_COHORT = """
-    from fct_suggestions s
-    left join prefectures p on s.prefecture_code = p.prefecture_code
-    where s.has_known_deputy and (? = '' or s.prefecture_code = ?) and (? = '' or s.county = ?)
-      and s.assigned_on between ? and ?
-"""
-
-
-def _cohort(sql_select: str, tail: str, scope: Scope) -> pl.DataFrame:
-    if not has("fct_suggestions"):
-        return pl.DataFrame()
-    return query(f"select {sql_select} {_COHORT} {tail}", *scope.params())
-
-
-def overdue(scope: Scope) -> pl.DataFrame:
-    return _cohort(
-        "s.suggestion_id, s.title, p.prefecture_name, s.lead_unit, s.assigned_on, s.due_on, s.days_overdue, "
-        "s.is_key_supervised",
-        "and s.is_overdue order by s.days_overdue desc, s.suggestion_id",
-        scope,
-    )
-
-
-def key_supervised(scope: Scope) -> pl.DataFrame:
-    return _cohort(
-        "s.suggestion_id, s.title, p.prefecture_name, s.lead_unit, s.assigned_on, s.due_on, s.replied_on, "
-        "s.reply_class, case when s.is_replied then 'replied' when s.is_overdue then 'overdue' else 'open' end "
-        "as state, s.days_overdue",
-        "and s.is_key_supervised order by s.is_replied, s.days_overdue desc nulls last, s.suggestion_id",
-        scope,
-    )
-
-
-def by_unit(scope: Scope) -> pl.DataFrame:
-    """On-time replies per handling unit; with fct_suggestion_handling each co-unit counts too
-    (once per unit), else the lead unit only. Denominator as the indicator: due before as-of or replied."""
-    table, unit = ("fct_suggestion_handling", "s.unit_name") if has("fct_suggestion_handling") else (
-        "fct_suggestions", "s.lead_unit")
-    if not has(table):
-        return pl.DataFrame()
-    return query(
-        f"select coalesce({unit}, '（未填写）') as unit_name, count(*) as assigned, "
-        "count(*) filter (where s.is_replied) as replied, "
-        "count(*) filter (where s.is_replied or s.due_on < a.as_of) as due_or_replied, "
-        "count(*) filter (where s.is_replied_on_time) as on_time, "
-        "count(*) filter (where s.is_overdue) as overdue "
-        f"from {table} s cross join (select max(as_of) as as_of from fct_suggestions) a "
-        "where s.has_known_deputy and (? = '' or s.prefecture_code = ?) and (? = '' or s.county = ?) "
-        "and s.assigned_on between ? and ? group by all order by overdue desc, assigned desc, unit_name",
-        *scope.params(),
-    )
-
-
-def reply_classes(scope: Scope) -> pl.DataFrame:
-    return _cohort(
-        "s.reply_class as category, count(*) as count",
-        "and s.is_replied group by all order by category",
-        scope,
-    )
-
-
-def satisfaction(scope: Scope) -> pl.DataFrame:
-    return _cohort(
-        "coalesce(s.satisfaction, '未反馈') as category, count(*) as count",
-        "and s.is_replied group by all "
-        "order by min(list_position(['满意', '基本满意', '不满意', '未反馈'], coalesce(s.satisfaction, '未反馈'))) "
-        "nulls last, category",
-        scope,
-    )
-
-
-def funnel(scope: Scope) -> dict[str, int]:
-    """Suggestions submitted in the period and how far each got by the as-of date."""
-    if not has("fct_suggestions"):
-        return {}
-    row = query(
-        "select count(*) as submitted, count(assigned_on) as assigned, count(replied_on) as replied, "
-        "count(concluded_on) as concluded from fct_suggestions "
-        "where has_known_deputy and (? = '' or prefecture_code = ?) and (? = '' or county = ?) "
-        "and submitted_on between ? and ?",
-        *scope.params(),
-    )
-    return row.row(0, named=True)
-
-
-# ------------------------------------------------------------------ meetings
-
-
-def congress_attendance(scope: Scope) -> pl.DataFrame:
-    if not has("fct_congress_attendance"):
-        return pl.DataFrame()
-    return query(
-        "select p.prefecture_name, a.status, count(*) as count from fct_congress_attendance a "
-        "left join prefectures p on a.prefecture_code = p.prefecture_code "
-        "where (? = '' or a.prefecture_code = ?) and (? = '' or a.county = ?) and a.start_date between ? and ? "
-        "group by all order by p.prefecture_name, a.status",
-        *scope.params(),
-    )
-
-
-def observer_meetings(scope: Scope) -> pl.DataFrame:
-    """Per standing-committee meeting (meetings belong to a prefecture, not a county)."""
-    if not has("fct_attendance"):
-        return pl.DataFrame()
-    return query(
-        "select a.meeting_id, a.start_date, p.prefecture_name, "
-        "count(*) filter (where a.status = '出席' and a.has_known_deputy) as observers "
-        "from fct_attendance a left join prefectures p on a.prefecture_code = p.prefecture_code "
-        "where a.meeting_type = '常委会会议' and a.role = '列席' and (? = '' or a.prefecture_code = ?) "
-        "and a.start_date between ? and ? group by all order by a.start_date, a.meeting_id",
-        scope.prefecture, scope.prefecture, scope.start, scope.end,
-    )
-
-
-# ------------------------------------------------------------------ deputies
-
-_DEPUTY_COLUMNS = (
-    "deputy_id, name, gender, ethnicity, level, congress_code, prefecture_code, status, serving_from, "
-    "term_end, left_on, phone_masked"
-)
-
-
-def find_deputies(text: str, prefecture: str, limit: int = 50) -> pl.DataFrame:
-    if not has("dim_deputy") or not text.strip():
-        return pl.DataFrame()
-    pattern = f"%{text.strip()}%"
-    return query(
-        f"select {_DEPUTY_COLUMNS} from dim_deputy where (deputy_id ilike ? or name ilike ?) "
-        f"and (? = '' or prefecture_code = ?) order by deputy_id limit {int(limit)}",
-        pattern, pattern, prefecture, prefecture,
-    )
-
-
-def deputy_suggestions(deputy_id: str) -> pl.DataFrame:
-    if not has("fct_suggestions"):
-        return pl.DataFrame()
-    return query(
-        "select suggestion_id, title, assigned_on, due_on, replied_on, reply_class, lead_unit from fct_suggestions "
-        "where lead_deputy_id = ? order by submitted_on desc",
-        deputy_id,
-    )
-
-
-def deputy_meetings(deputy_id: str) -> pl.DataFrame:
-    if not has("fct_attendance"):
-        return pl.DataFrame()
-    return query(
-        "select meeting_id, start_date, meeting_type, role, status from fct_attendance "
-        "where deputy_id = ? order by start_date desc",
-        deputy_id,
-    )
-
-
-def deputy_profile(deputy_id: str) -> pl.DataFrame:
-    """The deputy_profile mart (score and its parts) once it is built; empty before."""
-    if not has("deputy_profile"):
-        return pl.DataFrame()
-    return query("select * from deputy_profile where deputy_id = ?", deputy_id)
-
-
-# ------------------------------------------------------------------ handling units (indicator_values)
-
-
-def unit_values(indicator_id: str, prefecture: str, period_type: str, period_label: str) -> pl.DataFrame:
-    """One indicator for every handling unit (scope_code 'prefecture:unit') in one period."""
-    if not has("indicator_values"):
-        return pl.DataFrame()
-    return query(
-        _VALUES + " where v.indicator_id = ? and v.scope_level = 'handling_unit' and v.period_type = ? "
-        "and v.period_label = ? and (? = '' or starts_with(v.scope_code, ? || ':')) order by v.scope_code",
-        indicator_id, period_type, period_label, prefecture, prefecture,
-    )
-
-
-# ------------------------------------------------------------------ stations (dim_station, fct_receptions)
-
-STATION_FLAGS = ("has_site", "has_sign", "has_equipment", "has_staff", "has_rules", "has_plan", "has_activities",
-                 "has_records", "has_ledger", "has_funds")
-
-
-def station_flags(prefecture: str, county: str, as_of: date) -> pl.DataFrame:
-    """Per 十有 flag: stations established by the as-of date (or undated) having it, as the indicator counts."""
-    if not has("dim_station"):
-        return pl.DataFrame()
-    unpivot = " union all ".join(
-        f"select {number} as flag_order, '{flag}' as flag, count(*) filter (where {flag}) as stations_with, "
-        f"count(*) as stations from chosen" for number, flag in enumerate(STATION_FLAGS))
-    return query(
-        "with chosen as (select * from dim_station where not is_missing_member "
-        "and (established_on is null or established_on <= ?) and (? = '' or prefecture_code = ?) "
-        f"and (? = '' or county = ?)) select flag, stations_with, stations, "
-        f"stations_with / nullif(stations, 0) as share from ({unpivot}) order by flag_order",
-        as_of, prefecture, prefecture, county, county,
-    )
-
-
-def receptions(scope: Scope) -> pl.DataFrame:
-    """Receptions per station in the period: visitors, opinions collected and resolved."""
-    if not has("fct_receptions"):
-        return pl.DataFrame()
-    station = "coalesce(d.name, r.station_id)" if has("dim_station") else "r.station_id"
-    join = "left join dim_station d on r.station_id = d.station_id" if has("dim_station") else ""
-    return query(
-        f"select r.station_id, {station} as station_name, r.county, count(*) as receptions, "
-        "cast(sum(r.visitors) as bigint) as visitors, cast(sum(r.opinions_collected) as bigint) as opinions_collected, "
-        "cast(sum(r.opinions_resolved) as bigint) as opinions_resolved, "
-        "sum(r.opinions_resolved) / nullif(sum(r.opinions_collected), 0) as resolved_share "
-        f"from fct_receptions r {join} "
-        "where (? = '' or r.prefecture_code = ?) and (? = '' or r.county = ?) and r.reception_date between ? and ? "
-        "group by all order by r.station_id",
-        *scope.params(),
-    )
-
-
-# ------------------------------------------------------------------ activities (dash_activity_quarters, fct_activities)
-
-
-def _quarter_index(day: date) -> int:
-    return 4 * day.year + (day.month - 1) // 3
-
-
-def _quarter_span(index: int) -> tuple[date, date]:
-    year, number = divmod(index, 4)
-    last_month = 3 * number + 3
-    return date(year, last_month - 2, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
-
-
-def _groups(prefecture: str) -> tuple[str, tuple]:
-    """The number of deputy groups of the scope, as SQL and its parameters."""
-    if not has("dim_group"):
-        return "0", ()
-    return ("(select count(*) from dim_group g where not g.is_missing_member and (? = '' or g.prefecture_code = ?))",
-            (prefecture, prefecture))
-
-
-def _activities_counted(prefecture: str, start: date, end: date) -> pl.DataFrame:
-    """Per quarter, counted from fct_activities for the days between the dates."""
-    groups, params = _groups(prefecture)
-    return query(
-        "select strftime(a.activity_date, '%Y') || 'Q' || quarter(a.activity_date) as period_label, "
-        f"count(distinct a.group_id) filter (where a.is_collective) as groups_active, {groups} as groups, "
-        "count(distinct a.activity_id) as activities_held, count(distinct a.deputy_id) as deputies_active "
-        "from fct_activities a where a.has_known_deputy and (? = '' or a.prefecture_code = ?) "
-        "and a.activity_date between ? and ? group by all order by period_label",
-        *params, prefecture, prefecture, start, end,
-    )
-
-
-def activity_quarters(prefecture: str, start: date, end: date) -> pl.DataFrame:
-    """Per quarter of the period (up to `end`): groups with a collective activity out of the groups,
-    activities held and deputies taking part (activities belong to a prefecture, not a county).
-
-    Quarters wholly inside the period (or cut only by the as-of date, after which nothing exists)
-    come from the pre-counted dash_activity_quarters; a quarter the period cuts (a term starting
-    or ending mid-quarter) is counted from fct_activities for its days inside the period."""
-    if not has("fct_activities"):
-        return pl.DataFrame()
-    if not has("dash_activity_quarters"):  # a warehouse published before the mart existed
-        return _activities_counted(prefecture, start, end)
-    last_day = as_of()
-    whole, parts = [], []
-    for index in range(_quarter_index(start), _quarter_index(end) + 1):
-        first, last = _quarter_span(index)
-        if start <= first and (last <= end or (last_day is not None and end >= last_day)):
-            whole.append(index)
-        else:
-            parts.append(_activities_counted(prefecture, max(start, first), min(end, last)))
-    if whole:
-        groups, params = _groups(prefecture)
-        parts.append(query(
-            f"select period_label, groups_active, {groups} as groups, activities_held, deputies_active "
-            "from dash_activity_quarters where scope_level = ? and scope_code = ? "
-            "and 4 * year_number + quarter_number - 1 between ? and ?",
-            *params, "prefecture" if prefecture else "region", prefecture or REGION_CODE, whole[0], whole[-1],
-        ))
-    parts = [part for part in parts if part.height]
-    return pl.concat(parts).sort("period_label") if parts else pl.DataFrame()

@@ -14,7 +14,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import auth, db
+from dashboard import auth, queries
 from dashboard.i18n import LANG_KEY, lang, t
 
 QUARTERS = ("", "1", "2", "3", "4")  # "" = whole year
@@ -31,6 +31,7 @@ class Filters:
     county: str = ""  # "" = the whole prefecture; counties are named by the records (no code)
     term: str = ""  # "" = by year/quarter; else a congress code such as 654000-15 (period_type 'term')
     term_span: tuple[date, date] | None = None  # the term's first and last day (indicator_values)
+    span: tuple[date, date] | None = None  # the period's first and last day, from the published dim_period
 
     @property
     def period_type(self) -> str:
@@ -58,15 +59,15 @@ class Filters:
 
     @property
     def scope_code(self) -> str:
-        return self.county or self.prefecture or db.REGION_CODE
+        return self.county or self.prefecture or queries.REGION_CODE
 
     @property
     def scope_name(self) -> str:
         return f"{self.prefecture_name} {self.county}" if self.county else self.prefecture_name
 
     @property
-    def scope(self) -> db.Scope:
-        return db.Scope(self.prefecture, self.county, self.start, self.end)
+    def scope(self) -> queries.Scope:
+        return queries.Scope(self.prefecture, self.county, self.start, self.end)
 
     @property
     def trend_window(self) -> tuple[date, date]:
@@ -78,13 +79,17 @@ class Filters:
     def start(self) -> date:
         if self.term and self.term_span:
             return self.term_span[0]
-        month = 3 * int(self.quarter) - 2 if self.quarter else 1
-        return date(int(self.year), month, 1)
+        if self.span:
+            return self.span[0]
+        # A period the models do not hold (it begins after the as-of date): nothing exists in it anyway.
+        return date(int(self.year), 3 * int(self.quarter) - 2 if self.quarter else 1, 1)
 
     @property
     def end(self) -> date:
         if self.term and self.term_span:
             return self.term_span[1]
+        if self.span:
+            return self.span[1]
         month = 3 * int(self.quarter) if self.quarter else 12
         return date(int(self.year), month, calendar.monthrange(int(self.year), month)[1])
 
@@ -113,10 +118,10 @@ def language_switch() -> None:
 
 def sidebar() -> Filters:
     """Draw the shared filters in the sidebar and remember them for the pages."""
-    as_of = db.as_of()
-    years = db.years() or [str((as_of or date.today()).year)]
+    as_of = queries.as_of()
+    years = queries.years() or [str((as_of or date.today()).year)]
     default_year = str(as_of.year) if as_of and str(as_of.year) in years else years[0]
-    codes = db.prefectures()  # a prefecture user's own codes only
+    codes = queries.prefectures()  # a prefecture user's own codes only
     allowed = auth.allowed_prefectures()  # and then no whole-region choice either
     names = dict(zip(codes["prefecture_code"], _names(codes), strict=True))
     choices = [*names] if allowed is not None else ["", *names]
@@ -133,14 +138,14 @@ def sidebar() -> Filters:
     st.sidebar.selectbox(t("prefecture"), choices, key="prefecture",
                          format_func=lambda code: names.get(code, t("region")))
     chosen = st.session_state["prefecture"]
-    counties = db.counties(chosen) if chosen else []
+    counties = queries.counties(chosen) if chosen else []
     _seed("county", ["", *counties], "")
     if counties:
         st.sidebar.selectbox(t("county"), ["", *counties], key="county",
                              format_func=lambda county: county or t("whole_prefecture"))
     county = st.session_state["county"] if counties else ""
-    level, code = ("county", county) if county else ("prefecture", chosen) if chosen else ("region", db.REGION_CODE)
-    terms = db.terms(level, code)
+    level, code = ("county", county) if county else ("prefecture", chosen) if chosen else ("region", queries.REGION_CODE)
+    terms = queries.terms(level, code)
     spans = {r["period_label"]: (r["period_start"], r["period_end"]) for r in terms.iter_rows(named=True)} \
         if terms.height else {}
     _seed("term", ["", *spans], "")
@@ -152,8 +157,9 @@ def sidebar() -> Filters:
                                 ("county", county, ""), ("term", term, "")):
         _keep_in_url(key, value, default)
 
-    filters = Filters(as_of, st.session_state["year"], st.session_state["quarter"], chosen,
-                      names.get(chosen, t("region")), county, term, spans.get(term))
+    year, quarter = st.session_state["year"], st.session_state["quarter"]
+    span = queries.period_span("quarter" if quarter else "year", f"{year}Q{quarter}" if quarter else year)
+    filters = Filters(as_of, year, quarter, chosen, names.get(chosen, t("region")), county, term, spans.get(term), span)
     st.session_state[_STATE] = filters
     return filters
 

@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 import xlsxwriter
 
-from dashboard import auth, charts, db, safe_text
+from dashboard import auth, charts, queries, safe_text
 from dashboard.filters import Filters
 from dashboard.i18n import family_label, label, lang, status_label, t
 from lvzhi import sheets
@@ -65,7 +65,7 @@ def page_header(title_key: str, f: Filters) -> None:
     """Title, the as-of date and the chosen period and scope, and when each prefecture last sent data."""
     st.title(t(title_key))
     st.caption(t("header_caption", as_of=f.as_of or "—", period=period_text(f), scope=safe_text.md(f.scope_name)))
-    submissions = db.freshness()
+    submissions = queries.freshness()
     if submissions.height == 0:
         return
     if f.prefecture:
@@ -128,13 +128,13 @@ def cards(current: pl.DataFrame, previous: pl.DataFrame) -> None:
 
 
 def _ordered_ids(families: tuple[str, ...]) -> list[str]:
-    catalogue = db.catalogue().filter(pl.col("family").is_in(families))
+    catalogue = queries.catalogue().filter(pl.col("family").is_in(families))
     return catalogue["indicator_id"].to_list()
 
 
 def values_for(f: Filters, families: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """This period's and the previous period's rows of the families' indicators, in catalogue order."""
-    rows = db.indicator_values(f.scope_level, f.scope_code, f.period_type, (f.period_label, f.previous_label))
+    rows = queries.indicator_values(f.scope_level, f.scope_code, f.period_type, (f.period_label, f.previous_label))
     if rows.height == 0:
         return rows, rows
     order = {indicator: number for number, indicator in enumerate(_ordered_ids(families))}
@@ -184,7 +184,7 @@ def ranking_and_trend(f: Filters, indicators: pl.DataFrame, key: str, tiles: boo
     names = {r["indicator_id"]: indicator_name(r) for r in indicators.iter_rows(named=True)}
     chosen = st.selectbox(t("ranking_indicator"), list(names), format_func=names.get, key=key)
     row = indicators.filter(pl.col("indicator_id") == chosen).row(0, named=True)
-    rows = db.ranking(chosen, f.period_type, f.period_label)
+    rows = queries.ranking(chosen, f.period_type, f.period_label)
     if lang() == "en":
         rows = _english_scope_names(rows)
     if tiles:
@@ -196,8 +196,8 @@ def ranking_and_trend(f: Filters, indicators: pl.DataFrame, key: str, tiles: boo
                  f"{key}_ranking")
         st.caption(t("ranking_note"), help=definition(row))
     with right:
-        scopes = tuple(code for code in (db.REGION_CODE, f.prefecture, f.county) if code)
-        history = db.trend(chosen, scopes, *f.trend_window)
+        scopes = tuple(code for code in (queries.REGION_CODE, f.prefecture, f.county) if code)
+        history = queries.trend(chosen, scopes, *f.trend_window)
         if lang() == "en":
             history = _english_scope_names(history)
         if history.height:
@@ -225,7 +225,7 @@ def tile_html(name: str, value: float | None, n: float | None, unit: str | None,
 def prefecture_tiles(rows: pl.DataFrame, unit: str | None, highlight: str = "") -> None:
     """A map-like grid of the 14 prefectures in code order, each coloured by its status: one HTML
     block (a CSS grid), not 14 elements in columns, so the browser lays out one element."""
-    codes = db.prefectures()
+    codes = queries.prefectures()
     column = "prefecture_name_en" if lang() == "en" else "prefecture_name"
     by_code = {r["scope_code"]: r for r in rows.iter_rows(named=True)} if rows.height else {}
     st.caption(t("tiles"))
@@ -277,15 +277,15 @@ def lowest_ranked(rows: pl.DataFrame, n: int) -> pl.DataFrame:
 def _english_scope_names(rows: pl.DataFrame) -> pl.DataFrame:
     if rows.height == 0:
         return rows
-    english = dict(zip(*db.prefectures().select("prefecture_code", "prefecture_name_en"), strict=True))
-    english[db.REGION_CODE] = t("region")
+    english = dict(zip(*queries.prefectures().select("prefecture_code", "prefecture_name_en"), strict=True))
+    english[queries.REGION_CODE] = t("region")
     return rows.with_columns(pl.col("scope_code").replace_strict(english, default=pl.col("scope_name"))
                              .alias("scope_name"))
 
 
 def definitions(families: tuple[str, ...], f: Filters) -> None:
     with st.expander(t("definitions")):
-        rows = db.catalogue().filter(pl.col("family").is_in(families)).select(
+        rows = queries.catalogue().filter(pl.col("family").is_in(families)).select(
             "name_zh", "name_en", "formula_zh", "target", "basis")
         table(rows, "definitions", f)
 
@@ -340,7 +340,7 @@ def download_buttons(df: pl.DataFrame, name: str, f: Filters) -> None:
 
 def export_notes(f: Filters) -> pl.DataFrame:
     notes = {"统计日": str(f.as_of), "期间": f.period_label, "范围": f.prefecture_name or "全区",
-             "数据版本": str(db.publish_info().get("version", "")),
+             "数据版本": str(queries.publish_info().get("version", "")),
              "导出时间": datetime.now().isoformat(timespec="seconds")}
     return pl.DataFrame({"项目": list(notes), "内容": list(notes.values())})
 
@@ -352,7 +352,7 @@ def to_excel(df: pl.DataFrame, notes: pl.DataFrame | None = None) -> bytes:
         df.write_excel(workbook, worksheet="数据", autofit=True)
         if notes is not None:
             notes.write_excel(workbook, worksheet="说明", autofit=True)
-            submissions = db.freshness()
+            submissions = queries.freshness()
             if submissions.height:
                 submissions = submissions.select("prefecture_name", "last_submitted_on", "last_loaded_at")
                 submissions.rename({c: label(c, "zh") for c in submissions.columns}).write_excel(

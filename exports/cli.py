@@ -14,7 +14,7 @@ from exports import jobs as jobs_module
 from exports.jobs import ExportError
 from exports.run import JobBusy, read_state, run_job
 from exports.schedule import Scheduler, next_slot, utc_now
-from lvzhi import audit
+from access import audit
 from lvzhi.home import Home
 
 

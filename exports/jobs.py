@@ -18,7 +18,7 @@ import yaml
 from cronsim import CronSim, CronSimError
 
 from lvzhi.home import Home
-from lvzhi.pipeline import PROJECT_DIR
+from lvzhi.home import PROJECT_DIR
 
 REPO_CONFIG = PROJECT_DIR / "exports.yml"
 SCOPES = ("region", "each_prefecture")

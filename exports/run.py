@@ -25,7 +25,8 @@ import polars as pl
 
 from exports import writers
 from exports.jobs import ExportError, Job, Period, resolve_period
-from lvzhi import audit, warehouse
+from access import audit
+from lvzhi import reference, warehouse
 from lvzhi.faults import fault_point
 from lvzhi.home import Home
 
@@ -217,8 +218,8 @@ def _units(job: Job, rows: pl.DataFrame, prefectures: pl.DataFrame) -> list[dict
     units = []
     if "region" in job.scopes:
         region = rows.filter(pl.col("scope_level") == "region")
-        name = region["scope_name"][0] if region.height else "全区"
-        code = region["scope_code"][0] if region.height else "650000"
+        name = region["scope_name"][0] if region.height else reference.region_name()
+        code = region["scope_code"][0] if region.height else reference.region_code()
         units.append({"level": "region", "code": code, "name": name, "scope_text": f"{name}（全区及各地州市）",
                       "rows": rows.filter(pl.col("scope_level").is_in(["region", "prefecture"]))})
     if "each_prefecture" in job.scopes:

@@ -14,31 +14,26 @@ from datetime import datetime
 import polars as pl
 import xlsxwriter
 
-from dashboard.i18n import TEXT
-from lvzhi import sheets
+from lvzhi import labels, sheets
 
-# Columns of an export, in order. Parquet keeps these names; CSV and workbooks use the Chinese ones.
-COLUMNS = {
-    "indicator_id": "指标编号", "indicator_name": "指标", "family": "类别",
-    "scope_level": "范围层级", "scope_code": "范围代码", "scope_name": "范围",
-    "period_type": "期间类型", "period_label": "期间", "period_start": "期间开始", "period_end": "期间结束",
-    "as_of": "统计日", "numerator": "分子", "denominator": "分母", "value": "数值",
-    "unit": "单位", "target": "目标", "direction": "方向", "is_small_sample": "样本不足", "status": "状态",
-}
+# Columns of an export, in order. Parquet keeps these names; CSV and workbooks use the Chinese labels.
+COLUMNS = {column: labels.column(column) for column in (
+    "indicator_id", "indicator_name", "family", "scope_level", "scope_code", "scope_name",
+    "period_type", "period_label", "period_start", "period_end", "as_of", "numerator", "denominator", "value",
+    "unit", "target", "direction", "is_small_sample", "status",
+)}
 STATUS_FILLS = {"green": "#C6EFCE", "amber": "#FFEB9C", "red": "#FFC7CE"}  # Excel's own good/neutral/bad
 NUMBER_FORMATS = {"rate": "0.0%", "count": "#,##0", "days": "0.0", "persons": "0.0", "score": "0.0"}
 
 
-STATUS_ZH = {status: TEXT[f"status_{status}"][0] for status in ("green", "amber", "red", "insufficient", "no_data", "none")}
+STATUS_ZH = {status: zh for status, (zh, _) in labels.STATUSES.items()}
 
 
 def status_label(status: str | None) -> str | None:
     return STATUS_ZH.get(status, status)
 
 
-def family_label(family: str) -> str:
-    key = f"family_{family}"
-    return TEXT[key][0] if key in TEXT else family
+family_label = labels.family
 
 
 # ------------------------------------------------------------------ csv and parquet
@@ -61,11 +56,10 @@ def to_parquet(rows: pl.DataFrame) -> bytes:
 
 # ------------------------------------------------------------------ workbook
 
-SHEET_COLUMNS = (  # column, header, width
-    ("indicator_name", "指标", 30), ("scope_name", "范围", 22), ("period_label", "期间", 12),
-    ("numerator", "分子", 10), ("denominator", "分母", 10), ("value", "数值", 11), ("target", "目标", 10),
-    ("status", "状态", 11), ("indicator_id", "指标编号", 34), ("scope_code", "范围代码", 11),
-)
+SHEET_COLUMNS = tuple((column, labels.column(column), width) for column, width in (  # column, header, width
+    ("indicator_name", 30), ("scope_name", 22), ("period_label", 12), ("numerator", 10), ("denominator", 10),
+    ("value", 11), ("target", 10), ("status", 11), ("indicator_id", 34), ("scope_code", 11),
+))
 FRESHNESS_COLUMNS = (("prefecture_name", "地州市", 22), ("last_submitted_on", "最近报送日期", 14),
                      ("last_loaded_at", "最近入库时间", 20), ("files_loaded", "文件数", 8),
                      ("rows_loaded", "入库行数", 10), ("rows_quarantined", "隔离行数", 10))

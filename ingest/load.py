@@ -1,16 +1,13 @@
-"""Load a clerk's file into the raw layer: one transaction per file, nothing lost, nothing doubled.
+"""Write a validated file into the raw layer: one transaction per file, nothing lost, nothing doubled.
 
-- The same file again (same sha256) is a no-op.
 - Valid rows land in raw.<kind> with their lineage; every broken rule lands in raw.quarantine
-  together with the row's original text, and in a per-file report under <home>/reports/.
+  together with the row's original text (ingest.run writes the clerk's report beside it).
 - Raw tables are append-only history: staging picks the newest version of each key.
+- The same file twice in one run is caught by the unique sha256 of raw.batches.
 """
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,28 +15,16 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-import xlsxwriter
 
-from ingest import archive, boundary, guards
-from ingest.readers import ROW_NUMBER, FileRejected, Sheet, read_file
+from ingest.readers import ROW_NUMBER, FileRejected
 from ingest.schemas import DUCKDB_TYPES, KINDS, Column
-from ingest.validate import PREFECTURE_CODES, RULES, check, duplicate_keys, key_values
-from lvzhi import sheets
 from lvzhi.faults import fault_point
-from lvzhi.home import Home
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
 LINEAGE = (
     ("_batch_id", "BIGINT"), ("_source_file", "VARCHAR"), ("_sheet", "VARCHAR"),
     ("_row_number", "BIGINT"), ("_loaded_at", "TIMESTAMP"),
 )
-REPORT_HEADERS = {
-    "source_file": "文件", "sheet": "工作表", "row_number": "行号", "header": "列",
-    "value": "填写的值", "rule_id": "规则编号", "rule_name": "规则", "message": "问题说明",
-}
-REPORT_WIDTHS = (28, 12, 8, 14, 20, 24, 18, 60)
-
-
 def raw_column_name(column: Column) -> str:
     """ID-card numbers arrive in clear but are stored only as a salted hash."""
     return "id_card_hash" if column.name == "id_card_no" else column.name
@@ -78,33 +63,6 @@ class FileResult:
     report: Path | None = None
 
 
-def file_prefecture(path: Path) -> str | None:
-    match = re.match(r"^(\d{6})", path.name)
-    return match.group(1) if match and match.group(1) in PREFECTURE_CODES else None
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files as given; folders contribute their supported files (sorted, recursive)."""
-    found = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(
-                p for p in path.rglob("*")
-                if p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(("~$", "."))
-            )
-        else:
-            found.append(path)
-    return found
-
-
 @dataclass
 class PreparedFile:
     """A file whose header is read and checked; its batches are validated as they are iterated
@@ -118,70 +76,6 @@ class PreparedFile:
     # (SheetTable, Checked, fraction of the file read); once exhausted, the outcome's counts are
     # complete, the original is archived and the report written.
     batches: Iterator = field(default_factory=lambda: iter(()))
-
-
-def prepare_file(home: Home, path: Path, submitted_on: date | None = None,
-                 known_digests: frozenset[str] = frozenset()) -> PreparedFile:
-    submitted_on = submitted_on or date.today()
-    if not path.exists():
-        return PreparedFile(FileResult(path, "rejected", message=f"{path.name}：文件不存在"))
-    digest = sha256_of(path)
-    if digest in known_digests:
-        return PreparedFile(FileResult(path, "duplicate", message=f"{path.name}：同一文件已导入过，跳过"), digest)
-    try:
-        result = read_file(path)
-    except FileRejected as rejected:
-        return PreparedFile(_rejected(home, path, digest, str(rejected)), digest)
-    outcome = FileResult(path, "loaded", kinds=[t.kind.name for t in result.tables])
-    archived = archive.path_for(home.archive_dir, digest)
-    prefecture = file_prefecture(path) or boundary.prefecture_of_file(result.tables, PREFECTURE_CODES)
-    prepared = PreparedFile(outcome, digest, submitted_on, prefecture, result.encoding, archived)
-    prepared.batches = _validated(home, prepared, result.tables)
-    return prepared
-
-
-def _validated(home: Home, prepared: PreparedFile, sheets: list[Sheet]) -> Iterator:
-    """Every batch of every sheet, validated; then the archive copy and the clerk's report."""
-    outcome, path, salt = prepared.outcome, prepared.outcome.path, home.salt()
-    reports = []
-    keep = archive.Writer(prepared.archive, prepared.digest, path.name,
-                          sorted({c.name for s in sheets for c in s.kind.columns})) if not archive.is_intact(prepared.archive) else None
-    try:
-        for sheet in sheets:
-            batches = sheet.batches()
-            ahead = list(itertools.islice(batches, 2))
-            duplicates = None
-            if len(ahead) > 1:
-                # More than one batch: a key may repeat across batches, so the keys of every batch are
-                # remembered first (key columns only) and the sheet's duplicates found once.
-                keys = pl.concat([key_values(t, prepared.prefecture, salt) for t, _ in sheet.batches()])
-                duplicates = duplicate_keys(keys, sheet.kind)
-            for table, fraction in itertools.chain(ahead, batches):
-                checked = check(table, prepared.prefecture, prepared.submitted_on, salt, duplicates)
-                outcome.rows_read += table.frame.height
-                outcome.rows_loaded += checked.valid.height
-                outcome.rows_quarantined += checked.quarantined.height
-                outcome.errors += checked.errors.height
-                if checked.errors.height:
-                    reports.append(checked.errors.with_columns(
-                        pl.lit(path.name).alias("source_file"), pl.lit(table.sheet, pl.String).alias("sheet"),
-                    ))
-                if keep:
-                    keep.add(table.kind.name, table.sheet, table.frame, ROW_NUMBER, salt)
-                yield table, checked, fraction
-        if keep:
-            keep.close()
-            keep = None
-    except FileRejected as rejected:  # found while reading on (a record too long, a broken quote)
-        outcome.status, outcome.message = "rejected", str(rejected)
-        outcome.report = _rejected(home, path, prepared.digest, str(rejected)).report
-        raise
-    finally:
-        if keep:
-            keep.abandon()
-    # A file without problems gets no report: writing one cost as much as validating a small file.
-    if reports:
-        outcome.report = write_report(home, path, prepared.digest, pl.concat(reports, how="vertical_relaxed"))
 
 
 def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
@@ -211,7 +105,7 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
         )
         fault_point("ingest_before_commit")
         con.execute("commit")
-    except FileRejected as rejected:
+    except FileRejected as rejected:  # found while reading on: the file is refused, nothing written
         con.execute("rollback")
         return FileResult(path, "rejected", message=str(rejected), report=outcome.report)
     except duckdb.ConstraintException:
@@ -227,12 +121,6 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
 
 def known_digests(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
     return frozenset(d for (d,) in con.execute("select sha256 from raw.batches").fetchall())
-
-
-def ingest_file(con: duckdb.DuckDBPyConnection, home: Home, path: Path,
-                submitted_on: date | None = None) -> FileResult:
-    """Load one file in one transaction; returns what happened, never raises for bad input."""
-    return load_prepared(con, prepare_file(home, path, submitted_on, known_digests(con)))
 
 
 def _insert_rows(con, table, checked, batch_id: int, source_file: str, prefecture: str | None,
@@ -265,38 +153,3 @@ def _insert(con, name: str, frame: pl.DataFrame, sql: str, params: list) -> None
         con.unregister(name)
 
 
-def _rejected(home: Home, path: Path, digest: str, message: str) -> FileResult:
-    errors = pl.DataFrame({
-        "source_file": [path.name], "sheet": [None], ROW_NUMBER: [None], "column_name": [None],
-        "header": [None], "value": [None], "rule_id": ["file_rejected"], "message": [message],
-    }, schema_overrides={"sheet": pl.String, ROW_NUMBER: pl.Int64, "column_name": pl.String,
-                         "header": pl.String, "value": pl.String})
-    report = write_report(home, path, digest, errors)
-    return FileResult(path, "rejected", message=message, report=report)
-
-
-def write_report(home: Home, path: Path, digest: str, errors: pl.DataFrame) -> Path:
-    """The clerk's report: one row per problem, Chinese headers, as .xlsx and .csv (UTF-8 BOM)."""
-    rule_names = {rule: zh for rule, (zh, _) in RULES.items()} | {"file_rejected": "文件无法读取"}
-    report = errors.select(
-        "source_file", "sheet", pl.col(ROW_NUMBER).alias("row_number"), "header", "value", "rule_id",
-        pl.col("rule_id").replace_strict(rule_names, default="").alias("rule_name"), "message",
-    ).rename(REPORT_HEADERS)
-    stem = home.reports_dir / f"{guards.safe_stem(path.stem)}_{digest[:8]}_错误报告"
-    if report.height == 0:
-        report = pl.DataFrame({h: [None] for h in REPORT_HEADERS.values()}, schema=report.schema).with_columns(
-            pl.lit(f"{path.name}：未发现问题，全部记录已导入").alias("问题说明")
-        )
-    # Plain cells with fixed widths and a filter: a styled, autofitted table cost 3-4 ms per file,
-    # as much as validating it. in_memory: no temporary files per report.
-    with xlsxwriter.Workbook(str(stem.with_suffix(".xlsx")), sheets.XLSX_OPTIONS) as workbook:
-        sheet = workbook.add_worksheet("错误清单")
-        sheet.write_row(0, 0, report.columns, workbook.add_format({"bold": True}))
-        for number, row in enumerate(report.iter_rows(), 1):
-            sheet.write_row(number, 0, row)
-        for column, width in enumerate(REPORT_WIDTHS):
-            sheet.set_column(column, column, width)
-        sheet.autofilter(0, 0, report.height, len(REPORT_WIDTHS) - 1)
-        sheet.freeze_panes(1, 0)
-    stem.with_suffix(".csv").write_bytes(sheets.csv_bytes(report))  # a clerk's "=…" value stays text
-    return stem.with_suffix(".xlsx")

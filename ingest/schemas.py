@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lvzhi.reference import STATION_FLAGS  # noqa: F401 (synth and the template read it here too)
+
 # Column types. `code` and `text` stay strings; `idlist` is normalised to "a,b,c".
 TEXT, CODE, DATE, BOOL, INT, FLOAT, ENUM, IDLIST = (
     "text", "code", "date", "bool", "int", "float", "enum", "idlist",
@@ -73,13 +75,6 @@ STATION_TYPES = ("代表之家", "代表工作室", "代表联络站")
 TRAINING_TYPES = ("任职培训", "履职培训", "专题培训")
 PROJECT_STATUSES = ("实施中", "已办结", "未实施")
 
-# The ten 第八十条 flags of a station ("十有").
-STATION_FLAGS = (
-    ("has_site", "有场地"), ("has_sign", "有标识"), ("has_equipment", "有设备"),
-    ("has_staff", "有人员"), ("has_rules", "有制度"), ("has_plan", "有计划"),
-    ("has_activities", "有活动"), ("has_records", "有资料"), ("has_ledger", "有台账"),
-    ("has_funds", "有经费"),
-)
 
 KINDS: tuple[Kind, ...] = (
     Kind(

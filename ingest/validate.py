@@ -16,12 +16,9 @@ from ingest import boundary, guards, idcard
 from ingest.normalize import cleaned_text, parse_steps
 from ingest.readers import ROW_NUMBER, SheetTable
 from ingest.schemas import BOOL, DATE, ENUM, FLOAT, INT, Column, Kind
-from lvzhi import pii
+from lvzhi import pii, reference
 
-PREFECTURE_CODES = (
-    "650100", "650200", "650400", "650500", "652300", "652700", "652800",
-    "652900", "653000", "653100", "653200", "654000", "654200", "654300",
-)
+PREFECTURE_CODES = tuple(reference.prefectures())
 DISTINCT_MIN_ROWS = 5_000  # from this batch size on, parse distinct values only (see typed_columns)
 MIN_MOTION_SIGNERS = 10  # 第十三条
 MAX_EXTENSION_MONTHS = 6  # 第二十四条

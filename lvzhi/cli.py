@@ -10,8 +10,28 @@ from pathlib import Path
 
 import duckdb
 
-from lvzhi import audit, pipeline, users, warehouse
-from lvzhi.home import DEFAULT_HOME, Home
+from access import audit, users
+from ingest.run import exit_code, ingest
+from lvzhi import warehouse
+from lvzhi.build import CONTRACT_COLUMNS, build, indicator_values
+from lvzhi.home import DEFAULT_HOME, PROJECT_DIR, Home
+
+
+class HomeMissing(Exception):
+    """The state folder named by --home / $LVZHI_HOME does not exist (and this command makes none)."""
+
+
+def _home(args, create: bool = False) -> Home:
+    """The installation's state folder. Only commands that start one (ingest, user add) create it:
+    a typo in --home, or a command run elsewhere, must not answer from a new empty folder."""
+    root = Path(args.home).resolve()
+    if not root.is_dir():
+        if not create:
+            raise HomeMissing(
+                f"数据目录 {root} 不存在。请用 --home 指定已有的数据目录（或设置 LVZHI_HOME）；"
+                f"新的数据目录由 lvzhi --home {root} ingest <文件> 或 lvzhi --home {root} user add … 创建")
+        print(f"新建数据目录 / new home: {root}", file=sys.stderr)
+    return Home.at(root)
 
 
 def _date(text: str) -> date:
@@ -21,18 +41,9 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"日期应写作 YYYY-MM-DD，例如 2025-12-31（收到“{text}”）") from None
 
 
-def cmd_synth(args) -> int:
-    from lvzhi.synth import generate
-
-    manifest = generate(Path(args.out), args.scale, args.seed, clean=args.clean, progress=print)
-    rows = sum(manifest["rows"].values())
-    print(f"已生成 {len(manifest['files'])} 个文件、{rows:,} 行 → {args.out}")
-    return 0
-
-
 def cmd_ingest(args) -> int:
-    home = Home.at(args.home)
-    results = pipeline.ingest(home, [Path(p) for p in args.paths], args.submitted_on)
+    home = _home(args, create=True)
+    results = ingest(home, [Path(p) for p in args.paths], args.submitted_on)
     loaded = [r for r in results if r.status == "loaded"]
     print(
         f"共 {len(results)} 个文件：入库 {len(loaded)} 个，跳过 {sum(r.status == 'duplicate' for r in results)} 个，"
@@ -41,7 +52,7 @@ def cmd_ingest(args) -> int:
     )
     if any(r.rows_quarantined or r.status == "rejected" for r in results):
         print(f"错误报告（可交给报送人员修改）：{home.reports_dir}")
-    return pipeline.exit_code(results)
+    return exit_code(results)
 
 
 def cmd_template(args) -> int:
@@ -53,9 +64,12 @@ def cmd_template(args) -> int:
 
 
 def cmd_build(args) -> int:
-    home = Home.at(args.home)
+    home = _home(args)
     print(f"构建模型（统计日 {args.as_of}）…")
-    result = pipeline.build(home, args.as_of, args.select)
+    result = build(home, args.as_of, args.select, full=args.full)
+    if result.plan is not None and result.plan.nothing_new:
+        print("✓ 自上次构建以来没有新导入的数据，已发布版本保持不变（lvzhi build --full 可强制完整构建）")
+        return 0
     if not result.success:
         print("✗ 构建失败，已发布的数据保持不变：", file=sys.stderr)
         for failure in result.failures:
@@ -63,20 +77,35 @@ def cmd_build(args) -> int:
         if any("No space left" in failure for failure in result.failures):
             print("  磁盘空间不足：请清理空间后重新运行 lvzhi build", file=sys.stderr)
         return 1
-    audit.record(home, audit.terminal_user(), "publish", version=result.published.name, as_of=str(args.as_of), select=args.select)
+    audit.record(home, audit.terminal_user(), "publish", version=result.published.name, as_of=str(args.as_of),
+                 select=result.plan.select if result.plan else args.select)
     print(f"✓ 构建完成 {result.seconds:.1f}s，已发布 {result.published.name}")
     return 0
 
 
+def cmd_watch(args) -> int:
+    from lvzhi.watch import watch
+
+    inbox = Path(args.inbox)
+    if not inbox.is_dir():
+        print(f"✗ 收件目录 {inbox} 不存在", file=sys.stderr)
+        return 1
+    try:
+        watch(_home(args, create=True), inbox, args.as_of, args.interval)
+    except KeyboardInterrupt:
+        print("已停止监视 / stopped")
+    return 0
+
+
 def cmd_indicators(args) -> int:
-    home = Home.at(args.home)
-    values = pipeline.indicator_values(home)
+    home = _home(args)
+    values = indicator_values(home)
     if args.as_of and values.height and values["as_of"][0] != args.as_of:
         print(f"注意：已发布数据的统计日是 {values['as_of'][0]}，不是 {args.as_of}；请先运行 lvzhi build --as-of {args.as_of}",
               file=sys.stderr)
         return 1
     if args.format == "csv":
-        sys.stdout.write(values.select(pipeline.CONTRACT_COLUMNS).write_csv())
+        sys.stdout.write(values.select(CONTRACT_COLUMNS).write_csv())
     else:
         import polars as pl
 
@@ -87,8 +116,8 @@ def cmd_indicators(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    home = Home.at(args.home)
-    app = pipeline.PROJECT_DIR / "dashboard" / "app.py"
+    home = _home(args)
+    app = PROJECT_DIR / "dashboard" / "app.py"
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.address", args.address, "--server.port", str(args.port),
@@ -99,39 +128,10 @@ def cmd_serve(args) -> int:
     return subprocess.call(command)
 
 
-def cmd_demo(args) -> int:
-    home = Home.at(args.home)
-    inbox = home.root / "inbox"
-    args.out, args.seed, args.clean = str(inbox), 1, False
-    cmd_synth(args)
-    args.paths, args.submitted_on = [str(inbox)], None
-    if cmd_ingest(args) == 2:
-        return 2
-    args.select = None
-    if cmd_build(args):
-        return 1
-    _demo_admin(home)
-    return cmd_serve(args)
-
-
-def _demo_admin(home: Home) -> None:
-    """A first admin with a random password (no password is ever fixed in the code), shown once."""
-    note = home.config_dir / "demo_admin.txt"
-    if not users.any_users(home):
-        import secrets
-
-        password = secrets.token_urlsafe(12)
-        users.add(home, "admin", "admin", password, display_name="演示管理员", actor="cli:demo")
-        note.write_text(f"用户名 admin\n密码 {password}\n")
-        note.chmod(0o600)
-    if note.exists():
-        print(f"登录仪表盘 / log in: {note.read_text().strip().replace(chr(10), '，')}（保存在 {note}）")
-
-
 def cmd_sql(args) -> int:
-    from lvzhi import sql
+    from access import sql
 
-    home = Home.at(args.home)
+    home = _home(args)
     try:  # the workbench's rule at the terminal too: analysts and admins only, logged in
         user = users.terminal_login(home, where="lvzhi sql")
     except users.UserError as refused:
@@ -154,7 +154,7 @@ def cmd_sql(args) -> int:
 def cmd_export(args) -> int:
     from exports import cli as exports_cli
 
-    home = Home.at(args.home)
+    home = _home(args)
     if args.export_command == "run":
         return exports_cli.export_run(home, args.job, args.as_of)
     return exports_cli.export_list(home)
@@ -163,11 +163,11 @@ def cmd_export(args) -> int:
 def cmd_schedule(args) -> int:
     from exports import cli as exports_cli
 
-    return exports_cli.schedule(Home.at(args.home), args.once)
+    return exports_cli.schedule(_home(args), args.once)
 
 
 def cmd_publish(args) -> int:
-    home = Home.at(args.home)
+    home = _home(args)
     with warehouse.writer_lock(home):
         path = warehouse.publish(home, {"as_of": None, "manual": True})
     audit.record(home, audit.terminal_user(), "publish", version=path.name, manual=True)
@@ -176,7 +176,7 @@ def cmd_publish(args) -> int:
 
 
 def cmd_rollback(args) -> int:
-    home = Home.at(args.home)
+    home = _home(args)
     path = warehouse.rollback(home)
     audit.record(home, audit.terminal_user(), "rollback", to=path.name)
     print(f"已回退到 {path.name}")
@@ -184,7 +184,7 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_status(args) -> int:
-    home = Home.at(args.home)
+    home = _home(args)
     current = warehouse.current_published(home)
     size = f"{home.work_db.stat().st_size / 1e6:.1f} MB" if home.work_db.exists() else "尚未创建"
     print(f"工作仓库 working: {home.work_db} ({size})")
@@ -220,11 +220,11 @@ def _new_password(args, name: str) -> str:
 def cmd_user(args) -> int:
     import polars as pl
 
-    home = Home.at(args.home)
+    home = _home(args, create=args.op == "add")
     actor = audit.terminal_user()
     try:
         if args.op == "add":
-            known = set(pl.read_csv(pipeline.PROJECT_DIR / "data" / "seeds" / "prefectures.csv",
+            known = set(pl.read_csv(PROJECT_DIR / "data" / "seeds" / "prefectures.csv",
                                     schema_overrides={"prefecture_code": pl.String})["prefecture_code"])
             user = users.add(home, args.name, args.role, _new_password(args, args.name), args.prefecture or [],
                              args.display_name or "", known, actor)
@@ -233,7 +233,7 @@ def cmd_user(args) -> int:
         elif args.op == "list":
             listed = users.load(home)
             if not listed:
-                print("尚无用户：用 lvzhi user add NAME --role admin 创建第一个管理员")
+                print(f"数据目录 {home.root} 中尚无用户：用 lvzhi --home {home.root} user add NAME --role admin 创建第一个管理员")
             for user in listed.values():
                 state = "已停用" if user.disabled else "正常"
                 scope = "、".join(user.prefectures) if user.prefectures else "全区"
@@ -261,16 +261,6 @@ def parser() -> argparse.ArgumentParser:
         sub.set_defaults(function=function)
         return sub
 
-    def scale_options(sub):
-        sub.add_argument("--scale", choices=("tiny", "demo", "region"), default="demo",
-                         help="规模：tiny（测试）、demo（约5千代表）、region（全区6万代表）")
-
-    sub = command("synth", cmd_synth, "生成14个地州市的模拟报送文件 / write sample submission files")
-    sub.add_argument("--out", required=True, help="输出目录 / output folder")
-    scale_options(sub)
-    sub.add_argument("--seed", type=int, default=1)
-    sub.add_argument("--clean", action="store_true", help="不注入错误行 / no deliberately bad rows")
-
     sub = command("ingest", cmd_ingest, "导入报送文件（文件或目录）/ load files or folders")
     sub.add_argument("paths", nargs="+", help="文件或目录 / files or folders")
     sub.add_argument("--submitted-on", type=_date, default=None, help="报送日期，默认今天 / submission date")
@@ -281,20 +271,22 @@ def parser() -> argparse.ArgumentParser:
     sub = command("build", cmd_build, "运行 dbt 计算指标并发布 / build the models and publish")
     sub.add_argument("--as-of", type=_date, default=date.today(), help="统计日 YYYY-MM-DD，默认今天")
     sub.add_argument("--select", default=None, help="只构建部分模型（dbt 选择语法）")
+    sub.add_argument("--full", action="store_true",
+                     help="完整构建全部模型（默认只重建上次构建以来新数据涉及的部分）/ rebuild everything")
+
+    sub = command("watch", cmd_watch, "监视收件目录：新文件自动导入、构建并发布 / ingest and publish files as they arrive")
+    sub.add_argument("inbox", help="收件目录 / the folder clerks' files arrive in")
+    sub.add_argument("--as-of", type=_date, default=None, help="统计日，默认每次刷新时的今天")
+    sub.add_argument("--interval", type=float, default=2.0, help="检查间隔（秒）")
 
     sub = command("indicators", cmd_indicators, "输出指标表 / print indicator_values")
     sub.add_argument("--as-of", type=_date, default=None, help="核对已发布数据的统计日")
     sub.add_argument("--format", choices=("table", "csv"), default="table")
     sub.add_argument("--limit", type=int, default=60, help="表格最多显示行数")
 
-    for name, function, text in (("serve", cmd_serve, "启动仪表盘 / serve the dashboard"),
-                                 ("demo", cmd_demo, "模拟数据→导入→构建→启动仪表盘 / the whole demo")):
-        sub = command(name, function, text)
-        sub.add_argument("--address", default="127.0.0.1")
-        sub.add_argument("--port", type=int, default=8501)
-        if name == "demo":
-            scale_options(sub)
-            sub.add_argument("--as-of", type=_date, default=date(2025, 12, 31), help="统计日")
+    sub = command("serve", cmd_serve, "启动仪表盘 / serve the dashboard")
+    sub.add_argument("--address", default="127.0.0.1")
+    sub.add_argument("--port", type=int, default=8501)
 
     sub = command("user", cmd_user, "用户与角色：add/list/disable/enable/passwd / manage users")
     operations = sub.add_subparsers(dest="op", required=True, metavar="操作")
@@ -323,9 +315,11 @@ def parser() -> argparse.ArgumentParser:
     sub = command("export", cmd_export, "导出指标文件（xlsx/csv/parquet），任务见 exports.yml / indicator exports")
     actions = sub.add_subparsers(dest="export_command", required=True, metavar="run|list")
     run = actions.add_parser("run", help="立即运行一个导出任务 / run one export job now")
+    run.add_argument("--home", default=argparse.SUPPRESS, help="数据目录 / state folder")
     run.add_argument("job", help="任务名，见 lvzhi export list / job name")
     run.add_argument("--as-of", type=_date, default=None, help="核对已发布数据的统计日 / check the published as-of date")
-    actions.add_parser("list", help="任务、下次运行时间与上次结果 / jobs, next runs, last results")
+    listing = actions.add_parser("list", help="任务、下次运行时间与上次结果 / jobs, next runs, last results")
+    listing.add_argument("--home", default=argparse.SUPPRESS, help="数据目录 / state folder")
     sub = command("schedule", cmd_schedule, "按 exports.yml 定时运行导出任务（常驻进程）/ run export jobs on schedule")
     sub.add_argument("--once", action="store_true", help="只运行此刻到期的任务后退出（供 cron / systemd timer）")
 
@@ -339,6 +333,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.function(args)
+    except HomeMissing as missing:
+        print(f"✗ {missing}", file=sys.stderr)
+        return 1
     except warehouse.WarehouseBusy as busy:
         print(f"✗ {busy}", file=sys.stderr)
         return 3

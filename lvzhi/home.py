@@ -7,7 +7,9 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_HOME = Path(os.environ.get("LVZHI_HOME", "data"))
+PROJECT_DIR = Path(__file__).resolve().parent.parent  # the repository: dbt project, seeds, dashboard app
+# $LVZHI_HOME, else the repository's data/ — not the current directory's, wherever lvzhi is run from.
+DEFAULT_HOME = Path(os.environ.get("LVZHI_HOME") or PROJECT_DIR / "data")
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class Home:
 
     @property
     def audit_log(self) -> Path:
-        """Append-only audit trail, one JSON object per line (see lvzhi.audit)."""
+        """Append-only audit trail, one JSON object per line (see access.audit)."""
         return self.root / "audit" / "audit.jsonl"
 
     def salt(self) -> str:

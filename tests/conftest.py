@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from lvzhi import pipeline, users
+from access import users
+from ingest.run import ingest
+from lvzhi.build import build, indicator_values
 from lvzhi.home import Home
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -29,9 +31,9 @@ def quiet(*_args, **_kwargs) -> None:
 def handmade_home(tmp_path_factory) -> Home:
     """The hand-made records of tests/fixtures/handmade, ingested and built as of 2024-06-30."""
     home = Home.at(tmp_path_factory.mktemp("handmade"))
-    results = pipeline.ingest(home, [FIXTURES / "handmade"], submitted_on=date(2024, 12, 31), say=quiet)
+    results = ingest(home, [FIXTURES / "handmade"], submitted_on=date(2024, 12, 31), say=quiet)
     assert all(r.status == "loaded" for r in results), [r.message for r in results]
-    built = pipeline.build(home, HANDMADE_AS_OF, say=quiet)
+    built = build(home, HANDMADE_AS_OF, say=quiet)
     assert built.success, built.failures
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LVZHI_BCRYPT_ROUNDS", "4")  # the slow hash is not what these tests measure
@@ -50,4 +52,4 @@ def logged_in(name: str) -> dict:
 
 @pytest.fixture(scope="session")
 def handmade_values(handmade_home):
-    return pipeline.indicator_values(handmade_home)
+    return indicator_values(handmade_home)

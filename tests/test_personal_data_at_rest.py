@@ -20,7 +20,9 @@ import polars as pl
 import pytest
 
 from ingest.idcard import check_digit
-from lvzhi import appdb, audit, pipeline, users
+from access import appdb, audit, users
+from ingest.run import ingest
+from lvzhi.build import build
 from lvzhi.home import Home
 from tests.conftest import FIXTURES, HANDMADE_AS_OF, quiet
 from tests.ingest.conftest import write_csv
@@ -41,7 +43,7 @@ SECRETS = [*IDS, LEGACY, LEGACY_18, *PHONES]
 def filled_home(tmp_path_factory) -> Home:
     tmp_path = tmp_path_factory.mktemp("at_rest")
     home = Home.at(tmp_path / "home")
-    pipeline.ingest(home, [FIXTURES / "handmade"], submitted_on=date(2024, 12, 31), say=quiet)
+    ingest(home, [FIXTURES / "handmade"], submitted_on=date(2024, 12, 31), say=quiet)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     header = ["代表编号*", "姓名*", "层级*", "所属人大*", "任期开始*", "出生年份", "身份证号", "手机", "选举单位"]
@@ -53,9 +55,9 @@ def filled_home(tmp_path_factory) -> Home:
         ["P4", "丁", "州市", "652300-15", "2022-01-01", "1985", LEGACY, "", "昌吉市"],
         ["P5", "戊", "州市", "652300-15", "2022-01-01", "1985", "6.52301E+17", PHONES[3], "昌吉市"],
     ])
-    (result,) = pipeline.ingest(home, [inbox], submitted_on=date(2024, 12, 31), say=quiet)
+    (result,) = ingest(home, [inbox], submitted_on=date(2024, 12, 31), say=quiet)
     assert result.status == "loaded" and result.rows_quarantined == 2 and result.report is not None
-    assert pipeline.build(home, HANDMADE_AS_OF, say=quiet).success
+    assert build(home, HANDMADE_AS_OF, say=quiet).success
     users.add(home, "admin1", "admin", "a-long-password-1", [], display_name="管理员")
     appdb.save_query(home, "admin1", "roster", "select * from dim_deputy", "")
     audit.record(home, "admin1", "test", note="filled")

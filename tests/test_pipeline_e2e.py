@@ -9,7 +9,9 @@ import json
 import duckdb
 import pytest
 
-from lvzhi import cli, pipeline
+from devtools import cli as devtools_cli
+from lvzhi import cli
+from lvzhi.build import CONTRACT_COLUMNS
 from lvzhi.home import Home
 
 ISSUE_2_INDICATORS = (
@@ -23,7 +25,7 @@ ISSUE_2_INDICATORS = (
 def tiny(tmp_path_factory):
     root = tmp_path_factory.mktemp("tiny")
     inbox = root / "inbox"
-    assert cli.main(["synth", "--out", str(inbox), "--scale", "tiny", "--seed", "7"]) == 0
+    assert devtools_cli.main(["synth", "--out", str(inbox), "--scale", "tiny", "--seed", "7"]) == 0
     # Some rows carry injected errors: exit code 1 = loaded with quarantined rows.
     assert cli.main(["--home", str(root), "ingest", str(inbox), "--submitted-on", "2026-01-15"]) == 1
     assert cli.main(["--home", str(root), "build", "--as-of", "2025-12-31"]) == 0
@@ -43,7 +45,7 @@ def test_indicators_csv_has_the_contract_and_every_prefecture(tiny, capsys):
     capsys.readouterr()
     assert cli.main(["--home", str(tiny), "indicators", "--format", "csv", "--as-of", "2025-12-31"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert list(rows[0].keys()) == list(pipeline.CONTRACT_COLUMNS)
+    assert list(rows[0].keys()) == list(CONTRACT_COLUMNS)
     for indicator in ISSUE_2_INDICATORS:
         year_rows = [r for r in rows if r["indicator_id"] == indicator and r["period_label"] == "2025"
                      and r["scope_level"] == "prefecture" and r["value"] != ""]

@@ -34,9 +34,10 @@ import polars as pl
 import pytest
 
 from ingest.schemas import KINDS_BY_NAME
-from lvzhi import pipeline
+from ingest.run import ingest
+from lvzhi.build import build, indicator_values
 from lvzhi.home import Home
-from lvzhi.synth import generate
+from devtools.synth import generate
 
 pytestmark = pytest.mark.slow
 
@@ -194,13 +195,13 @@ def demo_home(tmp_path_factory) -> Home:
     root = tmp_path_factory.mktemp("reconciliation")
     generate(root / "inbox", "demo", 1)
     home = Home.at(root / "home")
-    results = pipeline.ingest(home, [root / "inbox"], submitted_on=date(2026, 1, 15), say=quiet)
+    results = ingest(home, [root / "inbox"], submitted_on=date(2026, 1, 15), say=quiet)
     assert all(r.status == "loaded" for r in results), [r.message for r in results if r.status != "loaded"]
     _write_corrections(home.work_db, root / "corrections")
-    results = pipeline.ingest(home, [root / "corrections"], submitted_on=date(2026, 1, 20), say=quiet)
+    results = ingest(home, [root / "corrections"], submitted_on=date(2026, 1, 20), say=quiet)
     assert all(r.status == "loaded" and not r.rows_quarantined for r in results), [
         (r.path.name, r.status, r.message, r.rows_quarantined) for r in results]
-    built = pipeline.build(home, AS_OF, say=quiet)
+    built = build(home, AS_OF, say=quiet)
     assert built.success, built.failures
     return home
 
@@ -208,7 +209,7 @@ def demo_home(tmp_path_factory) -> Home:
 @pytest.fixture(scope="module")
 def model_values(demo_home) -> dict[tuple[str, str, str], tuple[float | None, float | None]]:
     """(indicator_id, scope_code, year) → (numerator, denominator) of the published indicator_values."""
-    frame = pipeline.indicator_values(demo_home).filter(
+    frame = indicator_values(demo_home).filter(
         (pl.col("period_type") == "year")
         & pl.col("period_label").is_in([str(y) for y in YEARS])
         & (((pl.col("scope_level") == "region") & (pl.col("scope_code") == REGION))

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from ingest.schemas import KINDS, KINDS_BY_NAME
-from lvzhi.synth import FORMATS, PREFS, generate
+from devtools.synth import FORMATS, PREFS, generate
 
 CODES = {p.code for p in PREFS}
 ENCODINGS = {"csv-utf8": "utf-8", "csv-utf8-bom": "utf-8-sig", "csv-gbk": "gbk"}

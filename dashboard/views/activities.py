@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, db, ui
+from dashboard import charts, queries, ui
 from dashboard.filters import current
 from dashboard.i18n import t
 
@@ -13,7 +13,7 @@ shown = ui.family_cards(f, ("activities",), headings=False)
 
 st.subheader(t("activity_quarters"))
 until = min(f.end, f.as_of) if f.as_of else f.end
-quarters = db.activity_quarters(f.prefecture, f.start, until)
+quarters = queries.activity_quarters(f.prefecture, f.start, until)
 if quarters.height:
     quarters = quarters.with_columns(
         (pl.col("groups_active") / pl.when(pl.col("groups") > 0).then(pl.col("groups"))).alias("share"))

@@ -7,16 +7,17 @@ import json
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, db, ui
+from dashboard import auth, context, ui
 from dashboard.filters import current
 from dashboard.i18n import lang, t
-from lvzhi import audit, users, warehouse
+from access import audit, users
+from lvzhi import warehouse
 
 if not auth.is_admin():  # the router shows this page only to admins; a forged URL lands here too
     st.error(t("admin_only"), icon=":material/lock:")
     st.stop()
 
-home = db.home()
+home = context.home()
 st.title(t("page_admin"))
 log_tab, users_tab, versions_tab = st.tabs([t("audit_log"), t("users"), t("published_versions")])
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, db, ui
+from dashboard import charts, queries, ui
 from dashboard.filters import current
 from dashboard.i18n import t
 
@@ -14,11 +14,11 @@ ui.ranking_and_trend(f, shown, key="attendance_rank")
 left, right = st.columns(2)
 with left:
     st.subheader(t("attendance_status"))
-    statuses = db.congress_attendance(f.scope)
+    statuses = queries.congress_attendance(f.scope)
     if statuses.height:
         ui.plot(charts.stacked(statuses, t("attendance_status"), "prefecture_name", "status"), "statuses")
     ui.table(statuses, "congress_attendance", f)
 with right:
     st.subheader(t("observer_meetings"))
-    ui.table(db.observer_meetings(f.scope), "observer_meetings", f)
+    ui.table(queries.observer_meetings(f.scope), "observer_meetings", f)
 ui.definitions(("meetings",), f)

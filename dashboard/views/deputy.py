@@ -4,7 +4,7 @@ led, meetings. A deputy's year counts only the days served (deputy_profile)."""
 import polars as pl
 import streamlit as st
 
-from dashboard import db, ui
+from dashboard import queries, ui
 from dashboard.filters import current
 from dashboard.i18n import label, t
 
@@ -16,7 +16,7 @@ SCORE_PARTS = ("year_number", "days_served", "duty_score", "duty_score_per_365_d
 f = current()
 ui.page_header("page_deputy", f)
 text = st.text_input(t("deputy_search"), key="deputy_search", placeholder="D1 / 阿依古丽")
-found = db.find_deputies(text, f.prefecture)
+found = queries.find_deputies(text, f.prefecture)
 if found.height == 0:
     st.caption(t("deputy_hint") if not text.strip() else t("no_rows"))
     st.stop()
@@ -31,7 +31,7 @@ facts = pl.DataFrame({"part": [label(c) for c in deputy],
 ui.table(facts, f"deputy_{chosen}", f)
 
 st.subheader(t("deputy_score"))
-profile = db.deputy_profile(chosen)
+profile = queries.deputy_profile(chosen)
 if profile.height:
     this_year = profile.filter(pl.col("year_number") == int(f.year))
     if this_year.height:
@@ -49,6 +49,6 @@ else:
     st.info(t("family_no_data"), icon=":material/hourglass_empty:")
 
 st.subheader(t("deputy_suggestions"))
-ui.table(db.deputy_suggestions(chosen), f"deputy_suggestions_{chosen}", f)
+ui.table(queries.deputy_suggestions(chosen), f"deputy_suggestions_{chosen}", f)
 st.subheader(t("deputy_meetings"))
-ui.table(db.deputy_meetings(chosen), f"deputy_meetings_{chosen}", f)
+ui.table(queries.deputy_meetings(chosen), f"deputy_meetings_{chosen}", f)

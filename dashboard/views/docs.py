@@ -4,14 +4,14 @@ generated from the published file (dbt's descriptions persisted as comments; see
 import polars as pl
 import streamlit as st
 
-from dashboard import db, ui
+from dashboard import context, queries, ui
 from dashboard.i18n import t
-from lvzhi import sql
+from access import sql
 
-catalog = sql.catalog(db.home(), db.published_path())
+catalog = sql.catalog(context.home(), context.published_path())
 
 st.title(t("page_docs"))
-st.caption(t("docs_intro", version=db.publish_info().get("version", "—"), as_of=db.as_of() or "—"))
+st.caption(t("docs_intro", version=queries.publish_info().get("version", "—"), as_of=queries.as_of() or "—"))
 
 search = st.text_input(t("docs_search"), key="docs_search").strip().lower()
 tables, columns = catalog.tables, catalog.columns

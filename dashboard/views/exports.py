@@ -9,7 +9,7 @@ each download is audited.
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, db
+from dashboard import auth, context
 from dashboard.i18n import t
 from exports import jobs as export_jobs
 from exports.run import files_for, manifests, read_state
@@ -17,7 +17,7 @@ from exports.run import files_for, manifests, read_state
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv",
         "parquet": "application/vnd.apache.parquet"}
 
-home = db.home()
+home = context.home()
 st.title(t("page_exports"))
 st.caption(t("exports_caption"))
 try:

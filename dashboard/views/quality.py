@@ -3,7 +3,7 @@ so that a leader can tell a low rate from a late submission."""
 
 import streamlit as st
 
-from dashboard import db, ui
+from dashboard import queries, ui
 from dashboard.filters import current
 from dashboard.i18n import t
 
@@ -11,10 +11,10 @@ f = current()
 ui.page_header("page_quality", f)
 
 st.subheader(t("freshness"))
-ui.table(db.freshness(), "freshness", f)
+ui.table(queries.freshness(), "freshness", f)
 
 st.subheader(t("quarantine"))
-ui.table(db.quarantine(f.prefecture), "quarantine", f)
+ui.table(queries.quarantine(f.prefecture), "quarantine", f)
 
 st.subheader(t("reference_errors"))
-ui.table(db.reference_errors(f.prefecture), "reference_errors", f)
+ui.table(queries.reference_errors(f.prefecture), "reference_errors", f)

@@ -1,4 +1,4 @@
-"""数据查询: analysts' SQL on the published data through lvzhi.sql's sandbox (the same as `lvzhi sql`):
+"""数据查询: analysts' SQL on the published data through access.sql's sandbox (the same as `lvzhi sql`):
 a schema browser, starter queries, an editor, the result with downloads, saved queries and history."""
 
 from datetime import datetime
@@ -6,21 +6,21 @@ from datetime import datetime
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, db, safe_text, ui
+from dashboard import auth, context, queries, safe_text, ui
 from dashboard.i18n import lang, t
-from lvzhi import appdb, sql
+from access import appdb, sql
 
 HISTORY_ROWS = 50
 EDITOR = "sql_text"  # session keys
 OUTCOME = "sql_outcome"
 
-home = db.home()
+home = context.home()
 user = auth.name()
 if auth.current() is not None and not auth.can_sql():
     # Raw rows of every prefecture: not for a prefecture user or a leader (issue 9's roles).
     st.error(t("sql_analysts_only"), icon=":material/lock:")
     st.stop()
-catalog = sql.catalog(home, db.published_path())
+catalog = sql.catalog(home, context.published_path())
 description = "description_en" if lang() == "en" else "description_zh"
 
 
@@ -64,7 +64,7 @@ text = st.text_area(t("sql_editor"), key=EDITOR, height=220, placeholder="select
 if st.button(t("sql_run"), type="primary", icon=":material/play_arrow:"):
     try:
         # One run with the download cap; the page shows the first DISPLAY_ROWS of it.
-        result = sql.run(home, text, user, limit=sql.DOWNLOAD_ROWS, version=db.published_path())
+        result = sql.run(home, text, user, limit=sql.DOWNLOAD_ROWS, version=context.published_path())
         st.session_state[OUTCOME] = {"text": text, "result": result}
     except sql.QueryError as error:
         st.session_state[OUTCOME] = {"text": text, "error": str(error), "status": error.status}
@@ -86,10 +86,10 @@ elif outcome:
         st.dataframe(result.frame.head(sql.DISPLAY_ROWS), hide_index=True, key="sql_grid")
         rows = sql.flat(result.frame)
         notes = pl.DataFrame({"项目": ["查询语句", "数据版本", "统计日", "行数", "导出时间"],
-                              "内容": [outcome["text"], str(db.publish_info().get("version", "")), str(db.as_of() or ""),
+                              "内容": [outcome["text"], str(queries.publish_info().get("version", "")), str(queries.as_of() or ""),
                                      f"{result.rows:,}" + ("（已截断）" if result.truncated else ""),
                                      datetime.now().isoformat(timespec="seconds")]})
-        stem = f"查询结果_asof{db.as_of()}"
+        stem = f"查询结果_asof{queries.as_of()}"
         buttons = st.container(horizontal=True)
         buttons.download_button(t("download_excel"), lambda: ui.to_excel(rows, notes), f"{stem}.xlsx",
                                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

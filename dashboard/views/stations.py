@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, db, ui
+from dashboard import charts, queries, ui
 from dashboard.filters import current
 from dashboard.i18n import t
 
@@ -14,7 +14,7 @@ shown = ui.family_cards(f, ("stations",), headings=False)
 left, right = st.columns(2)
 with left:
     st.subheader(t("station_flags"))
-    flags = db.station_flags(f.prefecture, f.county, min(f.end, f.as_of) if f.as_of else f.end)
+    flags = queries.station_flags(f.prefecture, f.county, min(f.end, f.as_of) if f.as_of else f.end)
     if flags.height and flags["stations"][0]:
         flags = flags.with_columns(pl.col("flag").map_elements(lambda flag: t(f"flag_{flag}"),
                                                                return_dtype=pl.String).alias("flag_label"))
@@ -26,7 +26,7 @@ with left:
         st.caption(t("no_rows"))
 with right:
     st.subheader(t("receptions"))
-    ui.table(db.receptions(f.scope), "receptions", f, percent=("resolved_share",))
+    ui.table(queries.receptions(f.scope), "receptions", f, percent=("resolved_share",))
 
 ui.ranking_and_trend(f, shown, key="stations_rank")
 ui.definitions(("stations",), f)

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, db, ui
+from dashboard import charts, queries, ui
 from dashboard.filters import current
 from dashboard.i18n import t
 
@@ -16,16 +16,16 @@ shown = ui.family_cards(f, ("suggestions",), headings=False)
 
 st.subheader(t("overdue_list"))
 st.caption(t("overdue_note"))
-ui.table(db.overdue(f.scope), "overdue", f)
+ui.table(queries.overdue(f.scope), "overdue", f)
 
 left, right = st.columns(2)
 with left:
-    stages = db.funnel(f.scope)
+    stages = queries.funnel(f.scope)
     if stages and stages["submitted"]:
         labels = [t(f"stage_{s}") for s in stages]
         ui.plot(charts.funnel(list(zip(labels, stages.values(), strict=True)), t("funnel")), "funnel")
 with right:
-    units = db.by_unit(f.scope)
+    units = queries.by_unit(f.scope)
     if units.height:
         units = units.with_columns(
             (pl.col("on_time") / pl.when(pl.col("due_or_replied") > 0).then(pl.col("due_or_replied"))).alias(
@@ -39,7 +39,7 @@ ui.table(units, "units", f, percent=("on_time_rate",))
 st.subheader(t("unit_ranking"))
 # Handling-unit rows of indicator_values come per year and per term: a quarter shows its year.
 unit_period = ("year", f.year) if f.period_type == "quarter" else (f.period_type, f.period_label)
-unit_rows = db.unit_values(UNIT_INDICATOR, f.prefecture, *unit_period)
+unit_rows = queries.unit_values(UNIT_INDICATOR, f.prefecture, *unit_period)
 if unit_rows.height:
     first = unit_rows.row(0, named=True)
     title = f"{t('unit_ranking')} · {unit_period[1]}"
@@ -52,15 +52,15 @@ if unit_rows.height:
 ui.table(ui.ranked_table(unit_rows), "unit_ranking", f, percent=("value",))
 
 st.subheader(t("key_supervised"))
-key = db.key_supervised(f.scope)
+key = queries.key_supervised(f.scope)
 if key.height:
     key = key.with_columns(pl.col("state").replace_strict(
         {s: t(f"state_{s}") for s in ("replied", "overdue", "open")}))
 ui.table(key, "key_supervised", f)
 
 left, right = st.columns(2)
-for column, rows, title, name in ((left, db.reply_classes(f.scope), t("reply_classes"), "reply_classes"),
-                                  (right, db.satisfaction(f.scope), t("satisfaction"), "satisfaction")):
+for column, rows, title, name in ((left, queries.reply_classes(f.scope), t("reply_classes"), "reply_classes"),
+                                  (right, queries.satisfaction(f.scope), t("satisfaction"), "satisfaction")):
     with column:
         if rows.height:
             ui.plot(charts.shares(rows, title), name)

@@ -184,7 +184,7 @@ def test_prefecture_user_sees_their_prefecture_only(server, browser):
 
 
 def test_a_download_is_audited(server, browser, handmade_home):
-    from lvzhi import audit
+    from access import audit
 
     page, _ = open_page(browser, f"{server}/suggestions?prefecture=654000&year=2024", "超期未答复建议")
     try:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from lvzhi import pipeline, users
+from access import users
+from ingest.run import ingest
+from lvzhi.build import build
 from lvzhi.home import Home
 from tests.conftest import FIXTURES, HANDMADE_AS_OF, TEST_USERS, quiet
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, open_page, wait_until_up
@@ -31,15 +33,15 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def hostile_home(tmp_path_factory) -> Home:
     home = Home.at(tmp_path_factory.mktemp("hostile_text"))
-    pipeline.ingest(home, [FIXTURES / "handmade"], submitted_on=date(2024, 12, 31), say=quiet)
+    ingest(home, [FIXTURES / "handmade"], submitted_on=date(2024, 12, 31), say=quiet)
     inbox = tmp_path_factory.mktemp("hostile_inbox")
     write_csv(inbox / "654000_建议_县区.csv", [
         ["建议编号*", "领衔代表编号*", "标题*", "提出日期*", "交办日期", "县区", "主办单位"],
         ["X1", "D1", TITLE, "2024-02-01", "2024-02-05", COUNTY, "http://example.invalid/unit"],
     ])
-    results = pipeline.ingest(home, [inbox], submitted_on=date(2024, 12, 31), say=quiet)
+    results = ingest(home, [inbox], submitted_on=date(2024, 12, 31), say=quiet)
     assert results[0].rows_loaded == 1, results[0].message
-    assert pipeline.build(home, HANDMADE_AS_OF, say=quiet).success
+    assert build(home, HANDMADE_AS_OF, say=quiet).success
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LVZHI_BCRYPT_ROUNDS", "4")
         role, prefectures, password = TEST_USERS["lead"]

@@ -102,7 +102,7 @@ def test_csv_is_utf8_bom_with_chinese_headers_and_every_value(quarterly):
             assert got["指标"] == row["indicator_name"] and got["范围"] == row["scope_name"]
             assert got["类别"] == TEXT[f"family_{row['family']}"][0]
             assert got["期间开始"] == str(row["period_start"]) and got["统计日"] == "2024-06-30"
-            for header, column in (("分子", "numerator"), ("分母", "denominator"), ("数值", "value")):
+            for header, column in (("分子", "numerator"), ("分母(n)", "denominator"), ("数值", "value")):
                 assert (float(got[header]) if got[header] else None) == row[column], (key, header)
             assert (float(got["目标"]) if got["目标"] else None) == row["target"]
             assert got["状态"] == STATUS[row["status"]]
@@ -119,7 +119,7 @@ def test_workbook_cells_match_indicator_values(quarterly):
         written = []
         for sheet in book.worksheets[1:-1]:
             header = [c.value for c in sheet[1]]
-            assert header[:8] == ["指标", "范围", "期间", "分子", "分母", "数值", "目标", "状态"]
+            assert header[:8] == ["指标", "范围", "期间", "分子", "分母(n)", "数值", "目标", "状态"]
             for cells in sheet.iter_rows(min_row=2):
                 row = dict(zip(header, cells))
                 assert sheet.title == TEXT[f"family_{families[row['指标编号'].value]}"][0]
@@ -131,7 +131,7 @@ def test_workbook_cells_match_indicator_values(quarterly):
         for key, row in want.items():
             cells = written[key]["cells"]
             assert cells["指标"].value == row["indicator_name"] and cells["范围"].value == row["scope_name"]
-            for header, column in (("分子", "numerator"), ("分母", "denominator"), ("数值", "value")):
+            for header, column in (("分子", "numerator"), ("分母(n)", "denominator"), ("数值", "value")):
                 want_value = None if row[column] is None else pytest.approx(row[column], rel=1e-14)
                 assert cells[header].value == want_value, (key, header)
             assert cells["目标"].value == row["target"]

@@ -16,7 +16,7 @@ import pytest
 
 from exports import cli as export_cli
 from exports import run as export_run
-from lvzhi import audit
+from access import audit
 
 
 def finished(folder):

@@ -12,7 +12,9 @@ from datetime import date
 
 import pytest
 
-from lvzhi import pipeline, warehouse
+from lvzhi import warehouse
+from ingest.run import ingest
+from lvzhi.build import build, indicator_values
 from lvzhi.home import Home
 from tests.conftest import FIXTURES, HANDMADE_AS_OF, quiet
 from tests.indicators.test_handmade_indicators import value
@@ -34,9 +36,9 @@ def dq_home(tmp_path_factory) -> Home:
     for name, text in EXTRA.items():
         (inbox / name).write_text(text, encoding="utf-8")
     home = Home.at(tmp_path_factory.mktemp("dq_home"))
-    results = pipeline.ingest(home, [inbox], submitted_on=date(2024, 12, 31), say=quiet)
+    results = ingest(home, [inbox], submitted_on=date(2024, 12, 31), say=quiet)
     assert all(r.status == "loaded" and not r.rows_quarantined for r in results), [r.message for r in results]
-    built = pipeline.build(home, HANDMADE_AS_OF, say=quiet)
+    built = build(home, HANDMADE_AS_OF, say=quiet)
     assert built.success, built.failures
     return home
 
@@ -57,7 +59,7 @@ def test_unknown_ids_are_reported(dq_home):
 
 
 def test_unknown_deputies_are_not_counted(dq_home):
-    values = pipeline.indicator_values(dq_home)
+    values = indicator_values(dq_home)
     # As in test_handmade_families.py: X1's activity and X3's pair do not count.
     assert value(values, "deputy_participation_rate", "650200", "2024")[:2] == (4, 10)
     assert value(values, "group_quarterly_activity_rate", "650200", "2024")[:2] == (1, 2)

@@ -11,7 +11,7 @@ import time
 import polars as pl
 
 from ingest import archive
-from ingest.load import ingest_file, sha256_of
+from ingest.run import ingest_file, sha256_of
 from tests.ingest.conftest import SUBMITTED, rows_of, write_csv
 
 HEADER = ["建议编号*", "领衔代表编号*", "标题*", "提出日期*"]

@@ -10,8 +10,10 @@ import polars as pl
 import pytest
 
 from ingest import readers
-from ingest.load import ensure_raw_schema, known_digests, load_prepared, prepare_file
-from lvzhi import pipeline, warehouse
+from ingest.load import ensure_raw_schema, known_digests, load_prepared
+from ingest.run import prepare_file
+from lvzhi import warehouse
+from ingest.run import ingest
 from lvzhi.home import Home
 from tests.ingest.conftest import SUBMITTED, rows_of
 
@@ -104,7 +106,7 @@ def test_progress_within_a_long_file(tmp_path, monkeypatch):
     path = big_file(tmp_path / "654000_建议_2024.csv", "utf-8")
     monkeypatch.setattr(readers, "BATCH_ROWS", 1000)
     lines = []
-    results = pipeline.ingest(Home.at(tmp_path / "home"), [path], SUBMITTED, say=lines.append)
+    results = ingest(Home.at(tmp_path / "home"), [path], SUBMITTED, say=lines.append)
     assert results[0].rows_loaded == ROWS - 7
     within = [line for line in lines if "已读取" in line]
     assert len(within) >= 2 and all(path.name in line for line in within)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from ingest.load import ingest_file
-from lvzhi import pipeline, warehouse
+from ingest.run import ingest_file
+from ingest.run import ingest
+from lvzhi import warehouse
+from lvzhi.build import build
 from tests.conftest import FIXTURES, HANDMADE_AS_OF, quiet
 from tests.ingest.conftest import SUBMITTED, rows_of, write_csv
 
@@ -44,7 +46,7 @@ def test_no_file_changes_another_prefectures_records_in_the_published_marts(tmp_
     from lvzhi.home import Home
 
     home = Home.at(tmp_path / "home")
-    pipeline.ingest(home, [FIXTURES / "handmade"], submitted_on=date(2024, 12, 31), say=quiet)
+    ingest(home, [FIXTURES / "handmade"], submitted_on=date(2024, 12, 31), say=quiet)
     attack = tmp_path / "attack"
     attack.mkdir()
     write_csv(attack / "652700_建议_2024.csv", [
@@ -54,9 +56,9 @@ def test_no_file_changes_another_prefectures_records_in_the_published_marts(tmp_
     write_csv(attack / "652700_建议_2024_带代码.csv", [
         HEADER, ["650100", "S10", "U1", "再次篡改的标题", "2024-01-02"],
     ])
-    results = pipeline.ingest(home, [attack], submitted_on=date(2024, 12, 31), say=quiet)
+    results = ingest(home, [attack], submitted_on=date(2024, 12, 31), say=quiet)
     assert [r.status for r in results] == ["loaded", "loaded"]
-    built = pipeline.build(home, HANDMADE_AS_OF, say=quiet)
+    built = build(home, HANDMADE_AS_OF, say=quiet)
     assert built.success, built.failures
     rows = warehouse.read_published(
         home, "select prefecture_code, title from fct_suggestions where suggestion_id = 'S10' order by 1").rows()

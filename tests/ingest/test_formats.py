@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 import xlsxwriter
 
-from ingest.load import ingest_file
+from ingest.run import ingest_file
 from tests.ingest.conftest import SUBMITTED, rows_of, write_csv, write_xlsx
 
 ROSTER = ["代表编号*", "姓名*", "层级*", "所属人大*", "任期开始*", "是否基层代表", "身份证号", "手机"]

@@ -3,8 +3,9 @@ version and keeps the old one in history."""
 
 from __future__ import annotations
 
-from ingest.load import ingest_file, sha256_of
-from lvzhi import pipeline, warehouse
+from ingest.run import ingest, ingest_file, sha256_of
+from lvzhi import warehouse
+from lvzhi.build import run_dbt
 from tests.ingest.conftest import SUBMITTED, rows_of, write_csv
 
 HEADER = ["建议编号*", "领衔代表编号*", "标题*", "提出日期*", "交办日期", "答复日期"]
@@ -32,11 +33,17 @@ def test_resubmission_keeps_history(home, con, tmp_path):
     ingest_file(con, home, second, SUBMITTED)
     history = rows_of(con, "select _batch_id, replied_on from raw.suggestions order by _batch_id")
     assert [str(r[1]) for r in history] == ["None", "2024-03-01"]
-    # Staging's rule, applied here directly: the newest batch of a key is the current version.
-    current = rows_of(con, """
-        select replied_on from raw.suggestions
-        qualify row_number() over (partition by suggestion_id order by _batch_id desc, _row_number desc) = 1""")
-    assert [str(r[0]) for r in current] == ["2024-03-01"]
+    con.close()  # dbt writes the warehouse next
+    # Staging's rule (macro current_version in macros/as_of.sql), run by dbt: the newest batch of a
+    # key is the current version.
+    built = run_dbt(home, ["run"], SUBMITTED, select="stg_raw__suggestions")
+    assert built.success, built.failures
+    con = warehouse.connect_work(home)
+    try:
+        current = rows_of(con, "select suggestion_id, replied_on, source_file from staging.stg_raw__suggestions")
+    finally:
+        con.close()
+    assert [(r[0], str(r[1]), r[2]) for r in current] == [("J1", "2024-03-01", second.name)]
 
 
 def test_same_file_twice_in_one_run_loads_once(home, tmp_path):
@@ -45,7 +52,7 @@ def test_same_file_twice_in_one_run_loads_once(home, tmp_path):
     rows = [HEADER, ["J1", "D1", "标题", "2024-01-05", "2024-01-31", ""]]
     first = write_csv(tmp_path / "654000_建议_2024.csv", rows)
     copy = write_csv(tmp_path / "654000_建议_2024_副本.csv", rows)
-    results = pipeline.ingest(home, [first, copy], SUBMITTED, say=lambda _: None)
+    results = ingest(home, [first, copy], SUBMITTED, say=lambda _: None)
     assert [r.status for r in results] == ["loaded", "duplicate"]
     con = warehouse.connect_work(home)
     try:

@@ -22,8 +22,7 @@ import pytest
 import xlsxwriter
 
 from ingest import guards
-from ingest.load import ingest_file
-from lvzhi import pipeline
+from ingest.run import ingest_file
 from tests.conftest import quiet
 from tests.ingest.conftest import SUBMITTED, rows_of, write_csv
 
@@ -33,7 +32,8 @@ BASE_MB = 210  # a child that loaded a 1-row file (polars, duckdb and the projec
 CHILD = """
 import json, sys
 from pathlib import Path
-from ingest.load import ensure_raw_schema, ingest_file
+from ingest.load import ensure_raw_schema
+from ingest.run import ingest_file
 from lvzhi import warehouse
 from lvzhi.home import Home
 home = Home.at(sys.argv[1]); con = warehouse.connect_work(home); ensure_raw_schema(con)
@@ -193,16 +193,16 @@ def test_a_long_chinese_name_gets_a_shortened_report(home, con, tmp_path):
 
 
 def test_an_internal_error_names_the_file_and_never_echoes_its_content(tmp_path, monkeypatch):
-    import ingest.load
+    import ingest.run
 
     def broken(*args, **kwargs):
         raise ValueError("J1,D1,机密内容 652301198001011234")
 
-    monkeypatch.setattr(ingest.load, "check", broken)
+    monkeypatch.setattr(ingest.run, "check", broken)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     write_csv(inbox / "654000_建议.csv", [HEADER.strip().split(","), ["J1", "D1", "标题", "2024-01-05"]])
     from lvzhi.home import Home
-    (result,) = pipeline.ingest(Home.at(tmp_path / "home"), [inbox], SUBMITTED, say=quiet)
+    (result,) = ingest.run.ingest(Home.at(tmp_path / "home"), [inbox], SUBMITTED, say=quiet)
     assert result.status == "rejected" and "654000_建议.csv" in result.message and "内部错误" in result.message
     assert "机密" not in result.message and "652301" not in result.message

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from ingest import idcard
-from ingest.load import ingest_file
+from ingest.run import ingest_file
 from lvzhi import pii
 from tests.ingest.conftest import SUBMITTED, rows_of, write_csv, write_xlsx
 

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from ingest import validate
-from ingest.load import ingest_file
+from ingest.run import ingest_file
 from tests.ingest.conftest import SUBMITTED, rows_of, write_csv, write_xlsx
 
 HEADER = ["建议编号*", "领衔代表编号*", "标题*", "提出日期*", "交办日期", "延期至", "答复日期", "答复类别"]

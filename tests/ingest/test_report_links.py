@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from ingest.load import ingest_file
+from ingest.run import ingest_file
 from tests.ingest.conftest import SUBMITTED, write_csv
 from tests.test_text_stays_text import URLS, hyperlinks
 

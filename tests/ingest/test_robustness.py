@@ -12,7 +12,7 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.load import ingest_file
+from ingest.run import ingest_file
 from tests.ingest.conftest import SUBMITTED, rows_of, write_csv
 
 HEADER = ["建议编号*", "领衔代表编号*", "标题*", "提出日期*", "交办日期", "延期至", "答复日期", "答复类别", "代表满意度"]

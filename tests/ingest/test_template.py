@@ -6,7 +6,7 @@ import datetime as dt
 
 import openpyxl
 
-from ingest.load import ingest_file
+from ingest.run import ingest_file
 from ingest.schemas import KINDS
 from ingest.template import write_template
 from tests.ingest.conftest import SUBMITTED, rows_of

@@ -12,7 +12,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from lvzhi import audit, cli, warehouse
+from access import audit
+from lvzhi import cli, warehouse
 from tests.conftest import TEST_USERS
 from tests.sql.conftest import home_snapshot
 

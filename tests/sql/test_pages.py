@@ -6,7 +6,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lvzhi import appdb, audit, sql, warehouse
+from access import appdb, audit, sql
+from lvzhi import warehouse
 from tests.dashboard.conftest import APP
 
 ANALYST = "ana"

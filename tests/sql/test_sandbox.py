@@ -10,7 +10,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from lvzhi import audit, sql, warehouse
+from access import audit, sql
+from lvzhi import warehouse
 from tests.sql.conftest import home_snapshot
 
 ONLY_READS = "只允许查询语句（SELECT/WITH/EXPLAIN/DESCRIBE/SHOW/SUMMARIZE）"

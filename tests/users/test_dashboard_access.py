@@ -15,7 +15,7 @@ import pytest
 from google.protobuf.json_format import MessageToJson
 from streamlit.testing.v1 import AppTest
 
-from lvzhi import audit, users
+from access import audit, users
 from tests.conftest import TEST_USERS, logged_in
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"

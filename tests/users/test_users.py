@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from lvzhi import audit, users
+from access import audit, users
 from lvzhi.home import Home
 
 
@@ -134,12 +134,12 @@ def test_user_cli_round_trip(tmp_path, monkeypatch):
 
 
 def test_demo_admin_gets_a_random_password_once(tmp_path, capsys):
-    from lvzhi import cli
+    from devtools.cli import demo_admin
 
     first, second = Home.at(tmp_path / "a"), Home.at(tmp_path / "b")
-    cli._demo_admin(first)
-    cli._demo_admin(first)  # a second demo run keeps the admin it made
-    cli._demo_admin(second)
+    demo_admin(first)
+    demo_admin(first)  # a second demo run keeps the admin it made
+    demo_admin(second)
     printed = capsys.readouterr().out
     assert printed.count("登录仪表盘") == 3 and list(users.load(first)) == ["admin"]
     note = (first.config_dir / "demo_admin.txt").read_text()

@@ -1,4 +1,4 @@
-"""Synthetic prefecture submissions for tests, demos and load checks.
+"""The synthetic world: 14 prefectures' deputies and every record they produce (typed frames).
 
 `generate(out_dir, scale, seed)` writes, for each of the 14 prefectures, the files a clerk would
 send (xlsx with a title row, one Ili workbook per year, UTF-8/BOM/GBK CSV with various date
@@ -11,17 +11,14 @@ Dates are handled internally as int day numbers since 1970-01-01 (numpy) for spe
 
 from __future__ import annotations
 
-import json
-import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import polars as pl
-import xlsxwriter
 
-from ingest.schemas import BOOL, DATE, ENUM, FLOAT, INT, KINDS, STATION_FLAGS, Kind
+from ingest.schemas import STATION_FLAGS
+from lvzhi import reference
 
 # ---------------------------------------------------------------------------------------------
 # Constants and reference data
@@ -54,11 +51,15 @@ LAGGING = {"653000", "653200", "654300"}  # prefectures with slow replies, lower
 @dataclass(frozen=True)
 class Pref:
     code: str
-    name: str
     short: str  # used in unit names: "伊犁州教育局"
     weight: float  # share of the region's deputies
     ethnic: tuple[tuple[str, float], ...]
     counties: tuple[tuple[str, str], ...]
+
+    @property
+    def name(self) -> str:
+        """The official name, from data/seeds/prefectures.csv (the one place it is written)."""
+        return reference.prefectures()[self.code]
 
 
 def _c(*pairs: str) -> tuple[tuple[str, str], ...]:
@@ -66,56 +67,56 @@ def _c(*pairs: str) -> tuple[tuple[str, str], ...]:
 
 
 PREFS: tuple[Pref, ...] = (
-    Pref("650100", "乌鲁木齐市", "乌鲁木齐市", 0.075,
+    Pref("650100", "乌鲁木齐市", 0.075,
          (("汉族", 70), ("维吾尔族", 13), ("回族", 9), ("哈萨克族", 4), ("蒙古族", 2), ("锡伯族", 2)),
          _c("650102天山区", "650103沙依巴克区", "650104新市区", "650105水磨沟区", "650106头屯河区",
             "650107达坂城区", "650109米东区", "650121乌鲁木齐县")),
-    Pref("650200", "克拉玛依市", "克拉玛依市", 0.015,
+    Pref("650200", "克拉玛依市", 0.015,
          (("汉族", 78), ("维吾尔族", 14), ("哈萨克族", 4), ("回族", 3), ("蒙古族", 1)),
          _c("650202独山子区", "650203克拉玛依区", "650204白碱滩区", "650205乌尔禾区")),
-    Pref("650400", "吐鲁番市", "吐鲁番市", 0.03,
+    Pref("650400", "吐鲁番市", 0.03,
          (("维吾尔族", 70), ("汉族", 22), ("回族", 7), ("哈萨克族", 1)),
          _c("650402高昌区", "650421鄯善县", "650422托克逊县", "650423第4县")),
-    Pref("650500", "哈密市", "哈密市", 0.035,
+    Pref("650500", "哈密市", 0.035,
          (("汉族", 65), ("维吾尔族", 20), ("哈萨克族", 10), ("回族", 5)),
          _c("650502伊州区", "650521巴里坤哈萨克自治县", "650522伊吾县", "650523第4县")),
-    Pref("652300", "昌吉回族自治州", "昌吉州", 0.07,
+    Pref("652300", "昌吉州", 0.07,
          (("汉族", 70), ("回族", 12), ("哈萨克族", 12), ("维吾尔族", 5), ("蒙古族", 1)),
          _c("652301昌吉市", "652302阜康市", "652323呼图壁县", "652324玛纳斯县", "652325奇台县",
             "652327吉木萨尔县", "652328木垒哈萨克自治县")),
-    Pref("652700", "博尔塔拉蒙古自治州", "博州", 0.03,
+    Pref("652700", "博州", 0.03,
          (("汉族", 62), ("维吾尔族", 13), ("哈萨克族", 12), ("蒙古族", 7), ("回族", 5), ("锡伯族", 1)),
          _c("652701博乐市", "652702阿拉山口市", "652722精河县", "652723温泉县")),
-    Pref("652800", "巴音郭楞蒙古自治州", "巴州", 0.07,
+    Pref("652800", "巴州", 0.07,
          (("汉族", 55), ("维吾尔族", 33), ("蒙古族", 5), ("回族", 5), ("哈萨克族", 2)),
          _c("652801库尔勒市", "652822轮台县", "652823尉犁县", "652824若羌县", "652825且末县",
             "652826焉耆回族自治县", "652827和静县", "652828和硕县", "652829博湖县")),
-    Pref("652900", "阿克苏地区", "阿克苏地区", 0.12,
+    Pref("652900", "阿克苏地区", 0.12,
          (("维吾尔族", 75), ("汉族", 23), ("回族", 1), ("柯尔克孜族", 1)),
          _c("652901阿克苏市", "652902库车市", "652922温宿县", "652924沙雅县", "652925新和县",
             "652926拜城县", "652927乌什县", "652928阿瓦提县", "652929柯坪县")),
-    Pref("653000", "克孜勒苏柯尔克孜自治州", "克州", 0.04,
+    Pref("653000", "克州", 0.04,
          (("维吾尔族", 63), ("柯尔克孜族", 30), ("汉族", 6), ("塔吉克族", 1)),
          _c("653001阿图什市", "653022阿克陶县", "653023阿合奇县", "653024乌恰县")),
-    Pref("653100", "喀什地区", "喀什地区", 0.17,
+    Pref("653100", "喀什地区", 0.17,
          (("维吾尔族", 90), ("汉族", 7), ("塔吉克族", 2), ("柯尔克孜族", 1)),
          _c("653101喀什市", "653121疏附县", "653122疏勒县", "653123英吉沙县", "653124泽普县",
             "653125莎车县", "653126叶城县", "653127麦盖提县", "653128岳普湖县", "653129伽师县",
             "653130巴楚县", "653131塔什库尔干塔吉克自治县")),
-    Pref("653200", "和田地区", "和田地区", 0.12,
+    Pref("653200", "和田地区", 0.12,
          (("维吾尔族", 96), ("汉族", 4)),
          _c("653201和田市", "653221和田县", "653222墨玉县", "653223皮山县", "653224洛浦县",
             "653225策勒县", "653226于田县", "653227民丰县")),
-    Pref("654000", "伊犁哈萨克自治州", "伊犁州", 0.11,
+    Pref("654000", "伊犁州", 0.11,
          (("汉族", 40), ("哈萨克族", 25), ("维吾尔族", 20), ("回族", 10), ("锡伯族", 3), ("蒙古族", 2)),
          _c("654002伊宁市", "654003奎屯市", "654004霍尔果斯市", "654021伊宁县", "654022察布查尔锡伯自治县",
             "654023霍城县", "654024巩留县", "654025新源县", "654026昭苏县", "654027特克斯县",
             "654028尼勒克县")),
-    Pref("654200", "塔城地区", "塔城地区", 0.06,
+    Pref("654200", "塔城地区", 0.06,
          (("汉族", 55), ("哈萨克族", 25), ("回族", 8), ("维吾尔族", 6), ("蒙古族", 4), ("达斡尔族", 2)),
          _c("654201塔城市", "654202乌苏市", "654203沙湾市", "654221额敏县", "654224托里县",
             "654225裕民县", "654226和布克赛尔蒙古自治县")),
-    Pref("654300", "阿勒泰地区", "阿勒泰地区", 0.045,
+    Pref("654300", "阿勒泰地区", 0.045,
          (("哈萨克族", 50), ("汉族", 40), ("回族", 4), ("蒙古族", 4), ("维吾尔族", 2)),
          _c("654301阿勒泰市", "654321布尔津县", "654322富蕴县", "654323福海县", "654324哈巴河县",
             "654325青河县", "654326吉木乃县")),
@@ -941,285 +942,5 @@ def _prefecture_frames(rng, p: Pref, n: int, scale: str) -> dict[str, pl.DataFra
     }
     return frames
 
-
-# ---------------------------------------------------------------------------------------------
-# Files: parts (a sheet or a csv), text conversion, injected errors, writers
-# ---------------------------------------------------------------------------------------------
-
-@dataclass
-class Part:
-    file: str
-    sheet: str | None
-    kind: Kind
-    typed: pl.DataFrame  # schema column names, real types
-    first_row: int  # row/line number of the first data row as the clerk sees it
-    title: str | None = None
-    text: pl.DataFrame | None = None  # Chinese headers, all strings
-
-
-def _columns(kind: Kind, with_prefecture: bool):
-    return [c for c in kind.columns if c.name != "prefecture_code" or with_prefecture]
-
-
-def _parts(p: Pref, frames: dict[str, pl.DataFrame]) -> list[Part]:
-    family, _ = FORMATS[p.code]
-    parts = []
-    for kind in KINDS:
-        df = frames[kind.name]
-        dated = df["_year"].null_count() < df.height
-        by_year = [(y, df.filter(pl.col("_year") == y)) for y in YEARS] if dated else [(None, df)]
-        if family == "ili":
-            # One workbook per year; undated kinds (roster, stations) only in the first year's.
-            for y, sub in (by_year if dated else [(YEARS[0], df)]):
-                parts.append(Part(f"{p.code}_代表履职数据_{y}.xlsx", kind.zh, kind, sub, 2))
-        elif family == "xlsx":
-            if not dated or df.height <= SPLIT_ROWS:
-                by_year = [(None, df)]
-            for y, sub in by_year:
-                label = f"_{y}" if y else ""
-                title = f"{p.name}{KIND_TITLES[kind.name]}" + (f"（{y}年）" if y else "")
-                parts.append(Part(f"{p.code}_{kind.zh}{label}.xlsx", kind.zh, kind, sub, 4, title))
-        else:
-            for y, sub in by_year:
-                label = f"_{y}" if y else ""
-                parts.append(Part(f"{p.code}_{kind.zh}{label}.csv", None, kind, sub, 2))
-    return [pt for pt in parts if pt.typed.height > 0]
-
-
-def _fmt_date_expr(c: pl.Expr, style: str) -> pl.Expr:
-    if style in ("iso", "excel"):  # excel: turned into real date cells by the writer
-        return c.dt.strftime("%Y-%m-%d")
-    pattern = {"cn": "{}年{}月{}日", "slash": "{}/{}/{}", "dot": "{}.{}.{}"}[style]
-    return pl.format(pattern, c.dt.year(), c.dt.month(), c.dt.day())
-
-
-def _fmt_date(d: date, style: str) -> str:
-    if style in ("iso", "excel"):
-        return d.isoformat()
-    return {"cn": "{}年{}月{}日", "slash": "{}/{}/{}", "dot": "{}.{}.{}"}[style].format(d.year, d.month, d.day)
-
-
-def _to_text(part: Part, style: str, pref_code: str, with_prefecture: bool) -> pl.DataFrame:
-    exprs = []
-    for col in _columns(part.kind, with_prefecture):
-        if col.name == "prefecture_code":
-            e = pl.lit(pref_code)
-        elif col.type == DATE:
-            e = _fmt_date_expr(pl.col(col.name), style)
-        elif col.type == BOOL:
-            e = pl.when(pl.col(col.name)).then(pl.lit("是")).otherwise(pl.lit("否"))
-            e = pl.when(pl.col(col.name).is_null()).then(None).otherwise(e)
-        else:
-            e = pl.col(col.name).cast(pl.String)
-        exprs.append(e.cast(pl.String).alias(col.header))
-    return part.typed.select(exprs)
-
-
-def _rules_for(kind: Kind) -> dict[str, float]:
-    rules = {"required": 3.0}
-    if any(c.type == DATE for c in kind.columns):
-        rules["bad_date"] = 3.0
-    if any(c.type == ENUM for c in kind.columns):
-        rules["bad_enum"] = 3.0
-    if kind.name == "suggestions":
-        rules["reply_before_assignment"] = 1.5
-        rules["extension_too_long"] = 1.5
-    return rules
-
-
-def _inject(rng, part: Part, rules: list[str], style: str) -> list[dict]:
-    """Write errors into part.text at random rows (one error per row); return their records."""
-    kind, typed, text = part.kind, part.typed, part.text
-    cache: dict[str, list] = {}
-
-    def val(name: str, i: int):
-        if name not in cache:
-            cache[name] = typed[name].to_list()
-        return cache[name][i]
-
-    key = set(kind.key)
-    required = [c for c in kind.columns if c.required and c.name not in key] or \
-        [c for c in kind.columns if c.required]
-    edits: dict[str, tuple[list, list]] = {}
-    records = []
-    rows = rng.permutation(typed.height)[: max(50, 4 * len(rules))]
-    ri = 0
-    for rule in rules:
-        while ri < len(rows):
-            i = int(rows[ri])
-            ri += 1
-            col, value = None, None
-            if rule == "required":
-                c = required[int(rng.integers(len(required)))]
-                if val(c.name, i) is not None:
-                    col, value = c, None
-            elif rule in ("bad_date", "bad_enum"):
-                want = DATE if rule == "bad_date" else ENUM
-                cands = [c for c in kind.columns if c.type == want and val(c.name, i) is not None]
-                if cands:
-                    col = cands[int(rng.integers(len(cands)))]
-                    if rule == "bad_date":
-                        y, m, d = val(col.name, i).year, int(rng.integers(13, 20)), int(rng.integers(32, 46))
-                        value = {"iso": f"{y}-{m}-{d}", "slash": f"{y}/{m}/{d}",
-                                 "dot": f"{y}.{m}.{d}"}.get(style, f"{y}年{m}月{d}日")
-                    else:
-                        value = BAD_ENUM.get((kind.name, col.name), BAD_ENUM.get(col.name, "其他类"))
-            elif rule == "reply_before_assignment":
-                a = val("assigned_on", i)
-                if a is not None and val("replied_on", i) is not None:
-                    col = kind.column("replied_on")
-                    value = _fmt_date(a - timedelta(days=int(rng.integers(1, 5))), style)
-            elif rule == "extension_too_long":
-                a = val("assigned_on", i)
-                if a is not None:
-                    col = kind.column("extended_due")
-                    six = EPOCH + timedelta(days=int(_add_months(np.array([(a - EPOCH).days]), 6)[0]))
-                    value = _fmt_date(six + timedelta(days=int(rng.integers(5, 60))), style)
-            if col is not None:
-                idx, vals = edits.setdefault(col.header, ([], []))
-                idx.append(i), vals.append(value)
-                records.append({"file": part.file, "sheet": part.sheet, "row": part.first_row + i,
-                                "column": col.header, "rule": rule, "value": value or ""})
-                break
-    if edits:
-        part.text = text.with_columns(
-            text[h].scatter(idx, pl.Series(vals, dtype=pl.String)) for h, (idx, vals) in edits.items())
-    return records
-
-
-def _pick_rules(rng, kind: Kind, count: int) -> list[str]:
-    rules = _rules_for(kind)
-    names, w = list(rules), np.array(list(rules.values()))
-    return list(rng.choice(names, count, p=w / w.sum())) if count else []
-
-
-def _write_csv(path: Path, parts: list[Part], family: str) -> None:
-    (part,) = parts
-    crlf = family in ("csv-gbk", "csv-utf8-bom")  # saved from Excel on Windows
-    s = part.text.write_csv(line_terminator="\r\n" if crlf else "\n")
-    enc = {"csv-utf8": "utf-8", "csv-utf8-bom": "utf-8-sig", "csv-gbk": "gbk"}[family]
-    path.write_bytes(s.encode(enc))  # strict: fails loudly on anything GBK cannot hold
-
-
-def _cell_values(part: Part, style: str) -> list[list]:
-    """Per column, the python values to write: numbers/date serials where parseable, else text."""
-    cols = []
-    by_header = {c.header: c for c in part.kind.columns}
-    for h in part.text.columns:
-        s = part.text[h]
-        col = by_header[h]
-        texts = s.to_list()
-        if col.type == DATE and style == "excel":
-            num = (s.str.to_date("%Y-%m-%d", strict=False).cast(pl.Int32) + EXCEL_EPOCH_OFFSET).to_list()
-        elif col.type in (INT, FLOAT):
-            num = s.cast(pl.Float64, strict=False).to_list()
-            if col.type == INT:
-                num = [None if v is None else int(v) for v in num]
-        else:
-            cols.append(texts)
-            continue
-        cols.append([t if v is None else v for t, v in zip(texts, num)])
-    return cols
-
-
-def _write_xlsx(path: Path, parts: list[Part], style: str) -> None:
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
-                                         "strings_to_formulas": False, "strings_to_urls": False})
-    wb.set_properties({"created": FIXED_CREATED, "author": "lvzhi synth"})
-    title_fmt = wb.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
-    head_fmt = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
-    for part in parts:
-        ws = wb.add_worksheet(part.sheet)
-        headers = part.text.columns
-        ws.set_column(0, len(headers) - 1, 14)
-        head_row = 0
-        if part.title:
-            ws.merge_range(0, 0, 0, len(headers) - 1, part.title, title_fmt)
-            head_row = 2  # one blank row, header on Excel row 3
-        ws.write_row(head_row, 0, headers, head_fmt)
-        by_header = {c.header: c for c in part.kind.columns}
-        fmts = [date_fmt if by_header[h].type == DATE else None for h in headers]
-        ws_string, ws_number = ws.write_string, ws.write_number
-        for r, row in enumerate(zip(*_cell_values(part, style)), start=head_row + 1):
-            for c, v in enumerate(row):
-                if v is None:
-                    continue
-                if v.__class__ is str:
-                    ws_string(r, c, v)
-                else:
-                    ws_number(r, c, v, fmts[c])
-    wb.close()
-
-
-# ---------------------------------------------------------------------------------------------
-# Entry point
-# ---------------------------------------------------------------------------------------------
-
-def _deputy_counts(rng, scale: str) -> list[int]:
-    if scale == "tiny":
-        return [int(x) for x in rng.integers(16, 21, len(PREFS))]
-    if scale not in SCALE_DEPUTIES:
-        raise ValueError(f"unknown scale {scale!r}: tiny, demo or region")
-    w = np.array([p.weight for p in PREFS]) * rng.uniform(0.9, 1.1, len(PREFS))
-    return [int(x) for x in np.rint(SCALE_DEPUTIES[scale] * w / w.sum())]
-
-
-def generate(out_dir: Path, scale: str = "tiny", seed: int = 1, clean: bool = False, progress=None) -> dict:
-    """Write synthetic submissions of all 14 prefectures into out_dir; return the manifest."""
-    say = progress or (lambda msg: None)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    counts = _deputy_counts(rng, scale)
-    files, totals, errors = [], {k.name: 0 for k in KINDS}, []
-    t0 = time.perf_counter()
-    for p, n in zip(PREFS, counts):
-        family, style = FORMATS[p.code]
-        frames = _prefecture_frames(rng, p, n, scale)
-        parts = _parts(p, frames)
-        with_pref = family == "ili"
-        for part in parts:
-            part.text = _to_text(part, style, p.code, with_pref)
-        if not clean:
-            for part in parts:
-                if part.kind.name in NO_ERRORS:
-                    continue
-                if scale == "tiny":
-                    continue
-                errors += _inject(rng, part, _pick_rules(rng, part.kind, int(rng.binomial(part.typed.height,
-                                                                                        ERROR_RATE))), style)
-            if scale == "tiny":
-                for code, kname, rule in TINY_ERRORS:
-                    cands = [pt for pt in parts if code == p.code and pt.kind.name == kname]
-                    if cands:
-                        errors += _inject(rng, cands[int(rng.integers(len(cands)))], [rule], style)
-        by_file: dict[str, list[Part]] = {}
-        for part in parts:
-            by_file.setdefault(part.file, []).append(part)
-        for fname, fparts in by_file.items():
-            path = out_dir / fname
-            if family.startswith("csv"):
-                _write_csv(path, fparts, family)
-            else:
-                _write_xlsx(path, fparts, style)
-            kinds: dict[str, int] = {}
-            for pt in fparts:
-                kinds[pt.kind.name] = kinds.get(pt.kind.name, 0) + pt.typed.height
-                totals[pt.kind.name] += pt.typed.height
-            files.append({"path": fname, "prefecture_code": p.code, "kinds": kinds,
-                          "format": "xlsx" if family in ("xlsx", "ili") else family})
-        say(f"{p.code} {p.name}: {n} 名代表, {len(by_file)} 个文件 ({time.perf_counter() - t0:.1f}s)")
-    manifest = {"scale": scale, "seed": seed, "files": sorted(files, key=lambda f: f["path"]),
-                "rows": totals, "injected_errors": errors}
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    return manifest
-
-
-if __name__ == "__main__":  # python -m lvzhi.synth OUT_DIR [scale] [seed]
-    import sys
-
-    out = Path(sys.argv[1])
-    m = generate(out, sys.argv[2] if len(sys.argv) > 2 else "tiny", int(sys.argv[3]) if len(sys.argv) > 3 else 1,
-                 progress=print)
-    print(json.dumps(m["rows"], ensure_ascii=False), len(m["files"]), "files,", len(m["injected_errors"]), "errors")
+# The prefectures here are the seed's, no more and no fewer.
+assert [p.code for p in PREFS] == list(reference.prefectures()), "devtools/synth/world.py PREFS differ from data/seeds/prefectures.csv"

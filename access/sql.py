@@ -28,7 +28,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from lvzhi import appdb, audit, warehouse
+from access import appdb, audit
+from lvzhi import warehouse
 from lvzhi.home import Home
 
 ALIAS = "lvzhi"  # the catalog name analysts see; the schema keeps its documented name `marts`
@@ -320,7 +321,7 @@ def _yml_docs() -> dict[str, tuple[str, dict[str, str]]]:
     """Descriptions from the dbt yml files, for tables dbt does not comment (seeds: no persist_docs)."""
     import yaml
 
-    from lvzhi.pipeline import PROJECT_DIR
+    from lvzhi.home import PROJECT_DIR
 
     docs: dict[str, tuple[str, dict[str, str]]] = {}
     for path in sorted([*(PROJECT_DIR / "models").rglob("*.yml"), *(PROJECT_DIR / "data" / "seeds").glob("*.yml")]):

@@ -1,4 +1,4 @@
-"""Time every dashboard page: `python -m dashboard.bench --home DIR [--runs N]`.
+"""Time every dashboard page: `python -m devtools.dashboard_bench --home DIR [--runs N]`.
 
 Each page runs N times in Streamlit's AppTest with the query cache cleared before each run, so the
 time is the page's queries plus building its elements (no browser). Prints median and p95 in ms.
@@ -7,6 +7,7 @@ time is the page's queries plus building its elements (no browser). Prints media
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import secrets
@@ -18,7 +19,7 @@ import streamlit as st
 from streamlit.logger import set_log_level
 from streamlit.testing.v1 import AppTest
 
-from lvzhi import users
+from access import users
 from lvzhi.home import Home
 
 APP = Path(__file__).resolve().parent / "app.py"
@@ -29,7 +30,7 @@ PAGES = ("overview", "suggestions", "attendance", "activities", "liaison", "stat
 def bench_login(home: Home) -> dict:
     """A logged-in leader session (every prefecture); the user `bench` is made once with a random password."""
     if users.get(home, "bench") is None:
-        users.add(home, "bench", "leader", secrets.token_urlsafe(16), display_name="bench", actor="dashboard.bench")
+        users.add(home, "bench", "leader", secrets.token_urlsafe(16), display_name="bench", actor="devtools.dashboard_bench")
     now = users.current_time().isoformat()
     return {**users.get(home, "bench").public(), "logged_in_at": now, "last_seen": now}
 
@@ -59,6 +60,7 @@ def main() -> None:
     parser.add_argument("--home", default=os.environ.get("LVZHI_HOME", "data"))
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--prefecture", default="", help="例如 654000；默认全区")
+    parser.add_argument("--json", default=None, help="也把每页的毫秒数写入此 JSON 文件 / also write figures here")
     args = parser.parse_args()
     set_log_level("error")  # AppTest outside a server warns about the missing runtime on every run
     logging.disable(logging.WARNING)
@@ -66,10 +68,14 @@ def main() -> None:
     query = {"prefecture": args.prefecture} if args.prefecture else {}
     login = bench_login(Home.at(args.home))
     print(f"{'page':<12} {'median ms':>10} {'p95 ms':>8}")
+    figures = {}
     for page in PAGES:
         seconds = sorted(time_page(page, args.runs, query, login))
         p95 = seconds[min(len(seconds) - 1, round(0.95 * (len(seconds) - 1)))]
         print(f"{page:<12} {1000 * statistics.median(seconds):>10.0f} {1000 * p95:>8.0f}")
+        figures[page] = {"median_ms": round(1000 * statistics.median(seconds), 1), "p95_ms": round(1000 * p95, 1)}
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=1))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import threading
 import time
 from pathlib import Path
 
-from lvzhi.bench import corrected_suggestions
+from devtools.bench import corrected_suggestions
 from lvzhi.home import Home
 
 SESSIONS = int(os.environ.get("LOADTEST_SESSIONS", 20))
@@ -65,7 +65,7 @@ def session(number: int, deadline: float) -> None:
     """One leader clicking around until the deadline; prints its timings and errors as JSON."""
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.bench import bench_login
+    from devtools.dashboard_bench import bench_login
 
     login = bench_login(Home.at(os.environ["LVZHI_HOME"]))
     chance, timings, errors = random.Random(number), [], []
@@ -93,7 +93,7 @@ def session(number: int, deadline: float) -> None:
 
 def start_sessions(deadline: float) -> list[subprocess.Popen]:
     return [
-        subprocess.Popen([sys.executable, "-m", "lvzhi.loadtest", "session", str(n), str(deadline)],
+        subprocess.Popen([sys.executable, "-m", "devtools.loadtest", "session", str(n), str(deadline)],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         for n in range(SESSIONS)
     ]
@@ -104,7 +104,7 @@ def main() -> None:
     print(f"准备数据 {root} …")
     source = prepare(root)
     os.environ["LVZHI_HOME"] = str(root)
-    from dashboard.bench import bench_login
+    from devtools.dashboard_bench import bench_login
 
     bench_login(Home.at(root))  # once here, so that the sessions do not race to create the user
     stop, published, timings, errors = threading.Event(), [], [], []

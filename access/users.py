@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 import bcrypt
 
-from lvzhi import audit
+from access import audit
 from lvzhi.home import Home
 
 ROLES: dict[str, tuple[str, str]] = {
