@@ -18,3 +18,6 @@ ui.table(queries.quarantine(f.prefecture), "quarantine", f)
 
 st.subheader(t("reference_errors"))
 ui.table(queries.reference_errors(f.prefecture), "reference_errors", f)
+
+st.subheader(t("key_conflicts"))
+ui.table(queries.key_conflicts(f.prefecture), "key_conflicts", f)
