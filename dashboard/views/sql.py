@@ -72,7 +72,7 @@ if st.button(t("sql_run"), type="primary", icon=":material/play_arrow:"):
 # ------------------------------------------------------------------ result
 outcome = st.session_state.get(OUTCOME)
 if outcome and "error" in outcome:
-    st.error(safe_text.md(outcome["error"]), icon=":material/block:" if outcome["status"] == "refused" else ":material/error:")
+    st.error(outcome["error"], icon=":material/block:" if outcome["status"] == "refused" else ":material/error:")
 elif outcome:
     result: sql.Result = outcome["result"]
     st.caption(t("sql_result", rows=result.rows, ms=result.ms, kind=result.kind))
