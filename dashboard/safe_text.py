@@ -32,3 +32,8 @@ def md(value: object) -> str:
 def html(value: object) -> str:
     """A value as literal text inside HTML lvzhi writes (unsafe_allow_html blocks)."""
     return "" if value is None else _html.escape(str(value), quote=True)
+
+
+def plotly(value: str) -> str:
+    """A label as literal text in a plotly chart (which renders <a href>, <b>, <br>… in text)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -41,3 +41,13 @@ def test_markdown_of_clerk_text_is_literal():
     assert "![" not in shown and "](" not in shown and ":red[" not in shown and "**" not in shown
     assert "://" not in shown.replace("\\", "")  # no bare URL for GFM to link
     assert html('<img src="http://example.invalid/y.png">') == "&lt;img src=&quot;http://example.invalid/y.png&quot;&gt;"
+
+
+def test_chart_labels_are_text():
+    from dashboard import charts
+
+    rows = pl.DataFrame({"unit": ['<a href="http://example.invalid">单位</a>', "伊宁市"], "rate": [0.5, 1.0], "n": [10, 12]})
+    figure = charts.rate_bars(rows, "标题", "unit", "rate", "n", None)
+    assert figure.data[0].y == ('&lt;a href="http://example.invalid"&gt;单位&lt;/a&gt;', "伊宁市")
+    stacked = charts.stacked(pl.DataFrame({"x": ["<b>县</b>"], "c": ["<i>甲</i>"], "count": [1]}), "标题", "x", "c")
+    assert stacked.data[0].x == ("&lt;b&gt;县&lt;/b&gt;",) and stacked.data[0].name == "&lt;i&gt;甲&lt;/i&gt;"
