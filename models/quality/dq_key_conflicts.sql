@@ -6,7 +6,7 @@
     ('liaison', ['member_name', 'member_role', 'deputy_id', 'year']),
     ('contacts', ['member_name', 'deputy_id', 'contact_date']), ('stations', ['station_id']),
     ('receptions', ['station_id', 'deputy_id', 'reception_date']), ('trainings', ['training_id', 'deputy_id']),
-    ('projects', ['project_id']),
+    ('projects', ['project_id']), ('replies', ['suggestion_id', 'unit', 'reply_no']),
 ] %}
 {% for kind, keys in kinds %}
 {{ key_conflicts(kind, keys) }}
