@@ -12,7 +12,7 @@ import polars as pl
 import streamlit as st
 import xlsxwriter
 
-from dashboard import auth, charts, links, queries
+from dashboard import auth, charts, links, queries, safe_text
 from dashboard.filters import MISSING_YEAR, Filters
 from dashboard.i18n import family_label, label, lang, status_label, t
 from lvzhi import format as fmt
@@ -56,7 +56,7 @@ def period_text(f: Filters) -> str:
 def page_header(title_key: str, f: Filters) -> None:
     """Title, the as-of date and the chosen period and scope, and when each prefecture last sent data."""
     st.title(t(title_key))
-    st.caption(t("header_caption", as_of=f.as_of or "—", period=period_text(f), scope=f.scope_name))
+    st.caption(t("header_caption", as_of=f.as_of or "—", period=period_text(f), scope=safe_text.md(f.scope_name)))
     pdf_button(title_key, f)
     missing = st.session_state.get(MISSING_YEAR)
     if missing:
@@ -71,11 +71,11 @@ def page_header(title_key: str, f: Filters) -> None:
     if f.prefecture:
         row = submissions.filter(pl.col("prefecture_code") == f.prefecture)
         last = row["last_submitted_on"][0] if row.height else None
-        st.caption(t("last_submission", name=f.prefecture_name, date=last or t("never_submitted")))
+        st.caption(t("last_submission", name=safe_text.md(f.prefecture_name), date=last or t("never_submitted")))
     else:
         missing = submissions.filter(pl.col("files_loaded") == 0)["prefecture_name"].to_list()
         if missing:
-            st.caption(t("missing_submissions", names="、".join(missing)))
+            st.caption(t("missing_submissions", names="、".join(map(safe_text.md, missing))))
     with st.expander(t("freshness_expander")):
         table(submissions.select("prefecture_name", "last_submitted_on", "last_loaded_at", "files_loaded",
                                  "rows_quarantined"), "submissions", f, downloads=False)
@@ -392,7 +392,7 @@ def tile_html(name: str, value: float | None, n: float | None, unit: str | None,
     colour = charts.STATUS_COLOURS.get(status or "no_data", charts.STATUS_COLOURS["no_data"])
     text = TILE_TEXT.get(status or "no_data", "#ffffff")
     css = "lvzhi-tile lvzhi-chosen" if chosen else "lvzhi-tile"
-    body = (f'<b>{escape(name)}</b><br><span class="lvzhi-tile-value">{format_value(value, unit)}</span>'
+    body = (f'<b>{safe_text.html(name)}</b><br><span class="lvzhi-tile-value">{format_value(value, unit)}</span>'
             f'<br>n = {fmt.count(n or 0)}')
     style = f'background:{colour};color:{text}'
     title = f"{name}：{status_label(status)}"
