@@ -9,7 +9,7 @@ they open in the same tab (a login survives the reload: dashboard/sessions.py).
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import streamlit as st
 
@@ -18,6 +18,12 @@ from dashboard.i18n import lang
 DEFAULT_PAGE = "overview"
 # The filters a link carries over from the current view unless it says otherwise.
 CARRIED = ("year", "quarter", "prefecture", "county", "term")
+
+
+def _quote(value, safe="", encoding=None, errors=None) -> str:
+    """Every character but letters, digits, - and _ percent-encoded (dots too): a value taken from the
+    data (a county, a unit) never reads as a host name or a link inside an href."""
+    return quote(value, safe="", encoding=encoding, errors=errors).replace(".", "%2E").replace("~", "%7E")
 
 
 def href(page: str, **params) -> str:
@@ -32,7 +38,7 @@ def href(page: str, **params) -> str:
     query.update(params)
     query = {key: str(value) for key, value in query.items() if value not in (None, "")}
     path = "./" if page == DEFAULT_PAGE else page  # the default page lives at /, not at /overview
-    return f"{path}?{urlencode(query)}" if query else path
+    return f"{path}?{urlencode(query, quote_via=_quote)}" if query else path
 
 
 def anchor(text: str, url: str, css: str = "lvzhi-link", title: str = "") -> str:
