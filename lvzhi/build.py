@@ -31,19 +31,24 @@ class BuildResult:
     published: Path | None = None
 
 
-def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None) -> BuildResult:
-    """Run a dbt command in-process against the working warehouse (no per-call start-up)."""
+def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
+            target: str | None = None) -> BuildResult:
+    """Run a dbt command in-process against the working warehouse (no per-call start-up);
+    `target="spark"` runs it on the Spark session lvzhi.spark started."""
     import logging
 
     from dbt.cli.main import dbtRunner
 
     logging.raiseExceptions = False  # a log file that cannot be written (full disk) must not print tracebacks
     os.environ["LVZHI_WAREHOUSE"] = str(home.work_db)
+    suffix = f"_{target}" if target else ""  # each target its own parse cache
     command = [
         *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-        "--target-path", str(home.root / "dbt_target"), "--log-path", str(home.root / "dbt_logs"),
+        "--target-path", str(home.root / f"dbt_target{suffix}"), "--log-path", str(home.root / "dbt_logs"),
         "--vars", json.dumps({"as_of": as_of.isoformat()}), "--quiet",
     ]
+    if target:
+        command += ["--target", target]
     if select:
         command += ["--select", select]
     started = time.perf_counter()
@@ -62,8 +67,12 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None)
     return BuildResult(outcome.success, time.perf_counter() - started, failures)
 
 
-def build(home: Home, as_of: date, select: str | None = None, publish: bool = True, say=print) -> BuildResult:
-    """dbt build on the working warehouse; on success publish a new read-only version."""
+def build(home: Home, as_of: date, select: str | None = None, publish: bool = True, say=print,
+          engine: str = "duckdb") -> BuildResult:
+    """dbt build on the working warehouse; on success publish a new read-only version.
+    `engine="spark"`: the same models on a local Spark (build_spark)."""
+    if engine == "spark":
+        return build_spark(home, as_of, select, publish, say)
     with warehouse.writer_lock(home, say=say):
         con = warehouse.connect_work(home)
         try:
@@ -73,6 +82,37 @@ def build(home: Home, as_of: date, select: str | None = None, publish: bool = Tr
         result = run_dbt(home, ["build"], as_of, select)
         if result.success and publish:
             result.published = warehouse.publish(home, {"as_of": as_of.isoformat()})
+    return result
+
+
+def build_spark(home: Home, as_of: date, select: str | None = None, publish: bool = True,
+                say=print) -> BuildResult:
+    """The raw layer out as Parquet, dbt build on Spark, the marts back as Parquet, published like
+    a DuckDB build (the dashboard cannot tell). Needs pyspark, dbt-spark and Java 17."""
+    from lvzhi import spark
+
+    started = time.perf_counter()
+    reason = spark.available()
+    if reason:
+        return BuildResult(False, 0.0, [reason])
+    with warehouse.writer_lock(home, say=say):
+        con = warehouse.connect_work(home)
+        try:
+            ensure_raw_schema(con)
+            spark.export_raw(home, con=con)
+        finally:
+            con.close()
+    session = spark.session(home)
+    spark.register_raw(session, spark.raw_dir(home))
+    result = run_dbt(home, ["build"], as_of, select, target="spark")
+    if result.success:
+        spark.export_marts(session, spark.marts_dir(home))
+        spark.load_marts(spark.marts_dir(home), spark.spark_marts_db(home))
+        if publish:
+            with warehouse.writer_lock(home, say=say):
+                result.published = warehouse.publish(
+                    home, {"as_of": as_of.isoformat(), "engine": "spark"}, source=spark.spark_marts_db(home))
+    result.seconds = time.perf_counter() - started
     return result
 
 

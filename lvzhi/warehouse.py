@@ -87,8 +87,9 @@ def _switch(home: Home, target: Path) -> None:
     os.replace(temporary, _pointer(home))
 
 
-def publish(home: Home, metadata: dict) -> Path:
-    """Copy the analyst schema of the working warehouse into a new version and switch to it."""
+def publish(home: Home, metadata: dict, source: Path | None = None) -> Path:
+    """Copy the analyst schema of the working warehouse (or of `source`: the marts a Spark build
+    brought back) into a new version and switch to it."""
     version = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     target = home.published_dir / f"lvzhi-{version}.duckdb"
     partial = target.with_suffix(".partial")
@@ -96,7 +97,7 @@ def publish(home: Home, metadata: dict) -> Path:
         stale.unlink(missing_ok=True)
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{home.work_db}' as work (read_only)")
+        con.execute(f"attach '{source or home.work_db}' as work (read_only)")
         con.execute(f"attach '{partial}' as pub")
         con.execute(f"create schema pub.{PUBLISHED_SCHEMA}")
         tables = con.sql(

@@ -11,12 +11,32 @@
 
 {# The newest submitted version of each key (append-only raw history -> current state). #}
 {% macro current_version(kind, key_columns) -%}
-    select *
-    from ({{ known_rows(source('raw', kind)) }}) as versions
-    qualify row_number() over (
+    {%- call first_row_per_window(known_rows(source('raw', kind))) %}
         partition by {{ key_columns | join(', ') }}
         order by _batch_id desc, _row_number desc
-    ) = 1
+    {%- endcall %}
+{%- endmacro %}
+
+{# The rows of `relation` (a query) that come first in their window (the caller's body: partition
+   by … order by …), with the relation's columns only. DuckDB and Spark >= 3.5/4 have `qualify`;
+   Spark clusters on 3.x do not, so Spark gets the subquery form (same rows). #}
+{% macro first_row_per_window(relation) -%}
+    {{ adapter.dispatch('first_row_per_window', 'lvzhi')(relation, caller()) }}
+{%- endmacro %}
+
+{% macro default__first_row_per_window(relation, window) -%}
+    select *
+    from ({{ relation }}) as versions
+    qualify row_number() over ({{ window }}) = 1
+{%- endmacro %}
+
+{% macro spark__first_row_per_window(relation, window) -%}
+    select * except (_first_in_window)
+    from (
+        select versions.*, row_number() over ({{ window }}) as _first_in_window
+        from ({{ relation }}) as versions
+    ) as numbered
+    where _first_in_window = 1
 {%- endmacro %}
 
 {# Is a deputy (columns from int_deputy_terms) serving on day `d`? Left office on left_on: not serving from that day. #}
@@ -25,6 +45,20 @@
     ({{ p }}serving_from <= {{ d }}
      and ({{ p }}term_end is null or {{ d }} <= {{ p }}term_end)
      and ({{ p }}left_on is null or {{ d }} < {{ p }}left_on))
+{%- endmacro %}
+
+{# The median of a column: DuckDB's median; Spark's percentile (exact, interpolating like DuckDB;
+   Spark's own median exists only from 3.4). #}
+{% macro median(column) -%}
+    {{ adapter.dispatch('median', 'lvzhi')(column) }}
+{%- endmacro %}
+
+{% macro default__median(column) -%}
+    median({{ column }})
+{%- endmacro %}
+
+{% macro spark__median(column) -%}
+    percentile({{ column }}, 0.5)
 {%- endmacro %}
 
 {# A rate: numerator / denominator as double, null when the denominator is 0 (Spark raises on /0). #}
