@@ -68,25 +68,30 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
 
 
 def build(home: Home, as_of: date, select: str | None = None, publish: bool = True, say=print,
-          engine: str = "duckdb") -> BuildResult:
+          engine: str = "duckdb", data_tests: bool = True) -> BuildResult:
     """dbt build on the working warehouse; on success publish a new read-only version.
-    `engine="spark"`: the same models on a local Spark (build_spark)."""
+    `engine="spark"`: the same models on a local Spark (build_spark). `data_tests=False` builds
+    without dbt's data and unit tests (the Spark equality test: DuckDB's build ran them)."""
     if engine == "spark":
-        return build_spark(home, as_of, select, publish, say)
+        return build_spark(home, as_of, select, publish, say, data_tests)
     with warehouse.writer_lock(home, say=say):
         con = warehouse.connect_work(home)
         try:
             ensure_raw_schema(con)
         finally:
             con.close()
-        result = run_dbt(home, ["build"], as_of, select)
+        result = run_dbt(home, _build_args(data_tests), as_of, select)
         if result.success and publish:
             result.published = warehouse.publish(home, {"as_of": as_of.isoformat()})
     return result
 
 
+def _build_args(data_tests: bool) -> list[str]:
+    return ["build"] if data_tests else ["build", "--exclude-resource-type", "test", "unit_test"]
+
+
 def build_spark(home: Home, as_of: date, select: str | None = None, publish: bool = True,
-                say=print) -> BuildResult:
+                say=print, data_tests: bool = True) -> BuildResult:
     """The raw layer out as Parquet, dbt build on Spark, the marts back as Parquet, published like
     a DuckDB build (the dashboard cannot tell). Needs pyspark, dbt-spark and Java 17."""
     from lvzhi import spark
@@ -104,7 +109,7 @@ def build_spark(home: Home, as_of: date, select: str | None = None, publish: boo
             con.close()
     session = spark.session(home)
     spark.register_raw(session, spark.raw_dir(home))
-    result = run_dbt(home, ["build"], as_of, select, target="spark")
+    result = run_dbt(home, _build_args(data_tests), as_of, select, target="spark")
     if result.success:
         spark.export_marts(session, spark.marts_dir(home))
         spark.load_marts(spark.marts_dir(home), spark.spark_marts_db(home))

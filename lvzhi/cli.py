@@ -79,7 +79,7 @@ def cmd_template(args) -> int:
 def cmd_build(args) -> int:
     home = _home(args)
     print(f"构建模型（统计日 {args.as_of}）…")
-    result = build(home, args.as_of, args.select, engine=args.engine)
+    result = build(home, args.as_of, args.select, engine=args.engine, data_tests=not args.skip_tests)
     if not result.success:
         print("✗ 构建失败，已发布的数据保持不变：", file=sys.stderr)
         for failure in result.failures:
@@ -269,6 +269,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--select", default=None, help="只构建部分模型（dbt 选择语法）")
     sub.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
                      help="计算引擎：duckdb（默认）或 spark（同一套模型，需 pip install -e '.[spark]' 与 Java 17）")
+    sub.add_argument("--skip-tests", action="store_true", help="不运行 dbt 数据测试 / models only, no dbt data tests")
 
     sub = command("export-raw", cmd_export_raw,
                   "原始层导出为 Parquet（<类别>/prefecture_code=<代码>/）/ write the raw layer as Parquet")
