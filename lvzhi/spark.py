@@ -187,6 +187,12 @@ def load_marts(source: Path, target: Path) -> list[str]:
         con.execute("create schema marts")
         for folder in sorted(p for p in Path(source).iterdir() if p.is_dir()):
             con.execute(f"create table marts.{folder.name} as select * from read_parquet('{folder}/*.parquet')")
+            # Spark's timestamps are instants (UTC in this session): back to DuckDB's plain timestamps.
+            for (column,) in con.sql(
+                    "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ? "
+                    "and data_type = 'TIMESTAMP WITH TIME ZONE'", params=[folder.name]).fetchall():
+                con.execute(f"alter table marts.{folder.name} alter {column} set data type timestamp "
+                            f"using ({column} at time zone 'UTC')")
             tables.append(folder.name)
         con.execute("checkpoint")
     finally:
