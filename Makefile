@@ -35,7 +35,7 @@ demo: venv
 test: venv
 	$(BIN)/python -m pytest
 
-# The inner loop: no demo-scale pipeline, no browser, no Spark.
+# The inner loop: everything but the slow tests (demo scale, kill -9 and rebuild), the browser and Spark.
 test-fast: venv
 	$(BIN)/python -m pytest -m "not slow and not e2e and not spark"
 

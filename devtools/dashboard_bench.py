@@ -7,6 +7,7 @@ time is the page's queries plus building its elements (no browser). Prints media
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import secrets
@@ -59,6 +60,7 @@ def main() -> None:
     parser.add_argument("--home", default=os.environ.get("LVZHI_HOME", "data"))
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--prefecture", default="", help="例如 654000；默认全区")
+    parser.add_argument("--json", default=None, help="也把每页的毫秒数写入此 JSON 文件 / also write figures here")
     args = parser.parse_args()
     set_log_level("error")  # AppTest outside a server warns about the missing runtime on every run
     logging.disable(logging.WARNING)
@@ -66,10 +68,14 @@ def main() -> None:
     query = {"prefecture": args.prefecture} if args.prefecture else {}
     login = bench_login(Home.at(args.home))
     print(f"{'page':<12} {'median ms':>10} {'p95 ms':>8}")
+    figures = {}
     for page in PAGES:
         seconds = sorted(time_page(page, args.runs, query, login))
         p95 = seconds[min(len(seconds) - 1, round(0.95 * (len(seconds) - 1)))]
         print(f"{page:<12} {1000 * statistics.median(seconds):>10.0f} {1000 * p95:>8.0f}")
+        figures[page] = {"median_ms": round(1000 * statistics.median(seconds), 1), "p95_ms": round(1000 * p95, 1)}
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=1))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,42 @@ def _staged(kind: Kind, column: Column) -> tuple[str, str, str]:
     return name, name, _description(column)
 
 
+# raw.batches and raw.quarantine are written by ingest.load itself (no kind schema): their staging
+# models (stg_raw__batches.sql, stg_raw__quarantine.sql) are written by hand, documented here.
+OPERATIONAL = (
+    ("batches", "导入批次：每个文件一行 / One row per ingested file", "batch_id", (
+        ("batch_id", "导入批次 / batch id"),
+        ("source_file", "来源文件 / source file"),
+        ("sha256", "文件 SHA-256（同一文件不重复导入）/ file sha256"),
+        ("prefecture_code", "州市代码 / prefecture code"),
+        ("kinds", "文件所含记录类型 / record kinds in the file"),
+        ("file_format", "文件格式 / file format"),
+        ("encoding", "文本编码 / text encoding"),
+        ("submitted_on", "报送日期 / submitted on"),
+        ("loaded_at", "导入时间 / loaded at"),
+        ("rows_read", "读取行数 / rows read"),
+        ("rows_loaded", "入库行数 / rows loaded"),
+        ("rows_quarantined", "隔离行数 / rows quarantined"),
+        ("archive_path", "归档路径 / archive path"),
+    )),
+    ("quarantine", "隔离区：未通过校验的行，每条违反的规则一行（原始行内容留在 raw，手机与身份证号值已遮盖）/ "
+     "Rows that broke a rule, one row per rule; the raw row stays in raw, phone and ID-card values masked", None, (
+        ("batch_id", "导入批次 / ingest batch id"),
+        ("source_file", "来源文件 / source file"),
+        ("sheet", "工作表 / sheet"),
+        ("kind", "记录类型 / record kind"),
+        ("prefecture_code", "州市代码 / prefecture code"),
+        ("row_number", "Excel 行号 / row number in the file"),
+        ("column_name", "列名（英文）/ column name"),
+        ("header", "表头（中文）/ header (Chinese)"),
+        ("value", "原值（手机、身份证号遮盖为 ****）/ value as submitted, phone and ID card masked"),
+        ("rule_id", "规则编号 / rule id"),
+        ("message", "说明（中文）/ message"),
+        ("loaded_at", "导入时间 / loaded at"),
+    )),
+)
+
+
 def render_model(kind: Kind) -> str:
     selects = [_staged(kind, c)[0] for c in kind.columns] + [f"{raw} as {staged}" for raw, staged, _ in LINEAGE]
     body = ",\n        ".join(selects)
@@ -83,6 +119,12 @@ def render_staging_yml() -> str:
                 lines.append("        data_tests: [unique, not_null]")
         for _, staged, description in LINEAGE:
             lines += [f"      - name: {staged}", f'        description: "{description}"']
+    for table, description, key, columns in OPERATIONAL:
+        lines += [f"  - name: stg_raw__{table}", f'    description: "{description}"', "    columns:"]
+        for name, text in columns:
+            lines += [f"      - name: {name}", f'        description: "{text}"']
+            if name == key:
+                lines.append("        data_tests: [unique, not_null]")
     return "\n".join(lines) + "\n"
 
 

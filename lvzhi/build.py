@@ -1,12 +1,20 @@
 """Build: run dbt on the working warehouse (in-process, no per-call start-up), then publish a new
-read-only version; read the published indicators."""
+read-only version; read the published indicators.
+
+By default a build rebuilds only what changed since the last successful build: the models
+downstream of the raw tables that new batches wrote (and the quality tables every batch touches),
+then publishes only those tables into a copy of the previous version. A change of the as-of date,
+of the models, macros, seeds or dbt settings, or `--full`, rebuilds and republishes everything.
+The state of the last successful build is `<home>/warehouse/build_state.json`.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -23,18 +31,107 @@ CONTRACT_COLUMNS = (
 )
 
 
+# What the models' results depend on besides the raw data: a change here means a full build.
+PROJECT_INPUTS = ("models", "macros", "data/seeds", "tests/dbt", "dbt_project.yml", "profiles.yml")
+ALWAYS_TOUCHED = ("batches", "quarantine")  # every load writes raw.batches, and maybe raw.quarantine
+
+
 @dataclass
 class BuildResult:
     success: bool
     seconds: float
     failures: list[str]
     published: Path | None = None
+    plan: Plan | None = None
+    rebuilt: list[str] = field(default_factory=list)  # models dbt built (published ones among them republished)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a build will do, and why (said to the user in Chinese)."""
+    select: str | None  # dbt selection; None = everything
+    reason: str
+    last_batch: int  # the newest batch the build covers
+    nothing_new: bool = False
+
+
+def project_fingerprint() -> str:
+    """One hash of every file the models are built from (not the raw data)."""
+    digest = hashlib.sha256()
+    for name in PROJECT_INPUTS:
+        root = PROJECT_DIR / name
+        for path in sorted([root] if root.is_file() else (p for p in root.rglob("*") if p.is_file())):
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(str(path.relative_to(PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _state_file(home: Home) -> Path:
+    return home.warehouse_dir / "build_state.json"
+
+
+def read_state(home: Home) -> dict | None:
+    try:
+        return json.loads(_state_file(home).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _save_state(home: Home, state: dict) -> None:
+    temporary = _state_file(home).with_suffix(".tmp")
+    temporary.write_text(json.dumps(state))
+    os.replace(temporary, _state_file(home))
+
+
+def plan_build(home: Home, as_of: date, full: bool = False) -> Plan:
+    """Everything, or only what the batches since the last successful build touched."""
+    con = warehouse.connect_work(home)
+    try:
+        ensure_raw_schema(con)
+        last_batch = con.execute("select coalesce(max(batch_id), 0) from raw.batches").fetchall()[0][0]
+        state = read_state(home)
+        if full:
+            return Plan(None, "完整构建（--full）", last_batch)
+        if state is None or warehouse.current_published(home) is None:
+            return Plan(None, "首次构建：完整构建", last_batch)
+        if state["as_of"] != as_of.isoformat():
+            return Plan(None, f"统计日由 {state['as_of']} 改为 {as_of}：完整构建", last_batch)
+        if state["fingerprint"] != project_fingerprint():
+            return Plan(None, "模型、宏、种子数据或 dbt 设置有变化：完整构建", last_batch)
+        rows = con.execute("select kinds from raw.batches where batch_id > ?", [state["last_batch"]]).fetchall()
+    finally:
+        con.close()
+    kinds = sorted({kind for (listed,) in rows for kind in (listed or "").split(",") if kind})
+    if not rows:
+        return Plan(None, "自上次构建以来没有新导入的数据", last_batch, nothing_new=True)
+    select = " ".join(f"source:raw.{kind}+" for kind in (*kinds, *ALWAYS_TOUCHED))
+    return Plan(select, f"只重建新数据涉及的部分（{len(rows)} 个新批次：{'、'.join(kinds) or '无记录'}）", last_batch)
+
+
+# Parsed dbt projects kept by a long-running process (lvzhi watch): (home, as-of, fingerprint) -> manifest.
+_MANIFESTS: dict[tuple[str, str, str], object] = {}
+
+
+def _parsed_manifest(home: Home, as_of: date, base: list[str]):
+    """The project parsed once per home, as-of date and project files: parsing costs seconds a call."""
+    from dbt.cli.main import dbtRunner
+
+    key = (str(home.root), as_of.isoformat(), project_fingerprint())
+    if key not in _MANIFESTS:
+        parsed = dbtRunner().invoke(["parse", *base])
+        if not parsed.success:
+            return None
+        _MANIFESTS.clear()  # one project version at a time
+        _MANIFESTS[key] = parsed.result
+    return _MANIFESTS[key]
 
 
 def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
-            target: str | None = None) -> BuildResult:
-    """Run a dbt command in-process against the working warehouse (no per-call start-up);
-    `target="spark"` runs it on the Spark session lvzhi.spark started."""
+            keep_parsed: bool = False, target: str | None = None) -> BuildResult:
+    """Run a dbt command in-process against the working warehouse (no per-call start-up).
+    `keep_parsed`: reuse the project parsed by an earlier call of this process (lvzhi watch).
+    `target="spark"`: on the Spark session lvzhi.spark started (profiles.yml)."""
     import logging
 
     from dbt.cli.main import dbtRunner
@@ -42,13 +139,14 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
     logging.raiseExceptions = False  # a log file that cannot be written (full disk) must not print tracebacks
     os.environ["LVZHI_WAREHOUSE"] = str(home.work_db)
     suffix = f"_{target}" if target else ""  # each target its own parse cache
-    command = [
-        *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+    base = [
+        "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
         "--target-path", str(home.root / f"dbt_target{suffix}"), "--log-path", str(home.root / "dbt_logs"),
         "--vars", json.dumps({"as_of": as_of.isoformat()}), "--quiet",
     ]
     if target:
-        command += ["--target", target]
+        base += ["--target", target]
+    command = [*args, *base]
     if select:
         command += ["--select", select]
     started = time.perf_counter()
@@ -56,33 +154,44 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
         if event.info.name == "NodeFinished":
             fault_point("build_mid_dbt")
 
-    outcome = dbtRunner(callbacks=[on_event]).invoke(command)
-    failures = []
+    manifest = _parsed_manifest(home, as_of, base) if keep_parsed else None
+    outcome = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(command)
+    failures, rebuilt = [], []
     if outcome.result is not None and hasattr(outcome.result, "results"):
         for node in outcome.result.results:
             if str(node.status) in ("error", "fail"):
                 failures.append(f"{node.node.name}: {node.message}")
+            elif node.node.resource_type in ("model", "seed") and node.node.schema == warehouse.PUBLISHED_SCHEMA:
+                rebuilt.append(node.node.alias or node.node.name)
     if outcome.exception is not None:
         failures.append(str(outcome.exception))
-    return BuildResult(outcome.success, time.perf_counter() - started, failures)
+    return BuildResult(outcome.success, time.perf_counter() - started, failures, rebuilt=rebuilt)
 
 
 def build(home: Home, as_of: date, select: str | None = None, publish: bool = True, say=print,
-          engine: str = "duckdb", data_tests: bool = True) -> BuildResult:
-    """dbt build on the working warehouse; on success publish a new read-only version.
-    `engine="spark"`: the same models on a local Spark (build_spark). `data_tests=False` builds
-    without dbt's data and unit tests (the Spark equality test: DuckDB's build ran them)."""
+          full: bool = False, keep_parsed: bool = False, engine: str = "duckdb",
+          data_tests: bool = True) -> BuildResult:
+    """dbt build on the working warehouse — what changed since the last successful build, or
+    everything — and on success publish a new read-only version. An explicit `select` builds just
+    that (a manual selection does not count as a complete build for the next plan).
+    `engine="spark"`: the same models on a local Spark, always everything (build_spark).
+    `data_tests=False`: models and seeds without dbt's data and unit tests."""
     if engine == "spark":
         return build_spark(home, as_of, select, publish, say, data_tests)
     with warehouse.writer_lock(home, say=say):
-        con = warehouse.connect_work(home)
-        try:
-            ensure_raw_schema(con)
-        finally:
-            con.close()
-        result = run_dbt(home, _build_args(data_tests), as_of, select)
+        warehouse.remove_partials(home)
+        plan = Plan(select, f"按指定范围构建：{select}", 0) if select else plan_build(home, as_of, full)
+        say(plan.reason)
+        if plan.nothing_new:
+            return BuildResult(True, 0.0, [], plan=plan)
+        fingerprint = project_fingerprint()
+        result = run_dbt(home, _build_args(data_tests), as_of, plan.select, keep_parsed=keep_parsed)
+        result.plan = plan
         if result.success and publish:
-            result.published = warehouse.publish(home, {"as_of": as_of.isoformat()})
+            changed = None if plan.select is None else set(result.rebuilt)
+            result.published = warehouse.publish(home, {"as_of": as_of.isoformat()}, changed=changed)
+        if result.success and not select and data_tests:
+            _save_state(home, {"as_of": as_of.isoformat(), "fingerprint": fingerprint, "last_batch": plan.last_batch})
     return result
 
 
@@ -92,15 +201,18 @@ def _build_args(data_tests: bool) -> list[str]:
 
 def build_spark(home: Home, as_of: date, select: str | None = None, publish: bool = True,
                 say=print, data_tests: bool = True) -> BuildResult:
-    """The raw layer out as Parquet, dbt build on Spark, the marts back as Parquet, published like
-    a DuckDB build (the dashboard cannot tell). Needs pyspark, dbt-spark and Java 17."""
+    """The raw layer out as Parquet, dbt build on Spark (everything, or `select`), the marts back
+    as Parquet, published whole like a full DuckDB build (the dashboard cannot tell). The next
+    DuckDB build is a full one: its refresh would copy this version. Needs pyspark, dbt-spark, Java 17."""
     from lvzhi import spark
 
     started = time.perf_counter()
     reason = spark.available()
     if reason:
         return BuildResult(False, 0.0, [reason])
+    say("在 Spark 上完整构建 / full build on Spark")
     with warehouse.writer_lock(home, say=say):
+        warehouse.remove_partials(home)
         con = warehouse.connect_work(home)
         try:
             ensure_raw_schema(con)
@@ -115,6 +227,7 @@ def build_spark(home: Home, as_of: date, select: str | None = None, publish: boo
         spark.load_marts(spark.marts_dir(home), spark.spark_marts_db(home))
         if publish:
             with warehouse.writer_lock(home, say=say):
+                _state_file(home).unlink(missing_ok=True)
                 result.published = warehouse.publish(
                     home, {"as_of": as_of.isoformat(), "engine": "spark"}, source=spark.spark_marts_db(home))
     result.seconds = time.perf_counter() - started

@@ -79,7 +79,10 @@ def cmd_template(args) -> int:
 def cmd_build(args) -> int:
     home = _home(args)
     print(f"构建模型（统计日 {args.as_of}）…")
-    result = build(home, args.as_of, args.select, engine=args.engine, data_tests=not args.skip_tests)
+    result = build(home, args.as_of, args.select, full=args.full, engine=args.engine, data_tests=not args.skip_tests)
+    if result.plan is not None and result.plan.nothing_new:
+        print("✓ 自上次构建以来没有新导入的数据，已发布版本保持不变（lvzhi build --full 可强制完整构建）")
+        return 0
     if not result.success:
         print("✗ 构建失败，已发布的数据保持不变：", file=sys.stderr)
         for failure in result.failures:
@@ -88,8 +91,22 @@ def cmd_build(args) -> int:
             print("  磁盘空间不足：请清理空间后重新运行 lvzhi build", file=sys.stderr)
         return 1
     audit.record(home, audit.terminal_user(), "publish", version=result.published.name, as_of=str(args.as_of),
-                 select=args.select, engine=args.engine)
+                 select=result.plan.select if result.plan else args.select, engine=args.engine)
     print(f"✓ 构建完成 {result.seconds:.1f}s，已发布 {result.published.name}")
+    return 0
+
+
+def cmd_watch(args) -> int:
+    from lvzhi.watch import watch
+
+    inbox = Path(args.inbox)
+    if not inbox.is_dir():
+        print(f"✗ 收件目录 {inbox} 不存在", file=sys.stderr)
+        return 1
+    try:
+        watch(_home(args, create=True), inbox, args.as_of, args.interval)
+    except KeyboardInterrupt:
+        print("已停止监视 / stopped")
     return 0
 
 
@@ -270,10 +287,17 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
                      help="计算引擎：duckdb（默认）或 spark（同一套模型，需 pip install -e '.[spark]' 与 Java 17）")
     sub.add_argument("--skip-tests", action="store_true", help="不运行 dbt 数据测试 / models only, no dbt data tests")
+    sub.add_argument("--full", action="store_true",
+                     help="完整构建全部模型（默认只重建上次构建以来新数据涉及的部分）/ rebuild everything")
 
     sub = command("export-raw", cmd_export_raw,
                   "原始层导出为 Parquet（<类别>/prefecture_code=<代码>/）/ write the raw layer as Parquet")
     sub.add_argument("--out", default=None, help="输出目录，默认 <home>/lake/raw")
+
+    sub = command("watch", cmd_watch, "监视收件目录：新文件自动导入、构建并发布 / ingest and publish files as they arrive")
+    sub.add_argument("inbox", help="收件目录 / the folder clerks' files arrive in")
+    sub.add_argument("--as-of", type=_date, default=None, help="统计日，默认每次刷新时的今天")
+    sub.add_argument("--interval", type=float, default=2.0, help="检查间隔（秒）")
 
     sub = command("indicators", cmd_indicators, "输出指标表 / print indicator_values")
     sub.add_argument("--as-of", type=_date, default=None, help="核对已发布数据的统计日")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import time
 from contextlib import contextmanager
 from datetime import datetime
@@ -87,30 +88,57 @@ def _switch(home: Home, target: Path) -> None:
     os.replace(temporary, _pointer(home))
 
 
-def publish(home: Home, metadata: dict, source: Path | None = None) -> Path:
-    """Copy the analyst schema of the working warehouse (or of `source`: the marts a Spark build
-    brought back) into a new version and switch to it."""
+def remove_partials(home: Home) -> None:
+    """Half-written versions left by a publish that was killed: nothing reads them."""
+    for stale in home.published_dir.glob("*.partial*"):
+        stale.unlink(missing_ok=True)
+
+
+MAX_FREE_SHARE = 0.4  # a copied version with more free blocks than this is rewritten whole (compact)
+
+
+def publish(home: Home, metadata: dict, changed: set[str] | None = None, source: Path | None = None) -> Path:
+    """A new version of the analyst schema (of the working warehouse, or of `source`: the marts a
+    Spark build brought back), then switch readers to it.
+
+    `changed=None` copies every table into a fresh, compact file. Otherwise the previous version's
+    file is copied and only the `changed` tables (and tables it lacks) are replaced: the other
+    tables are the same bytes, so they need no re-compression. Readers see whole versions either way.
+    """
     version = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     target = home.published_dir / f"lvzhi-{version}.duckdb"
     partial = target.with_suffix(".partial")
-    for stale in home.published_dir.glob("*.partial*"):  # left by a publish that was killed
-        stale.unlink(missing_ok=True)
+    remove_partials(home)
+    previous = current_published(home)
+    base = previous if changed is not None and previous is not None and _free_share(previous) <= MAX_FREE_SHARE else None
+    if base is not None:
+        shutil.copyfile(base, partial)
+        fault_point("publish_mid_copy")
     con = duckdb.connect()
     try:
         con.execute(f"attach '{source or home.work_db}' as work (read_only)")
         con.execute(f"attach '{partial}' as pub")
-        con.execute(f"create schema pub.{PUBLISHED_SCHEMA}")
-        tables = con.sql(
+        con.execute(f"create schema if not exists pub.{PUBLISHED_SCHEMA}")
+        tables = dict(con.sql(
             "select table_name, comment from duckdb_tables() "
             "where database_name = 'work' and schema_name = ? order by table_name",
             params=[PUBLISHED_SCHEMA],
-        ).fetchall()
-        for table, comment in tables:
-            con.execute(f"create table pub.{PUBLISHED_SCHEMA}.{table} as select * from work.{PUBLISHED_SCHEMA}.{table}")
+        ).fetchall())
+        present = {t for (t,) in con.sql(
+            "select table_name from duckdb_tables() where database_name = 'pub' and schema_name = ?",
+            params=[PUBLISHED_SCHEMA]).fetchall()}
+        for gone in present - set(tables):
+            con.execute(f"drop table pub.{PUBLISHED_SCHEMA}.{gone}")
+        for table, comment in tables.items():
+            if base is not None and table in present and table not in changed:
+                continue
+            con.execute(f"create or replace table pub.{PUBLISHED_SCHEMA}.{table} as "
+                        f"select * from work.{PUBLISHED_SCHEMA}.{table}")
             _copy_comments(con, table, comment)
             fault_point("publish_mid_copy")
-        info = {**metadata, "version": version, "published_at": datetime.now().isoformat(timespec="seconds")}
-        con.execute(f"create table pub.{PUBLISHED_SCHEMA}.publish_info as select ? as info_json",
+        info = {**metadata, "version": version, "published_at": datetime.now().isoformat(timespec="seconds"),
+                "copied_from": base.name if base is not None else None}
+        con.execute(f"create or replace table pub.{PUBLISHED_SCHEMA}.publish_info as select ? as info_json",
                     [json.dumps(info, ensure_ascii=False)])
         con.execute("checkpoint pub")
         con.execute("detach pub")
@@ -120,6 +148,18 @@ def publish(home: Home, metadata: dict, source: Path | None = None) -> Path:
     _switch(home, target)
     _prune(home)
     return target
+
+
+def _free_share(path: Path) -> float:
+    """Share of a published file's blocks that are free (replaced tables leave their old blocks)."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{path}' as v (read_only)")
+        total, free = con.sql("select total_blocks, free_blocks from pragma_database_size() "
+                              "where database_name = 'v'").fetchall()[0]
+        return free / total if total else 0.0
+    finally:
+        con.close()
 
 
 def _copy_comments(con, table: str, comment: str | None) -> None:

@@ -18,8 +18,9 @@
 {%- endmacro %}
 
 {# The rows of `relation` (a query) that come first in their window (the caller's body: partition
-   by … order by …), with the relation's columns only. DuckDB and Spark >= 3.5/4 have `qualify`;
-   Spark clusters on 3.x do not, so Spark gets the subquery form (same rows). #}
+   by … order by …), with the relation's columns only. DuckDB has `qualify`; on Spark the subquery
+   form (same rows) is the one place to adapt for an older cluster (Spark 3.x has neither `qualify`
+   nor `* except`). #}
 {% macro first_row_per_window(relation) -%}
     {{ adapter.dispatch('first_row_per_window', 'lvzhi')(relation, caller()) }}
 {%- endmacro %}

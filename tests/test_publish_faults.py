@@ -4,6 +4,7 @@ version intact, and a re-run gives the same indicators as an uninterrupted run."
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,8 +14,8 @@ from datetime import date
 
 import pytest
 
-from lvzhi import warehouse
 from ingest.run import ingest
+from lvzhi import warehouse
 from lvzhi.build import build, indicator_values
 from lvzhi.home import Home
 from tests.conftest import FIXTURES, HANDMADE_AS_OF, quiet
@@ -23,10 +24,14 @@ CLI = [sys.executable, "-m", "lvzhi.cli"]
 
 
 @pytest.fixture
-def built_home(tmp_path) -> Home:
-    home = Home.at(tmp_path / "home")
-    ingest(home, [FIXTURES / "handmade"], submitted_on=date(2024, 12, 31), say=quiet)
-    assert build(home, HANDMADE_AS_OF, say=quiet).success
+def built_home(handmade_home, tmp_path) -> Home:
+    """A copy of the session's hand-made home (ingested, built and published as of 2024-06-30), so
+    that each test kills, rebuilds and rolls back its own without paying for a build of its own."""
+    root = tmp_path / "home"
+    shutil.copytree(handmade_home.root, root, ignore=shutil.ignore_patterns("dbt_logs"))
+    home = Home.at(root)
+    # CURRENT names the file, not its path: the copy points at its own published version.
+    assert warehouse.current_published(home) == home.published_dir / warehouse.current_published(handmade_home).name
     return home
 
 
@@ -49,21 +54,40 @@ def kill_at(fault: str, home: Home, tmp_path, *args: str) -> None:
         victim.wait()
 
 
+@pytest.mark.slow  # two CLI builds each (killed, then complete): ~20-50 s apiece
 @pytest.mark.parametrize("fault", ["build_mid_dbt", "publish_mid_copy"])
 def test_kill_during_build_or_publish_keeps_published_version(built_home, tmp_path, fault):
     before_version = warehouse.current_published(built_home)
     before = snapshot(built_home)
-    kill_at(fault, built_home, tmp_path, "build", "--as-of", HANDMADE_AS_OF.isoformat())
+    kill_at(fault, built_home, tmp_path, "build", "--full", "--as-of", HANDMADE_AS_OF.isoformat())
     assert warehouse.current_published(built_home) == before_version
     assert snapshot(built_home).equals(before)
     # The next run completes the work: same indicators as the uninterrupted build, no stale partial file.
-    assert subprocess.run([*CLI, "--home", str(built_home.root), "build", "--as-of", HANDMADE_AS_OF.isoformat()],
-                          capture_output=True).returncode == 0
+    assert subprocess.run([*CLI, "--home", str(built_home.root), "build", "--full", "--as-of",
+                           HANDMADE_AS_OF.isoformat()], capture_output=True).returncode == 0
     assert warehouse.current_published(built_home) != before_version
     assert snapshot(built_home).equals(before)
     assert not list(built_home.published_dir.glob("*.partial*"))
 
 
+def test_kill_during_an_incremental_publish_keeps_published_version(built_home, tmp_path):
+    """The default build after a new file copies the previous version and replaces what changed:
+    killed in the middle of that, readers keep the old version and the next build finishes it."""
+    changed = tmp_path / "650200_建议_更正.csv"
+    changed.write_bytes((FIXTURES / "handmade" / "650200_建议.csv").read_bytes().replace("关于".encode(), "有关".encode(), 1))
+    ingest(built_home, [changed], submitted_on=date(2025, 1, 5), say=quiet)
+    before_version = warehouse.current_published(built_home)
+    before = snapshot(built_home)
+    kill_at("publish_mid_copy", built_home, tmp_path, "build", "--as-of", HANDMADE_AS_OF.isoformat())
+    assert warehouse.current_published(built_home) == before_version
+    assert snapshot(built_home).equals(before)
+    assert subprocess.run([*CLI, "--home", str(built_home.root), "build", "--as-of", HANDMADE_AS_OF.isoformat()],
+                          capture_output=True).returncode == 0
+    assert warehouse.current_published(built_home) != before_version
+    assert not list(built_home.published_dir.glob("*.partial*"))
+
+
+@pytest.mark.slow  # a full build
 def test_readers_switch_to_new_version_and_rollback(built_home):
     first = warehouse.current_published(built_home)
     reader = warehouse.connect_published(built_home)  # a reader holding the old version open

@@ -221,3 +221,27 @@ def test_marts(handmade_home):
     # and 3 co-units (KS1 two, KS3 one).
     assert handling == [("主办", 12), ("协办", 3)]
     assert counties == [("克拉玛依区", KARAMAY), ("独山子区", KARAMAY), ("白碱滩区", KARAMAY)]
+
+
+def test_family_tables_stay_in_the_working_warehouse(handmade_home, handmade_values):
+    """The nine ind_<family> tables are built (schema indicators of work.duckdb) but not published:
+    analysts, the dashboard and exports read indicator_values, which holds every row of them."""
+    import duckdb
+
+    from lvzhi import warehouse
+
+    published = warehouse.read_published(
+        handmade_home, "select table_name from duckdb_tables() where database_name = 'wh'")["table_name"]
+    assert "indicator_values" in published and not published.str.starts_with("ind_").any()
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{handmade_home.work_db}' as work (read_only)")
+        families = sorted(t for (t,) in con.sql(
+            "select table_name from duckdb_tables() where database_name = 'work' and schema_name = 'indicators'"
+        ).fetchall())
+        rows = {t.removeprefix("ind_"): con.sql(f"select count(*) from work.indicators.{t}").fetchall()[0][0]
+                for t in families}
+    finally:
+        con.close()
+    assert families == [f"ind_{family}" for family in sorted(handmade_values["family"].unique())]
+    assert rows == dict(handmade_values.group_by("family").len().iter_rows())

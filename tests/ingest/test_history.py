@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ingest.run import ingest_file
 from lvzhi import warehouse
+from lvzhi.build import run_dbt
 from ingest.run import ingest
 from tests.ingest.conftest import SUBMITTED, rows_of, write_csv
 
@@ -29,11 +30,17 @@ def test_resubmission_keeps_history(home, con, tmp_path):
     ingest_file(con, home, second, SUBMITTED)
     history = rows_of(con, "select _batch_id, replied_on from raw.suggestions order by _batch_id")
     assert [str(r[1]) for r in history] == ["None", "2024-03-01"]
-    # Staging's rule, applied here directly: the newest batch of a key is the current version.
-    current = rows_of(con, """
-        select replied_on from raw.suggestions
-        qualify row_number() over (partition by suggestion_id order by _batch_id desc, _row_number desc) = 1""")
-    assert [str(r[0]) for r in current] == ["2024-03-01"]
+    con.close()  # dbt writes the warehouse next
+    # Staging's rule (macro current_version in macros/as_of.sql), run by dbt: the newest batch of a
+    # key is the current version.
+    built = run_dbt(home, ["run"], SUBMITTED, select="stg_raw__suggestions")
+    assert built.success, built.failures
+    con = warehouse.connect_work(home)
+    try:
+        current = rows_of(con, "select suggestion_id, replied_on, source_file from staging.stg_raw__suggestions")
+    finally:
+        con.close()
+    assert [(r[0], str(r[1]), r[2]) for r in current] == [("J1", "2024-03-01", second.name)]
 
 
 def test_same_file_twice_in_one_run_loads_once(home, tmp_path):

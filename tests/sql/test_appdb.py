@@ -7,6 +7,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -64,14 +65,26 @@ def test_anonymous_is_its_own_owner(home):
     assert appdb.saved_queries(home, "someone") == []
 
 
-def test_every_run_lands_in_the_history_of_its_user(sql_home):
+def test_every_run_lands_in_the_history_of_its_user(sql_home, monkeypatch):
+    # Checking a query takes 50 ms here, so the time recorded has a floor it must reach (in ms).
+    classify = sql.classify
+
+    def slow_classify(text):
+        time.sleep(0.05)
+        return classify(text)
+
+    monkeypatch.setattr(sql, "classify", slow_classify)
     before = len(appdb.history(sql_home, "historian", 1000))
-    sql.run(sql_home, "select 1", "historian")
+    result = sql.run(sql_home, "select 1", "historian")
+    started = time.perf_counter()
     with pytest.raises(sql.QueryRefused):
         sql.run(sql_home, "drop table indicator_values", "historian")
+    refused_within = (time.perf_counter() - started) * 1000
     rows = appdb.history(sql_home, "historian", 1000)
     assert len(rows) == before + 2
     assert [(r["status"], r["sql"], r["rows"]) for r in rows[:2]] == [
         ("refused", "drop table indicator_values", None), ("ok", "select 1", 1)]
-    assert all(r["ms"] >= 0 for r in rows[:2])
+    refused, ok = rows[0]["ms"], rows[1]["ms"]
+    assert ok == round(result.ms, 1) and ok >= 50  # what the run measured, in milliseconds
+    assert 50 <= refused <= refused_within + 0.1  # a refusal is timed too, up to the refusal
     assert appdb.history(sql_home, "somebody else") == []

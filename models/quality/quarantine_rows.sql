@@ -1,6 +1,6 @@
 -- 隔离记录：未通过校验而未入库的行，每条违反的规则一行（不含原始行内容，以免带出个人信息）。
 with quarantine as (
-    select * from {{ source('raw', 'quarantine') }}
+    select * from {{ ref('stg_raw__quarantine') }}
 ),
 
 final as (
@@ -13,7 +13,7 @@ final as (
         row_number,
         column_name,
         header,
-        case when column_name in ('phone', 'id_card_no') then '****' else value end as value,
+        value,
         rule_id,
         message,
         loaded_at

@@ -4,7 +4,7 @@ with prefectures as (
 ),
 
 batches as (
-    select * from {{ source('raw', 'batches') }}
+    select * from {{ ref('stg_raw__batches') }}
 ),
 
 per_prefecture as (

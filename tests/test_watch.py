@@ -1,0 +1,49 @@
+"""lvzhi watch: a file dropped into the inbox is ingested, rebuilt and published by a long-running
+process (dbt parsed once); a clerk's file with problems still gets its report."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+
+from lvzhi import warehouse
+from lvzhi.home import Home
+from lvzhi.watch import watch
+from tests.conftest import FIXTURES, HANDMADE_AS_OF
+
+
+def wait_for(condition, seconds: float = 240) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_file_dropped_into_the_inbox_reaches_the_published_version(handmade_home, tmp_path):
+    home = Home.at(tmp_path / "home")
+    shutil.copytree(handmade_home.root, home.root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("dbt_logs"))
+    before = warehouse.current_published(home)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    lines: list[str] = []
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(home, inbox, HANDMADE_AS_OF, 0.2, stop, lines.append))
+    watcher.start()
+    try:
+        text = (FIXTURES / "handmade" / "650200_建议.csv").read_text(encoding="utf-8")
+        # One title changed, and one row with an unreadable reply date (quarantined, reported).
+        changed = text.replace("关于老旧小区加装电梯的建议", "关于老旧小区加装电梯和就业培训的建议")
+        changed = changed.replace("2023-09-01,B", "2023-13-45,B")
+        (inbox / "650200_建议_更正.csv").write_text(changed, encoding="utf-8")
+        assert wait_for(lambda: warehouse.current_published(home) != before), lines
+        assert wait_for(lambda: any("从文件到仪表盘" in line for line in lines)), lines
+    finally:
+        stop.set()
+        watcher.join(60)
+    titles = warehouse.read_published(home, "select title from fct_suggestions where title like '%就业培训%'")
+    assert titles.height == 1
+    assert list(home.reports_dir.glob("650200_建议_更正*错误报告.xlsx"))  # the clerk's report, as always
+    assert any("只重建" in line for line in lines)  # the default build: only what the file touched
