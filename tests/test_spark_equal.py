@@ -105,7 +105,7 @@ def test_export_raw_writes_parquet_by_kind_and_prefecture(tmp_path):
     assert counts["deputies"] > 0
     back = pl.read_parquet(out / "deputies" / "**" / "*.parquet", hive_partitioning=True)
     assert back.height == counts["deputies"]
-    assert set(back["prefecture_code"]) == {"650100", "650200", "654000"}
+    assert set(back["prefecture_code"].cast(pl.String)) == {"650100", "650200", "654000"}
     schema = json.loads((out / "deputies" / "_schema.json").read_text())
     assert schema["partitioned_by"] == ["prefecture_code"]
     assert ["term_start", "date"] in schema["columns"]

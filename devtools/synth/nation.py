@@ -160,22 +160,31 @@ def generate_nation(out: Path, fraction: float = 1.0, seed: int = 1, progress=No
     totals = {"deputies": 0, "activities": 0, "suggestions": 0}
     places = prefectures(fraction)
     started = time.perf_counter()
+    batches = []
     for batch, (province, prefecture, _, n) in enumerate(places, start=1):
         if n == 0:
             continue
+        rows = 0
         for kind, frame in _prefecture_frames(rng, province, prefecture, n, batch).items():
             folder = out / kind / f"{PARTITION}={prefecture}"
             folder.mkdir(parents=True, exist_ok=True)
             _conform(frame, tables[kind]).drop(PARTITION).write_parquet(folder / "part-0.parquet", compression="zstd")
             totals[kind] += frame.height
+            rows += frame.height
+        batches.append({"batch_id": batch, "source_file": f"{prefecture}_nation.parquet", "sha256": f"nation-{seed}-{batch}",
+                        "prefecture_code": prefecture, "kinds": "deputies,activities,suggestions", "file_format": "parquet",
+                        "submitted_on": date(2026, 1, 15), "loaded_at": datetime(2026, 1, 15, 8, 0),
+                        "rows_read": rows, "rows_loaded": rows, "rows_quarantined": 0})
         if batch % 40 == 0:
             say(f"{batch}/{len(places)} prefectures, {totals['activities']:,} activity rows, "
                 f"{time.perf_counter() - started:.0f}s")
+    (out / "batches").mkdir(parents=True, exist_ok=True)
+    _conform(pl.DataFrame(batches), tables["batches"]).write_parquet(out / "batches" / "part-0.parquet")
     for kind, columns in tables.items():
         (out / kind).mkdir(parents=True, exist_ok=True)
-        partitioned = kind not in ("batches",) and any(name == PARTITION for name, _ in columns)
-        if not any((out / kind).glob("*/*.parquet")):  # a kind this generator does not draw: empty
-            empty = _conform(pl.DataFrame(), columns)
+        partitioned = kind != "batches" and any(name == PARTITION for name, _ in columns)
+        if not any((out / kind).glob("**/*.parquet")):  # a kind this generator does not draw: empty
+            empty = _conform(pl.DataFrame(), columns).clear()
             target = out / kind / (f"{PARTITION}=__HIVE_DEFAULT_PARTITION__" if partitioned else "")
             target.mkdir(parents=True, exist_ok=True)
             (empty.drop(PARTITION) if partitioned else empty).write_parquet(target / "part-0.parquet")
