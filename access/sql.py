@@ -7,9 +7,17 @@ Layers, each checked by tests/sql:
 2. A fresh in-memory DuckDB per query with the published file attached READ_ONLY as `lvzhi` and
    `USE lvzhi.marts`, so `indicator_values` and `marts.indicator_values` both resolve. The file holds
    the `marts` schema only: raw tables with ID-card hashes and phones are not in it.
-3. Then `max_execution_time`, `enable_external_access=false` (no files, no extensions, no ATTACH:
+3. Then `memory_limit` (LVZHI_SQL_MEMORY, default 1GB) with spilling to disk turned off (no temp
+   directory), `max_execution_time`, `enable_external_access=false` (no files, no extensions, no ATTACH:
    read_csv/read_text/glob/COPY fail with a permission error) and `lock_configuration=true`, in that
    order (each later setting would forbid the earlier ones).
+4. Caps on the whole request (issue 16): a guard thread interrupts the query when its wall time
+   (LVZHI_SQL_TIMEOUT, execution, fetch and formatting together) runs out, or when the process grew by
+   more than LVZHI_SQL_RSS_MB since the query started (DuckDB's memory_limit does not cover everything:
+   one `repeat('x', 1000000000)` value is allocated outside it); the result is fetched in batches and
+   refused once it holds more than LVZHI_SQL_RESULT_MB megabytes (default 64) — what is held, shown and
+   downloaded is that frame — and the text `lvzhi sql` prints is capped likewise. Each is a Chinese
+   message (QueryTooLarge / QueryTimeout); the server and other sessions go on.
 What is still possible and harmless: TEMP objects in memory (gone with the connection) and reading
 settings such as `duckdb_settings()`, which show file paths. DuckDB's advice stands: this is a layer
 for known, logged-in users, not isolation for anonymous SQL.
@@ -20,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +43,10 @@ from lvzhi.home import Home
 
 ALIAS = "lvzhi"  # the catalog name analysts see; the schema keeps its documented name `marts`
 DEFAULT_TIMEOUT = 30.0  # seconds; LVZHI_SQL_TIMEOUT overrides it for an installation
+DEFAULT_MEMORY = "1GB"  # DuckDB memory_limit per query; LVZHI_SQL_MEMORY overrides it
+DEFAULT_RESULT_MB = 64  # the most a result may hold (Arrow bytes) or print; LVZHI_SQL_RESULT_MB overrides it
+FETCH_ROWS = 2_048  # rows per fetched batch: the byte cap is checked after each
+GUARD_EVERY = 0.02  # seconds between the guard thread's looks at the clock and the process size
 DISPLAY_ROWS = 1_000
 DOWNLOAD_ROWS = 100_000
 ALLOWED = "只允许查询语句（SELECT/WITH/EXPLAIN/DESCRIBE/SHOW/SUMMARIZE）"
@@ -63,12 +76,19 @@ class QueryTimeout(QueryFailed):
     status = "timeout"
 
 
+class QueryTooLarge(QueryFailed):
+    """The query needed more memory, or its result more bytes, than the sandbox allows."""
+
+    status = "too_large"
+
+
 @dataclass(frozen=True)
 class Result:
     frame: pl.DataFrame
     truncated: bool  # more rows existed than the cap
     ms: float
     kind: str  # the leading keyword: SELECT, WITH, EXPLAIN, DESCRIBE, SHOW, SUMMARIZE, FROM, VALUES
+    output: str | None = None  # the rows rendered (`form=` of execute/run), inside the same time limit
 
     @property
     def rows(self) -> int:
@@ -125,6 +145,91 @@ def default_timeout() -> float:
     return float(os.environ.get("LVZHI_SQL_TIMEOUT") or DEFAULT_TIMEOUT)
 
 
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)?\s*$", re.I)
+_UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+          "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+
+def memory_limit() -> str:
+    """DuckDB's memory_limit for one query, e.g. '1GB' (LVZHI_SQL_MEMORY; a value DuckDB would not read
+    falls back to the default rather than reaching the SQL)."""
+    value = os.environ.get("LVZHI_SQL_MEMORY") or DEFAULT_MEMORY
+    return value.strip().replace(" ", "") if _SIZE.match(value) else DEFAULT_MEMORY
+
+
+def _bytes(size: str) -> int:
+    number, unit = _SIZE.match(size).groups()
+    return int(float(number) * _UNITS[(unit or "B").upper()])
+
+
+def result_cap() -> int:
+    """Bytes a result may hold (and its printed text take): LVZHI_SQL_RESULT_MB megabytes."""
+    return int(float(os.environ.get("LVZHI_SQL_RESULT_MB") or DEFAULT_RESULT_MB) * 1_000_000)
+
+
+def growth_cap() -> int:
+    """How much the process may grow while one query runs before the guard stops it: LVZHI_SQL_RSS_MB,
+    default one and a half times the memory limit."""
+    configured = os.environ.get("LVZHI_SQL_RSS_MB")
+    return int(float(configured) * 1_000_000) if configured else int(_bytes(memory_limit()) * 1.5)
+
+
+def _resident() -> int | None:
+    """This process's resident memory in bytes (Linux), or None where /proc is not there."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class _Guard:
+    """A thread that interrupts one connection when the request's time is up or the process has grown
+    too much; `reason` says which. DuckDB sees the interrupt between vectors; the fetch loop sees `reason`."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, timeout: float, growth: int):
+        self.con, self.deadline, self.growth = con, time.monotonic() + timeout, growth
+        self.baseline = _resident()
+        self.reason: str | None = None
+        self.peak = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="lvzhi-sql-guard", daemon=True)
+
+    def __enter__(self) -> _Guard:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._done.wait(GUARD_EVERY):
+            now = _resident()
+            if now is not None and self.baseline is not None:
+                self.peak = max(self.peak, now - self.baseline)
+                if now - self.baseline > self.growth:
+                    self._stop("memory")
+                    return
+            if time.monotonic() > self.deadline:
+                self._stop("timeout")
+                return
+
+    def _stop(self, reason: str) -> None:
+        self.reason = reason
+        try:
+            self.con.interrupt()
+        except duckdb.Error:  # the query finished meanwhile
+            pass
+
+    def check(self) -> None:
+        """Between fetched batches and formatting steps: stop if the guard said so or time is up."""
+        if self.reason is None and time.monotonic() > self.deadline:
+            self.reason = "timeout"
+        if self.reason is not None:
+            raise duckdb.InterruptException(self.reason)
+
+
 def connect(home: Home, version: Path | None = None, timeout: float | None = None) -> duckdb.DuckDBPyConnection:
     """A sandboxed connection to a published version (default: the current one)."""
     timeout = timeout or default_timeout()
@@ -135,6 +240,9 @@ def connect(home: Home, version: Path | None = None, timeout: float | None = Non
     try:
         con.execute(f"attach '{path}' as {ALIAS} (read_only)")
         con.execute(f"use {ALIAS}.{warehouse.PUBLISHED_SCHEMA}")
+        con.execute(f"set memory_limit = '{memory_limit()}'")
+        con.execute("set temp_directory = ''")  # no spilling: what does not fit in memory_limit fails
+        con.execute("set enable_progress_bar = false")  # else a query past 2 s draws a bar on stdout
         con.execute(f"set max_execution_time = {max(1, round(timeout * 1000))}")
         con.execute("set enable_external_access = false")
         con.execute("set lock_configuration = true")
@@ -145,25 +253,72 @@ def connect(home: Home, version: Path | None = None, timeout: float | None = Non
 
 
 def execute(home: Home, text: str, *, limit: int | None = None, timeout: float | None = None,
-            version: Path | None = None) -> Result:
-    """Check and run one query; at most `limit` rows come back (`truncated` says if there were more)."""
+            version: Path | None = None, form: str | None = None) -> Result:
+    """Check and run one query; at most `limit` rows come back (`truncated` says if there were more).
+    With `form` (table/csv/json) the rows are also rendered into `output`, inside the same time limit."""
     started = time.perf_counter()
     limit, timeout = limit or DISPLAY_ROWS, timeout or default_timeout()
     keyword, statement = classify(text)
     con = connect(home, version, timeout)
+    guard = _Guard(con, timeout, growth_cap())
     try:
-        frame = _readable(con.sql(statement)).limit(limit + 1).pl()
+        with guard:
+            frame = _fetch(_readable(con.sql(statement)).limit(limit + 1), guard)
+            result = Result(frame.head(limit), frame.height > limit, 0.0, keyword)
+            output = _render_capped(result, form, guard) if form else None
     except duckdb.InterruptException:
-        raise QueryTimeout(f"查询超过时间限制 {timeout:g} 秒，已中止；请缩小范围或加筛选条件") from None
+        if guard.reason == "memory":
+            raise QueryTooLarge(_memory_message()) from None
+        raise QueryTimeout(f"查询超过时间限制 {timeout:g} 秒，已中止（时间含读取与输出结果）；请缩小范围或加筛选条件") from None
+    except duckdb.OutOfMemoryException:
+        raise QueryTooLarge(_memory_message()) from None
     except duckdb.PermissionException as error:
         raise QueryRefused(f"不允许访问文件、网络或扩展（外部访问已关闭）：{_first_lines(error)}") from None
     except duckdb.ParserException as error:
         raise QueryFailed(f"SQL 语法错误：{_first_lines(error)}") from None
+    except QueryError:
+        raise
+    except MemoryError:
+        raise QueryTooLarge(_memory_message()) from None
     except Exception as error:  # whatever the analyst's SQL provokes is shown, never a traceback
         raise QueryFailed(f"查询出错：{_first_lines(error)}") from None
     finally:
         con.close()
-    return Result(frame.head(limit), frame.height > limit, (time.perf_counter() - started) * 1000, keyword)
+    return Result(result.frame, result.truncated, (time.perf_counter() - started) * 1000, keyword, output)
+
+
+def _memory_message() -> str:
+    return (f"查询所需内存超过上限（{memory_limit()}，LVZHI_SQL_MEMORY），已中止；"
+            "请缩小范围、加筛选条件或先汇总再查询")
+
+
+def _too_large(what: str) -> QueryTooLarge:
+    return QueryTooLarge(f"{what}超过上限 {result_cap() / 1_000_000:g} MB（LVZHI_SQL_RESULT_MB），已中止；"
+                         "请减少行数或列、截短长文本，或先汇总再查询")
+
+
+def _fetch(relation: duckdb.DuckDBPyRelation, guard: _Guard) -> pl.DataFrame:
+    """The rows in batches, refused as soon as they hold more bytes than the cap."""
+    import pyarrow as pa
+
+    cap, held, batches = result_cap(), 0, []
+    reader = relation.to_arrow_reader(FETCH_ROWS)
+    for batch in reader:
+        held += batch.nbytes
+        if held > cap:
+            raise _too_large("查询结果的大小")
+        batches.append(batch)
+        guard.check()
+    return pl.from_arrow(pa.Table.from_batches(batches, schema=reader.schema), rechunk=False)
+
+
+def _render_capped(result: Result, form: str, guard: _Guard) -> str:
+    guard.check()
+    output = render(result, form)
+    guard.check()
+    if len(output.encode("utf-8")) > result_cap():
+        raise _too_large("输出的文本")
+    return output
 
 
 def _readable(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
@@ -177,11 +332,11 @@ def _readable(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
 
 
 def run(home: Home, text: str, user: str | None, *, limit: int | None = None, timeout: float | None = None,
-        version: Path | None = None) -> Result:
+        version: Path | None = None, form: str | None = None) -> Result:
     """`execute`, then one audit line and one history row, whatever the outcome (QueryError is re-raised)."""
     started = time.perf_counter()
     try:
-        result = execute(home, text, limit=limit, timeout=timeout, version=version)
+        result = execute(home, text, limit=limit, timeout=timeout, version=version, form=form)
     except QueryError as error:
         _record(home, user, text, error.status, None, (time.perf_counter() - started) * 1000, str(error))
         raise

@@ -10,6 +10,13 @@ Passwords are stored only as bcrypt hashes (salted, slow). There is no built-in 
 default password: `lvzhi user add` creates the first one (`make demo` creates a demo admin with a
 random password and prints it). Repeated wrong passwords for one name are throttled across every
 dashboard session and the CLI, because the failure counts live in a file, not in memory.
+
+Throttling is atomic (issue 16): one file lock covers "is this name locked out?" and "count this
+attempt", and the attempt is counted *before* its password is checked, so 40 parallel guesses (threads
+or processes) get at most MAX_FAILURES bcrypt checks; the count starts again only once the lock-out has
+passed. An unknown name costs the same bcrypt check (against a dummy hash of the same cost) and gets
+the same message, so timing does not tell which names exist. A password or role change bumps the
+user's `version`, which every dashboard session compares on each run: the change ends open sessions.
 """
 
 from __future__ import annotations
@@ -58,6 +65,7 @@ class User:
     password_hash: str = ""
     created_at: str = ""
     password_changed_at: str = ""
+    version: int = 0  # bumped by a password or role change: sessions holding an older one end
 
     @property
     def all_prefectures(self) -> bool:
@@ -77,7 +85,7 @@ class User:
     def public(self) -> dict:
         """What a session keeps: never the hash."""
         return {"name": self.name, "role": self.role, "prefectures": list(self.prefectures),
-                "display_name": self.display_name or self.name}
+                "display_name": self.display_name or self.name, "version": self.version}
 
 
 def current_time() -> datetime:
@@ -137,8 +145,38 @@ def _hash(password: str) -> str:
         raise UserError(f"密码至少 {MIN_PASSWORD} 个字符")
     if len(password.encode("utf-8")) > 72:
         raise UserError("密码过长：最多 72 字节（约 24 个汉字或 72 个英文字符）")
-    rounds = int(os.environ.get("LVZHI_BCRYPT_ROUNDS", "12"))  # tests lower it; never below bcrypt's 4
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds=max(4, rounds))).decode("ascii")
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds=_rounds())).decode("ascii")
+
+
+def _rounds() -> int:
+    return max(4, int(os.environ.get("LVZHI_BCRYPT_ROUNDS", "12")))  # tests lower it; never below bcrypt's 4
+
+
+# What an unknown name's password is checked against, so that it costs what a known name costs.
+_DUMMY_PASSWORD = b"lvzhi-no-such-user"
+_DUMMY_HASHES = {12: b"$2b$12$Vc5s4xeNst/EjH9w.QAG6u.Oh7z6yJNGI3adyvpK2hqzSIYEMk5ZO"}
+
+
+def _dummy_hash(cost: int) -> bytes:
+    if cost not in _DUMMY_HASHES:  # another cost (tests, a tuned installation): made once per process
+        _DUMMY_HASHES[cost] = bcrypt.hashpw(_DUMMY_PASSWORD, bcrypt.gensalt(rounds=cost))
+    return _DUMMY_HASHES[cost]
+
+
+def _cost(password_hash: str) -> int | None:
+    match = re.match(r"^\$2[aby]?\$(\d\d)\$", password_hash or "")
+    return int(match.group(1)) if match else None
+
+
+def _password_matches(home: Home, user: User | None, password: str) -> bool:
+    """One bcrypt check whether or not the user exists: an unknown name is checked against a dummy hash
+    of the cost the stored hashes have, so both take the same time."""
+    candidate = password.encode("utf-8")[:72]
+    if user is not None and _cost(user.password_hash):
+        return bcrypt.checkpw(candidate, user.password_hash.encode("ascii"))
+    costs = [c for c in (_cost(u.password_hash) for u in load(home).values()) if c]
+    bcrypt.checkpw(candidate, _dummy_hash(max(costs) if costs else _rounds()))
+    return False
 
 
 def _check_prefectures(role: str, prefectures: list[str], known: set[str] | None) -> list[str]:
@@ -172,15 +210,18 @@ def add(home: Home, name: str, role: str, password: str, prefectures: list[str] 
     return users[name]
 
 
-def _update(home: Home, name: str, actor: str | None, op: str, **changes) -> User:
+def _update(home: Home, name: str, actor: str | None, op: str, end_sessions: bool = False,
+            detail: dict | None = None, **changes) -> User:
     with _locked(home):
         users = load(home)
         if name not in users:
             raise UserError(f"没有用户“{name}”；用 lvzhi user list 查看")
         for key, value in changes.items():
             setattr(users[name], key, value)
+        if end_sessions:  # every open session of this user sees a newer version on its next run and ends
+            users[name].version += 1
         _save(home, users)
-    audit.record(home, actor, "user_admin", op=op, target=name)
+    audit.record(home, actor, "user_admin", op=op, target=name, **(detail or {}))
     return users[name]
 
 
@@ -190,10 +231,20 @@ def set_disabled(home: Home, name: str, disabled: bool, actor: str | None = None
 
 def set_password(home: Home, name: str, password: str, actor: str | None = None) -> User:
     password_hash = _hash(password)
-    user = _update(home, name, actor, "passwd", password_hash=password_hash,
+    user = _update(home, name, actor, "passwd", end_sessions=True, password_hash=password_hash,
                    password_changed_at=current_time().isoformat(timespec="seconds"))
     _clear_failures(home, name)
     return user
+
+
+def set_role(home: Home, name: str, role: str, prefectures: list[str] = (),
+             known_prefectures: set[str] | None = None, actor: str | None = None) -> User:
+    """Change a user's role (and prefecture codes); their open dashboard sessions end."""
+    if role not in ROLES:
+        raise UserError(f"未知角色“{role}”：可选 {', '.join(f'{key}（{zh}）' for key, (zh, _) in ROLES.items())}")
+    codes = _check_prefectures(role, list(prefectures), known_prefectures)
+    return _update(home, name, actor, "role", end_sessions=True, detail={"role": role, "prefectures": codes},
+                   role=role, prefectures=codes)
 
 
 def authenticate(home: Home, name: str, password: str, where: str = "dashboard",
@@ -201,14 +252,14 @@ def authenticate(home: Home, name: str, password: str, where: str = "dashboard",
     """The user, or UserError. Every attempt writes one audit row (login_ok/login_failed/login_throttled)."""
     now = now or current_time()
     name = name.strip()
-    wait = throttled_for(home, name, now)
+    wait = _claim_attempt(home, name, now)
     if wait:
         audit.record(home, name, "login_throttled", where=where)
         raise UserError(f"密码连续错误 {MAX_FAILURES} 次，请 {max(1, round(wait.total_seconds() / 60))} 分钟后再试")
     user = get(home, name)
-    # Same message whether the name or the password is wrong: the form does not reveal which names exist.
-    if user is None or not bcrypt.checkpw(password.encode("utf-8")[:72], user.password_hash.encode("ascii")):
-        _record_failure(home, name, now)
+    # Same message and the same bcrypt cost whether the name or the password is wrong: neither the form
+    # nor its timing reveals which names exist.
+    if not _password_matches(home, user, password):
         audit.record(home, name, "login_failed", where=where)
         raise UserError("用户名或密码错误")
     if user.disabled:
@@ -219,24 +270,34 @@ def authenticate(home: Home, name: str, password: str, where: str = "dashboard",
     return user
 
 
-def throttled_for(home: Home, name: str, now: datetime | None = None) -> timedelta | None:
-    """How long this name must still wait, or None."""
-    now = now or current_time()
-    entry = _read_json(_attempts_file(home)).get(name)
+def _locked_out(entry: dict | None, now: datetime) -> timedelta | None:
     if not entry or entry["failures"] < MAX_FAILURES:
         return None
     until = datetime.fromisoformat(entry["last"]) + THROTTLE
     return until - now if until > now else None
 
 
-def _record_failure(home: Home, name: str, now: datetime) -> None:
+def throttled_for(home: Home, name: str, now: datetime | None = None) -> timedelta | None:
+    """How long this name must still wait, or None."""
+    return _locked_out(_read_json(_attempts_file(home)).get(name), now or current_time())
+
+
+def _claim_attempt(home: Home, name: str, now: datetime) -> timedelta | None:
+    """Under the lock: the wait if the name is locked out, else count this attempt as a failure before its
+    password is checked (a success clears it). So parallel attempts (threads or processes) cannot all pass
+    the check before any is counted, and no more than MAX_FAILURES passwords are checked per lock-out."""
     with _locked(home):
         attempts = _read_json(_attempts_file(home))
-        entry = attempts.get(name, {"failures": 0})
-        if entry["failures"] >= MAX_FAILURES:  # a throttle that has run out starts a new count
-            entry = {"failures": 0}
-        attempts[name] = {"failures": entry["failures"] + 1, "last": now.isoformat()}
+        entry = attempts.get(name)
+        wait = _locked_out(entry, now)
+        if wait:
+            return wait
+        if entry and entry["failures"] >= MAX_FAILURES:  # the lock-out has passed: a new count
+            entry = None
+        # `last` is the time of the attempt that reached MAX_FAILURES: the lock-out runs from it.
+        attempts[name] = {"failures": (entry or {}).get("failures", 0) + 1, "last": now.isoformat()}
         _write_json(_attempts_file(home), attempts)
+    return None
 
 
 def _clear_failures(home: Home, name: str) -> None:
@@ -252,6 +313,8 @@ def session_valid(home: Home, session: dict, now: datetime | None = None) -> tup
     user = get(home, session.get("name", ""))
     if user is None or user.disabled:
         return None, "该用户已停用或删除，请联系管理员"
+    if session.get("version", 0) != user.version:
+        return None, "您的密码或权限已修改，请重新登录"
     if now - datetime.fromisoformat(session["logged_in_at"]) > SESSION_MAX:
         return None, "登录已超过 8 小时，请重新登录"
     if now - datetime.fromisoformat(session["last_seen"]) > SESSION_IDLE:

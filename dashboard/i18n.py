@@ -162,7 +162,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "admin_only": ("只有管理员可以打开此页面", "Only administrators may open this page"),
     "audit_log": ("审计日志", "Audit log"),
     "audit_intact": ("共 {n} 条记录，校验链完整（未被修改或删除）", "{n} entries; the hash chain is intact"),
-    "audit_broken": ("审计日志第 {line} 行起校验失败：日志可能被修改或删除过", "The audit log chain breaks at line {line}"),
+    "audit_broken": ("审计日志第 {line} 行起校验失败：日志可能被修改或删除过。{detail}",
+                     "The audit log fails its check from line {line} on: {detail}"),
+    "audit_torn": ("审计日志第 {line} 行不完整（写入时中断）。{detail}", "Audit log line {line} is incomplete (a crash mid-write): {detail}"),
     "audit_user": ("用户", "User"),
     "audit_action": ("操作", "Action"),
     "users": ("用户", "Users"),
@@ -178,10 +180,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_docs": ("数据字典", "Data dictionary"),
     "sql_intro": (
         "在已发布数据（只读）上执行一条查询：只允许 SELECT/WITH/EXPLAIN/DESCRIBE/SHOW/SUMMARIZE，"
-        "不能读写文件；超过 {timeout:g} 秒自动中止；页面显示前 {shown:,} 行，下载最多 {download:,} 行。"
+        "不能读写文件；超过 {timeout:g} 秒（含读取结果）、内存超过 {memory} 或结果超过 {mb:g} MB 自动中止；"
+        "页面显示前 {shown:,} 行，下载最多 {download:,} 行。"
         "表名可直接写（如 indicator_values），也可写 marts.indicator_values。每次查询都记入审计日志。",
         "One query on the published data (read-only): SELECT/WITH/EXPLAIN/DESCRIBE/SHOW/SUMMARIZE only, "
-        "no files; stopped after {timeout:g} s; the first {shown:,} rows are shown, downloads hold up to "
+        "no files; stopped after {timeout:g} s (fetching included), past {memory} of memory or a result past "
+        "{mb:g} MB; the first {shown:,} rows are shown, downloads hold up to "
         "{download:,}. Write table names as they are (indicator_values) or as marts.indicator_values. "
         "Every query is audited.",
     ),

@@ -50,6 +50,9 @@ OPERATIONAL = (
         ("rows_loaded", "入库行数 / rows loaded"),
         ("rows_quarantined", "隔离行数 / rows quarantined"),
         ("archive_path", "归档路径 / archive path"),
+        ("period", "报送期（来自文件名，如 2024Q4）/ period named in the file name"),
+        ("full_replacement", "是否全量替换（文件名含“全量替换”）/ declared a full replacement of the same prefecture, kind and period"),
+        ("ignored", "未导入而已在报告中列明的内容（忽略列、跳过的工作表和行）/ what the reading left out, as named in the report"),
     )),
     ("quarantine", "隔离区：未通过校验的行，每条违反的规则一行（原始行内容留在 raw，手机与身份证号值已遮盖）/ "
      "Rows that broke a rule, one row per rule; the raw row stays in raw, phone and ID-card values masked", None, (

@@ -16,11 +16,13 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ingest import notes as file_notes
+from ingest.notes import Note
 from ingest.readers import ROW_NUMBER
 from ingest.schemas import DUCKDB_TYPES, KINDS, Column
 from lvzhi.faults import fault_point
 
-SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
+SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
 LINEAGE = (
     ("_batch_id", "BIGINT"), ("_source_file", "VARCHAR"), ("_sheet", "VARCHAR"),
     ("_row_number", "BIGINT"), ("_loaded_at", "TIMESTAMP"),
@@ -39,6 +41,10 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
             prefecture_code varchar, kinds varchar, file_format varchar, encoding varchar,
             submitted_on date, loaded_at timestamp, rows_read bigint, rows_loaded bigint,
             rows_quarantined bigint, archive_path varchar)""")
+    # What a file declared and what its reading left out (added after the first release).
+    con.execute("alter table raw.batches add column if not exists period varchar")
+    con.execute("alter table raw.batches add column if not exists full_replacement boolean")
+    con.execute("alter table raw.batches add column if not exists ignored varchar")
     con.execute("""
         create table if not exists raw.quarantine (
             batch_id bigint, source_file varchar, sheet varchar, kind varchar,
@@ -53,7 +59,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
 @dataclass
 class FileResult:
     path: Path
-    status: str  # loaded | duplicate | rejected
+    status: str  # loaded | duplicate | rejected | skipped (not a data file: named, never read)
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -61,6 +67,12 @@ class FileResult:
     kinds: list[str] = field(default_factory=list)
     message: str = ""
     report: Path | None = None
+    notes: list[Note] = field(default_factory=list)  # what the reading left out on purpose
+
+    @property
+    def ignored(self) -> str:
+        """'忽略列：序号、备注；跳过工作表：填表说明' for the summary line ('' when nothing)."""
+        return file_notes.summary(self.notes)
 
 
 @dataclass
@@ -73,6 +85,9 @@ class PreparedFile:
     prefecture: str | None = None
     encoding: str | None = None
     archive: Path | None = None
+    file_format: str | None = None
+    period: str | None = None  # from the file name: 2024, 2024Q4, 2024-03
+    full_replacement: bool = False  # declared in the file name: supersedes the same prefecture, kind, period
     # (SheetTable, Checked, fraction of the file read); once exhausted, the outcome's counts are
     # complete, the original is archived and the report written.
     batches: Iterator = field(default_factory=lambda: iter(()))
@@ -98,10 +113,13 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
             if progress:
                 progress(written, fraction)
         con.execute(
-            "insert into raw.batches values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into raw.batches (batch_id, source_file, sha256, prefecture_code, kinds, file_format, encoding, "
+            "submitted_on, loaded_at, rows_read, rows_loaded, rows_quarantined, archive_path, period, "
+            "full_replacement, ignored) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [batch_id, path.name, prepared.digest, prepared.prefecture, ",".join(outcome.kinds),
-             path.suffix.lower().lstrip("."), prepared.encoding, prepared.submitted_on, loaded_at,
-             outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined, str(prepared.archive)],
+             prepared.file_format or path.suffix.lower().lstrip("."), prepared.encoding, prepared.submitted_on,
+             loaded_at, outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined, str(prepared.archive),
+             prepared.period, prepared.full_replacement, outcome.ignored or None],
         )
         fault_point("ingest_before_commit")
         con.execute("commit")

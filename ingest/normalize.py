@@ -14,15 +14,23 @@ import polars as pl
 from ingest.schemas import BOOL, CODE, DATE, ENUM, FLOAT, IDLIST, INT, Column
 
 EXCEL_EPOCH = date(1899, 12, 30)
-TRUE_WORDS = ("是", "Y", "YES", "1", "TRUE", "T", "√", "有")
-FALSE_WORDS = ("否", "N", "NO", "0", "FALSE", "F", "×", "无")
+TRUE_WORDS = ("是", "Y", "YES", "1", "TRUE", "T", "√", "有", "✓", "✔", "☑", "☑️", "✅")
+FALSE_WORDS = ("否", "N", "NO", "0", "FALSE", "F", "×", "无", "✗", "✘", "☒", "❌")
 BOOL_WORDS = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
 ID_SEPARATORS = r"[、,;，；/\s]+"
 Step = Callable[[pl.Expr], pl.Expr]
 
 
+# Characters a clerk cannot see: zero-width ones, the soft hyphen, the BOM. Non-breaking and
+# ideographic spaces are spaces (NFKC makes them ' ').
+INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
+_INVISIBLE_CLASS = f"[{INVISIBLE}]"
+
+
 def cleaned_text(cell: str | pl.Expr) -> pl.Expr:
-    """Stripped text; empty cells become null."""
+    """Stripped text (also of non-breaking and ideographic spaces); empty cells become null."""
+    # strip_chars() strips Unicode white space (non-breaking and ideographic spaces too) 3x faster
+    # than an explicit set; zero-width characters go in _nfkc, on the non-ASCII cells of typed columns.
     return (pl.col(cell) if isinstance(cell, str) else cell).str.strip_chars().replace("", None)
 
 
@@ -32,7 +40,7 @@ def _nfkc(text: pl.Expr) -> pl.Expr:
     Only non-ASCII cells are normalised (ASCII text is its own NFKC form and already stripped):
     normalising every cell was the most expensive step of validation."""
     non_ascii = pl.when(text.str.len_bytes() != text.str.len_chars()).then(text)
-    return pl.coalesce(non_ascii.str.normalize("NFKC").str.strip_chars(), text)
+    return pl.coalesce(non_ascii.str.normalize("NFKC").str.replace_all(_INVISIBLE_CLASS, "").str.strip_chars(), text)
 
 
 def _date(text: pl.Expr) -> pl.Expr:
@@ -45,7 +53,8 @@ def _date(text: pl.Expr) -> pl.Expr:
     plain = text.str.contains(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")
     other = pl.when(~plain).then(text)
     canonical = (
-        other.str.replace(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$", "${1}-${2}-${3}")
+        other.str.replace(r"^(\d{4})\s*[-/.年—–~]\s*(\d{1,2})\s*[-/.月—–~]\s*(\d{1,2})\s*[日号號]?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$",
+                          "${1}-${2}-${3}")
         .str.replace(r"^(\d{4})(\d{2})(\d{2})$", "${1}-${2}-${3}")
     )
     serial = other.str.extract(r"^(\d{5})(?:\.0+)?$").cast(pl.Int64, strict=False)
@@ -67,6 +76,11 @@ def _bool(text: pl.Expr) -> pl.Expr:
 
 def _number(text: pl.Expr) -> pl.Expr:
     return text.str.replace_all(",", "").cast(pl.Float64, strict=False)
+
+
+def _percent_number(text: pl.Expr) -> pl.Expr:
+    """A 0–100 field written '98.6%' (a CSV saved from a percent-formatted cell) is 98.6."""
+    return _number(text.str.strip_chars_end("%").str.strip_chars())
 
 
 def _whole(number: pl.Expr) -> pl.Expr:
@@ -92,7 +106,8 @@ def _enum(column: Column) -> tuple[Step, ...]:
         # An allowed value is its own normal form (tests/ingest/test_formats.py checks the schema):
         # only the other cells are normalised.
         other = pl.when(~text.is_in(column.values)).then(text)
-        return pl.coalesce(_nfkc(other).str.to_uppercase() if upper else _nfkc(other), text)
+        spaced = _nfkc(other).str.replace_all(r"\s", "")  # 基本 满意 (a space typed inside) is 基本满意
+        return pl.coalesce(spaced.str.to_uppercase() if upper else spaced, text)
 
     def allowed(text: pl.Expr) -> pl.Expr:
         return pl.when(text.is_in(column.values)).then(text)
@@ -108,5 +123,5 @@ def parse_steps(column: Column) -> tuple[Step, ...]:
         return _enum(column)
     return {
         DATE: (_nfkc, _date, _plausible_year), BOOL: (_nfkc, _bool), INT: (_nfkc, _number, _whole),
-        FLOAT: (_nfkc, _number), CODE: (_nfkc, _code), IDLIST: (_nfkc, _id_list),
+        FLOAT: (_nfkc, _percent_number), CODE: (_nfkc, _code), IDLIST: (_nfkc, _id_list),
     }.get(column.type, ())

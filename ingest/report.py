@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
+from ingest.notes import NOTE_RULES, Note
 from ingest.readers import ROW_NUMBER
 from ingest.validate import RULES
 from lvzhi import sheets
@@ -22,7 +23,8 @@ REPORT_WIDTHS = (28, 12, 8, 14, 20, 24, 18, 60)
 
 def write_report(home: Home, path: Path, digest: str, errors: pl.DataFrame) -> Path:
     """The clerk's report: one row per problem, Chinese headers, as .xlsx and .csv (UTF-8 BOM)."""
-    rule_names = {rule: zh for rule, (zh, _) in RULES.items()} | {"file_rejected": "文件无法读取"}
+    rule_names = ({rule: zh for rule, (zh, _) in RULES.items()} | {"file_rejected": "文件无法读取"}
+                  | {rule: zh for rule, (zh, _) in NOTE_RULES.items()})
     report = errors.select(
         "source_file", "sheet", pl.col(ROW_NUMBER).alias("row_number"), "header", "value", "rule_id",
         pl.col("rule_id").replace_strict(rule_names, default="").alias("rule_name"), "message",
@@ -45,3 +47,14 @@ def write_report(home: Home, path: Path, digest: str, errors: pl.DataFrame) -> P
         sheet.freeze_panes(1, 0)
     stem.with_suffix(".csv").write_bytes(sheets.csv_bytes(report))  # a clerk's "=…" value stays text
     return stem.with_suffix(".xlsx")
+
+
+def notes_frame(notes: list[Note], source_file: str) -> pl.DataFrame:
+    """What the reading left out (ignored columns, skipped sheets and rows) as report rows."""
+    return pl.DataFrame({
+        ROW_NUMBER: [n.row_number for n in notes], "column_name": [None] * len(notes),
+        "header": [n.header for n in notes], "value": [n.value for n in notes],
+        "rule_id": [n.rule_id for n in notes], "message": [n.message for n in notes],
+        "source_file": [source_file] * len(notes), "sheet": [n.sheet for n in notes],
+    }, schema={ROW_NUMBER: pl.Int64, "column_name": pl.String, "header": pl.String, "value": pl.String,
+               "rule_id": pl.String, "message": pl.String, "source_file": pl.String, "sheet": pl.String})

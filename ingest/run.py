@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import queue
-import re
 import shutil
 import threading
 import time
@@ -20,18 +19,49 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ingest.load import SUPPORTED_SUFFIXES, FileResult, PreparedFile, ensure_raw_schema, known_digests, load_prepared
-from ingest.readers import ROW_NUMBER, FileRejected, Sheet, read_file
-from ingest.report import write_report
-from ingest.validate import PREFECTURE_CODES, check, duplicate_keys, key_values
+from ingest.load import SUPPORTED_SUFFIXES, FileResult, PreparedFile, ensure_raw_schema, load_prepared
+from ingest.naming import is_full_replacement, period_from_name, prefecture_from_name
+from ingest.readers import ROW_NUMBER, UNSUPPORTED, FileRejected, Sheet, read_file
+from ingest.report import notes_frame, write_report
+from ingest.validate import check, duplicate_keys, key_values
 from lvzhi import warehouse
 from lvzhi.home import Home
 
 
 
 def file_prefecture(path: Path) -> str | None:
-    match = re.match(r"^(\d{6})", path.name)
-    return match.group(1) if match and match.group(1) in PREFECTURE_CODES else None
+    """From a 6-digit (prefecture or county) code anywhere in the file name, or a prefecture's name."""
+    return prefecture_from_name(path.stem)
+
+
+class Imports(frozenset):
+    """Identities of the files already imported *and loaded* (raw.batches.sha256 up to '#'), and how
+    many batches each identity has (a file whose earlier imports loaded nothing may come again:
+    its next batch is recorded as '<identity>#<n>')."""
+    counts: dict[str, int]
+
+    def __new__(cls, loaded=(), counts=None):
+        made = super().__new__(cls, loaded)
+        made.counts = dict(counts or {})
+        return made
+
+
+def known_digests(con: duckdb.DuckDBPyConnection) -> Imports:
+    rows = con.execute("select sha256, rows_loaded from raw.batches").fetchall()
+    counts: dict[str, int] = {}
+    loaded = set()
+    for identity, rows_loaded in rows:
+        base = identity.split("#")[0]
+        counts[base] = counts.get(base, 0) + 1
+        if rows_loaded:
+            loaded.add(base)
+    return Imports(loaded, counts)
+
+
+def import_identity(digest: str, prefecture: str | None) -> str:
+    """What makes a file 'already imported': its content, and for a file whose name names no
+    prefecture the fact that it did not (renamed as the clerk was told, it is a new import)."""
+    return digest if prefecture else f"{digest}:no-prefecture"
 
 
 def sha256_of(path: Path) -> str:
@@ -43,17 +73,27 @@ def sha256_of(path: Path) -> str:
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files as given; folders contribute their supported files (sorted, recursive)."""
+    """Files as given; folders contribute every file (sorted, recursive) except Excel's lock files
+    (~$…), hidden files and the synthetic set's manifest: a file that is no data file is named with
+    its reason (status skipped), never left out in silence."""
     found = []
     for path in paths:
         if path.is_dir():
             found += sorted(
                 p for p in path.rglob("*")
-                if p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(("~$", "."))
+                if p.is_file() and not p.name.startswith(("~$", ".")) and p.name != "manifest.json"
             )
         else:
             found.append(path)
     return found
+
+
+def skip_reason(path: Path) -> str | None:
+    """Why a file is not read at all (not a data file), or None."""
+    suffix = path.suffix.lower()
+    if suffix in SUPPORTED_SUFFIXES:
+        return None
+    return UNSUPPORTED.get(suffix, f"不是数据文件（扩展名“{suffix or '无'}”），未导入；请报送 .xlsx、.xls、.ods 或 .csv")
 
 
 def prepare_file(home: Home, path: Path, submitted_on: date | None = None,
@@ -61,16 +101,31 @@ def prepare_file(home: Home, path: Path, submitted_on: date | None = None,
     submitted_on = submitted_on or date.today()
     if not path.exists():
         return PreparedFile(FileResult(path, "rejected", message=f"{path.name}：文件不存在"))
-    digest = sha256_of(path)
+    if reason := skip_reason(path):
+        return PreparedFile(FileResult(path, "skipped", message=f"{path.name}：{reason}"))
+    prefecture = file_prefecture(path)
+    content_digest = sha256_of(path)
+    digest = import_identity(content_digest, prefecture)
     if digest in known_digests:
         return PreparedFile(FileResult(path, "duplicate", message=f"{path.name}：同一文件已导入过，跳过"), digest)
+    # Imported before, but nothing of it loaded (every row quarantined): it may come again.
+    earlier = getattr(known_digests, "counts", {}).get(digest, 0)
+    if earlier:
+        digest = f"{digest}#{earlier + 1}"
+    full, period = is_full_replacement(path.stem), period_from_name(path.stem)
+    if full and not (prefecture and period):
+        return PreparedFile(_rejected(home, path, digest, (
+            f"{path.name}：文件名标明“全量替换”，但未写明{'州市代码' if not prefecture else '报送期'}：全量替换文件名须含州市代码和报送期，"
+            f"例如 654000_建议_2024Q4_全量替换.xlsx（期可写 2024、2024Q4、2024-03），否则无法确定替换哪一次报送")), digest)
     try:
         result = read_file(path)
     except FileRejected as rejected:
         return PreparedFile(_rejected(home, path, digest, str(rejected)), digest)
-    outcome = FileResult(path, "loaded", kinds=[t.kind.name for t in result.tables])
-    archive = home.archive_dir / f"{digest}{path.suffix.lower()}"
-    prepared = PreparedFile(outcome, digest, submitted_on, file_prefecture(path), result.encoding, archive)
+    outcome = FileResult(path, "loaded", kinds=list(dict.fromkeys(t.kind.name for t in result.tables)),
+                         notes=list(result.notes))
+    archive = home.archive_dir / f"{content_digest}{path.suffix.lower()}"
+    prepared = PreparedFile(outcome, digest, submitted_on, prefecture, result.encoding, archive,
+                            file_format=result.file_format, period=period, full_replacement=full)
     prepared.batches = _validated(home, prepared, result.tables)
     return prepared
 
@@ -79,16 +134,21 @@ def _validated(home: Home, prepared: PreparedFile, sheets: list[Sheet]) -> Itera
     """Every batch of every sheet, validated; then the archive copy and the clerk's report."""
     outcome, path, salt = prepared.outcome, prepared.outcome.path, home.salt()
     reports = []
+    across = _sheet_conflicts(sheets, prepared.prefecture, salt)
     for sheet in sheets:
+        outcome.notes += sheet.notes
         batches = sheet.batches()
         ahead = list(itertools.islice(batches, 2))
         duplicates = None
-        if len(ahead) > 1:
+        if len(ahead) > 1 or sheet.sheet in across:
             # More than one batch: a key may repeat across batches, so the keys of every batch are
             # remembered first (key columns only) and the sheet's duplicates found once.
             keys = pl.concat([key_values(t, prepared.prefecture, salt) for t, _ in sheet.batches()])
             duplicates = duplicate_keys(keys, sheet.kind)
+            if sheet.sheet in across:
+                duplicates = pl.concat([duplicates, across[sheet.sheet]], how="vertical_relaxed")
         for table, fraction in itertools.chain(ahead, batches):
+            outcome.notes += table.notes
             checked = check(table, prepared.prefecture, prepared.submitted_on, salt, duplicates)
             outcome.rows_read += table.frame.height
             outcome.rows_loaded += checked.valid.height
@@ -101,9 +161,45 @@ def _validated(home: Home, prepared: PreparedFile, sheets: list[Sheet]) -> Itera
             yield table, checked, fraction
     if not prepared.archive.exists():
         shutil.copyfile(path, prepared.archive)
+    if outcome.notes:
+        reports.append(notes_frame(outcome.notes, path.name))
     # A file without problems gets no report: writing one cost as much as validating a small file.
     if reports:
         outcome.report = write_report(home, path, prepared.digest, pl.concat(reports, how="vertical_relaxed"))
+
+
+def _sheet_conflicts(sheets: list[Sheet], prefecture: str | None, salt: str) -> dict[str, pl.DataFrame]:
+    """The same key in two sheets of one workbook (same kind): both rows are errors naming the
+    other, never a tie decided by sheet order. Sheet -> error rows (as duplicate_keys gives)."""
+    by_kind: dict[str, list[Sheet]] = {}
+    for sheet in sheets:
+        by_kind.setdefault(sheet.kind.name, []).append(sheet)
+    found: dict[str, list[pl.DataFrame]] = {}
+    for group in by_kind.values():
+        if len(group) < 2:
+            continue
+        kind = group[0].kind
+        keys = pl.concat([
+            key_values(t, prefecture, salt).with_columns(pl.lit(s.sheet, pl.String).alias("__sheet"))
+            for s in group for t, _ in s.batches()
+        ]).drop_nulls(list(kind.key))
+        key = list(kind.key)
+        shared = keys.filter(pl.col("__sheet").n_unique().over(key) > 1)
+        if not shared.height:
+            continue
+        where = pl.format("工作表“{}”第 {} 行", pl.col("__sheet"), pl.col(ROW_NUMBER).cast(pl.String))
+        value = pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator=" / ")
+        first, headers = kind.column(key[0]), "、".join(kind.column(k).zh for k in key)
+        listed = shared.with_columns(where.alias("__where"), value.alias("value")).with_columns(
+            pl.col("__where").str.join("、").over(key).alias("__all"))
+        for sheet in listed.get_column("__sheet").unique().to_list():
+            found.setdefault(sheet, []).append(listed.filter(pl.col("__sheet") == sheet).select(
+                pl.col(ROW_NUMBER).cast(pl.Int64), pl.lit(first.name).alias("column_name"), pl.lit(first.zh).alias("header"),
+                pl.col("value"), pl.lit("sheet_key_conflict").alias("rule_id"),
+                pl.format(f"“{headers}”为“{{}}”的记录同时出现在{{}}，无法判断以哪一条为准，均未导入：请只保留一条",
+                          pl.col("value"), pl.col("__all")).alias("message"),
+            ))
+    return {sheet: pl.concat(parts) for sheet, parts in found.items()}
 
 
 def ingest_file(con: duckdb.DuckDBPyConnection, home: Home, path: Path,
@@ -232,10 +328,13 @@ def _bar(fraction: float) -> str:
 def _summary_line(number: int, total: int, result: FileResult, seconds: float) -> str:
     prefix = f"{_bar(number / total)} [{number}/{total}] {result.path.name}"
     if result.status == "loaded":
+        ignored = f"；{result.ignored}" if result.ignored else ""
         return (f"{prefix}：读取 {result.rows_read:,} 行，入库 {result.rows_loaded:,} 行，"
-                f"隔离 {result.rows_quarantined:,} 行（{seconds:.1f}s）")
+                f"隔离 {result.rows_quarantined:,} 行{ignored}（{seconds:.1f}s）")
     if result.status == "duplicate":
         return f"{prefix}：已导入过，跳过"
+    if result.status == "skipped":
+        return f"{prefix}：未导入 —— {result.message}"
     return f"{prefix}：✗ 文件被拒收 —— {result.message}"
 
 

@@ -263,3 +263,101 @@ KINDS: tuple[Kind, ...] = (
 )
 
 KINDS_BY_NAME = {k.name: k for k in KINDS}
+
+
+# ------------------------------------------------------------------ header synonyms
+# What clerks really write above a column, besides the template's header (Column.zh) and the
+# English name. By column name, for every kind that has the column; KIND_SYNONYMS adds (or, for a
+# column whose meaning differs by kind, gives) the variants of one kind. A synonym names one column
+# of a kind only (tests/ingest/test_headers.py checks it).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "deputy_id": ("代表编码", "代表证号", "代表证编号", "代表ID"),
+    "name": ("代表姓名",),
+    "gender": ("性 别",),
+    "ethnicity": ("民 族", "族别"),
+    "birth_year": ("出生年", "出生年度", "出生年月"),
+    "level": ("代表层级", "人大层级", "级别", "代表级别"),
+    "congress_code": ("所属人大代码", "人大代码", "所属人大编号", "届别代码"),
+    "electoral_unit": ("选区", "选举单位（选区）", "原选举单位"),
+    "is_grassroots": ("基层代表", "是否基层"),
+    "is_leader": ("是否领导干部", "领导干部", "是否领导干部代表", "领导职务"),
+    "group_id": ("代表小组编号", "所在代表小组", "小组"),
+    "station_id": ("站点编号", "联系站点编号", "家室站编号", "所在站点"),
+    "county": ("县（市、区）", "县市区", "所属县区", "县(市、区)"),
+    "term_start": ("任期起", "任期开始日期", "任职开始", "任期起始日期"),
+    "term_end": ("任期止", "任期结束日期", "任职结束", "任期截止日期"),
+    "status_date": ("状态变更日期", "离任日期", "变动日期"),
+    "id_card_no": ("身份证号码", "公民身份号码", "身份证"),
+    "phone": ("手机号", "手机号码", "联系电话", "电话"),
+    "prefecture_code": ("州市编码", "地州市代码", "行政区划代码", "州（市）代码"),
+    "meeting_id": ("会议编码",),
+    "meeting_type": ("会议类别", "会议种类"),
+    "session_no": ("届次（次会议）", "会次", "第几次会议"),
+    "start_date": ("会议开始日期", "开会日期", "召开日期", "开始时间"),
+    "end_date": ("会议结束日期", "闭会日期", "结束时间"),
+    "role": ("出席身份", "参会身份"),
+    "speeches": ("发言次数（次）", "发言"),
+    "motion_id": ("议案编码", "议案号"),
+    "lead_deputy_id": ("领衔代表", "领衔人编号", "领衔代表编码"),
+    "title": ("案由", "题目", "建议标题", "议案标题"),
+    "submitted_on": ("提出时间", "提交日期", "提交时间"),
+    "decision": ("处理意见", "审议结果"),
+    "assigned_on": ("交办时间",),
+    "concluded_on": ("办结时间", "完成日期"),
+    "suggestion_id": ("建议编码", "建议号", "建议序号"),
+    "cosigner_ids": ("联名代表", "附议代表"),
+    "channel": ("提出渠道", "提出途径", "来源"),
+    "category": ("建议类别", "分类", "所属类别"),
+    "lead_unit": ("承办单位", "主办单位名称", "牵头单位"),
+    "co_units": ("协办单位名称", "会办单位"),
+    "is_key_supervised": ("重点督办", "是否重点", "重点督办件"),
+    "extended_due": ("延期日期", "延期办理至", "批准延期至"),
+    "replied_on": ("答复时间", "办复日期", "办复时间", "答复日"),
+    "reply_class": ("答复类型", "办理结果类别", "办复类别", "答复分类"),
+    "satisfaction": ("满意度", "代表意见", "代表评价", "满意程度"),
+    "activity_id": ("活动编码",),
+    "organiser": ("组织单位", "组织者", "主办方"),
+    "activity_type": ("活动类别", "活动形式"),
+    "activity_date": ("活动时间",),
+    "member_name": ("联系人姓名", "常委会组成人员", "联系领导"),
+    "member_role": ("联系人类别", "联系人职务类别"),
+    "year": ("年份", "联系年度"),
+    "contact_date": ("联系时间",),
+    "method": ("联系方式",),
+    "station_type": ("站点类型",),
+    "township": ("乡镇", "乡镇（街道）", "乡（镇、街道）"),
+    "established_on": ("建成时间", "成立日期", "建立日期"),
+    "reception_date": ("接待时间", "进站日期"),
+    "visitors": ("接待人次", "接待群众", "接待群众（人次）"),
+    "opinions_collected": ("收集意见建议数", "收集意见", "收集建议"),
+    "opinions_resolved": ("已办结数", "办结数", "办结意见建议"),
+    "training_id": ("培训编码", "培训班编号"),
+    "training_type": ("培训类别",),
+    "training_date": ("培训时间",),
+    "project_id": ("项目编码",),
+    "voted_on": ("票决时间",),
+    "votes_for": ("赞成", "赞成票数"),
+    "votes_against": ("反对", "反对票数"),
+    "completed_on": ("完成时间",),
+    "satisfaction_rate": ("满意度", "满意率", "满意度（%）", "测评满意度"),
+}
+KIND_SYNONYMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("deputies", "status"): ("代表状态", "在任状态", "任职状态"),
+    ("attendance", "status"): ("出席情况", "出席状态"),
+    ("projects", "status"): ("项目状态", "实施状态", "进展情况"),
+    ("stations", "name"): ("站点名称", "家室站名称"),
+    ("projects", "name"): ("项目名称", "实事名称"),
+    ("projects", "level"): ("项目层级", "级别"),
+}
+# Generic variants that name another thing in a kind (a station's 名称 is not a deputy's 姓名).
+_NOT_IN_KIND = {("stations", "name"): ("代表姓名",), ("projects", "name"): ("代表姓名",)}
+# Fields entered as 0–100 that Excel may hold as a fraction shown with a percent format.
+PERCENT_FIELDS = frozenset({"satisfaction_rate"})
+
+
+def header_names(kind: Kind, column: Column) -> tuple[str, ...]:
+    """Every header that names the column in this kind: the template's first, then the variants."""
+    drop = _NOT_IN_KIND.get((kind.name, column.name), ())
+    names = (column.zh, column.header, column.name, *KIND_SYNONYMS.get((kind.name, column.name), ()),
+             *(n for n in SYNONYMS.get(column.name, ()) if n not in drop))
+    return tuple(dict.fromkeys(names))

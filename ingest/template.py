@@ -8,7 +8,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ingest.schemas import BOOL, DATE, ENUM, IDLIST, INT, KINDS
+from ingest.rows import EXAMPLE_MARK
+from ingest.schemas import BOOL, CODE, DATE, ENUM, FLOAT, IDLIST, INT, KINDS, Column
 from ingest.validate import RULES
 
 TEMPLATE_ROWS = 5000  # rows prepared with validation and date formats
@@ -21,7 +22,30 @@ INSTRUCTIONS = (
     "5. 身份证号仅以加密摘要形式保存，不保存明文；手机号在分析和展示中一律脱敏。",
     "6. 同一编号再次报送时以最新报送为准，旧版本保留在历史记录中。",
     "7. 有问题的行不会入库，系统会生成错误报告（列明文件、工作表、行号、列、规则与修改说明），修改后重新报送即可。",
+    f"8. 每个工作表第 2 行是示例（第一格以“{EXAMPLE_MARK}”开头，灰色斜体），不会导入，可保留或删除；请从第 3 行起填写。",
+    "9. 合计行、填表人/审核人落款行、“注：”说明行不会作为记录导入；未识别的列、隐藏的列和工作表会在报告中列出。",
+    "10. 整份重新报送（用新文件替换同一州市、同一类型、同一报送期的旧文件，旧文件中有而新文件中没有的记录视为撤回）："
+    "在文件名中加“全量替换”，并写明州市代码和报送期，例如 654000_建议_2024Q4_全量替换.xlsx。",
 )
+
+
+def example_value(column: Column):
+    """A plausible value for the template's example row."""
+    if column.type == DATE:
+        return date(2024, 3, 5)
+    if column.type == BOOL:
+        return "是"
+    if column.type == ENUM:
+        return column.values[0]
+    if column.type == INT:
+        return 1
+    if column.type == FLOAT:
+        return 98.6
+    if column.type == IDLIST:
+        return "D0002、D0003"
+    if column.type == CODE:
+        return {"prefecture_code": "654000", "congress_code": "654000-15"}.get(column.name, "D0001")
+    return column.zh
 
 
 def write_template(path: Path) -> Path:
@@ -31,6 +55,8 @@ def write_template(path: Path) -> Path:
     required = workbook.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "font_color": "#C00000"})
     date_cells = workbook.add_format({"num_format": "yyyy-mm-dd"})
     text_cells = workbook.add_format({"num_format": "@"})
+    example = workbook.add_format({"italic": True, "font_color": "#808080"})
+    example_date = workbook.add_format({"italic": True, "font_color": "#808080", "num_format": "yyyy-mm-dd"})
 
     notes = workbook.add_worksheet("填表说明")
     notes.set_column(0, 0, 110)
@@ -47,6 +73,13 @@ def write_template(path: Path) -> Path:
         sheet.freeze_panes(1, 0)
         for col, column in enumerate(kind.columns):
             sheet.write(0, col, column.header, required if column.required else header)
+            value = example_value(column)
+            if col == 0:
+                value = f"{EXAMPLE_MARK}：{value}"
+            if isinstance(value, date):
+                sheet.write_datetime(1, col, value, example_date)
+            else:
+                sheet.write(1, col, value, example)
             sheet.write_comment(0, col, f"{column.zh} / {column.name}" + ("（必填）" if column.required else ""))
             width = max(12, len(column.header) * 2 + 2)
             if column.type == DATE:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 
-from ingest.normalize import cleaned_text, parse_steps
+from ingest.normalize import INVISIBLE, cleaned_text, parse_steps
 from ingest.readers import ROW_NUMBER, SheetTable
 from ingest.schemas import BOOL, DATE, ENUM, FLOAT, INT, Column, Kind
 from lvzhi import reference
@@ -44,7 +45,9 @@ RULES = {
     "resolved_exceeds_collected": ("办结数大于收集数", "more opinions resolved than collected"),
     "motion_too_few_signers": ("议案联名不足10人", "motion with fewer than 10 deputies (第十三条)"),
     "duplicate_key": ("文件内主键重复", "duplicate key inside one file"),
+    "excel_error": ("Excel 错误值", "an Excel error value (#N/A, #REF! …), not data"),
 }
+EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#N/A!")
 
 ERROR_SCHEMA = {
     ROW_NUMBER: pl.Int64, "column_name": pl.String, "header": pl.String,
@@ -267,15 +270,62 @@ def duplicate_keys(keys: pl.DataFrame, kind: Kind) -> pl.DataFrame:
 
 
 @functools.lru_cache(maxsize=64)
+def _excel_rules(kind: Kind) -> tuple[tuple[Rule, ...], pl.Expr]:
+    """Excel error values (#N/A …) in any column, and one flag for a row holding any: the rules per
+    column are evaluated only on a batch where that flag fired (rare), not on every batch."""
+    rules = tuple(Rule(column, "excel_error", pl.col(_text(column.name)).is_in(EXCEL_ERRORS), pl.format(
+        f"“{column.zh}”是 Excel 错误值“{{}}”（公式出错或引用失效），不是数据：请在 Excel 中改正公式或填写实际的值",
+        pl.col(_text(column.name)))) for column in kind.columns)
+    return rules, pl.any_horizontal([rule.failed for rule in rules]).fill_null(False).alias("__excel_any")
+
+
+@functools.lru_cache(maxsize=64)
 def _rules(kind: Kind, submitted_on: date) -> tuple[tuple[Rule, ...], list[pl.Expr]]:
     """Every rule of a kind and the expressions flagging them: built once per kind, not per file."""
     rules = (*_column_checks(kind), *_rule_checks(kind, submitted_on), Rule(
         kind.column("prefecture_code"), "prefecture_unknown",
         ~pl.col("prefecture_code").is_in(PREFECTURE_CODES).fill_null(False),
-        pl.format("无法确定州市：“州市代码”为“{}”，文件名也未以新疆 14 个地州市之一的 6 位代码开头",
+        pl.format("无法确定州市：“州市代码”为“{}”，文件名中也没有新疆 14 个地州市之一的 6 位代码或名称"
+                  "（例如 654000_建议_2024Q4.xlsx 或 伊犁州_建议_2024Q4.xlsx）",
                   pl.col(_text("prefecture_code")).fill_null("")),
     ))
     return rules, [rule.failed.fill_null(False).alias(f"__rule_{i}") for i, rule in enumerate(rules)]
+
+
+_INVISIBLE = re.compile(f"[{INVISIBLE}\u00a0\u3000]")
+
+
+def describe_invisible(text: str) -> str | None:
+    """'“满意”后有不可见字符' for a value holding characters a clerk cannot see; None without."""
+    match = _INVISIBLE.search(text)
+    if not match:
+        return None
+    before = _INVISIBLE.sub("", text[:match.start()]).strip()
+    after = _INVISIBLE.sub("", text[match.end():]).strip()
+    if before:
+        return f"“{before}”后有不可见字符"
+    return f"“{after}”前有不可见字符" if after else "单元格中只有不可见字符"
+
+
+def _explained(errors: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
+    """An Excel error value is one error, not also 'not a date'; a value that holds invisible
+    characters (zero-width, non-breaking or ideographic spaces) says so."""
+    if (errors.get_column("rule_id") == "excel_error").any():
+        bad = errors.filter(pl.col("rule_id") == "excel_error").select(ROW_NUMBER, "column_name").with_columns(pl.lit(True).alias("__excel"))
+        errors = errors.join(bad, on=[ROW_NUMBER, "column_name"], how="left").filter(
+            pl.col("__excel").is_null() | (pl.col("rule_id") == "excel_error")).drop("__excel")
+    columns = [c for c in errors.get_column("column_name").unique().to_list() if c in frame.columns]
+    if not columns:
+        return errors
+    raw = frame.select(ROW_NUMBER, *columns).filter(pl.col(ROW_NUMBER).is_in(errors.get_column(ROW_NUMBER).implode()))
+    raw = raw.unpivot(index=ROW_NUMBER, variable_name="column_name", value_name="__raw").filter(
+        pl.col("__raw").str.contains(_INVISIBLE.pattern))
+    if not raw.height:
+        return errors
+    notes = {(r, c): describe_invisible(v) for r, c, v in raw.iter_rows()}
+    return errors.with_columns(pl.struct(ROW_NUMBER, "column_name", "message").map_elements(
+        lambda row: row["message"] + (f"（{n}）" if (n := notes.get((row[ROW_NUMBER], row["column_name"]))) else ""),
+        return_dtype=pl.String).alias("message"))
 
 
 def check(table: SheetTable, prefecture_code: str | None, submitted_on: date, salt: str,
@@ -286,9 +336,16 @@ def check(table: SheetTable, prefecture_code: str | None, submitted_on: date, sa
     rules, flag_exprs = _rules(kind, submitted_on)
     # One query types the rows and flags every rule on every row; messages are built only for
     # rules that fired, and a clean batch (most files) needs no further query.
-    flagged = typed_columns(table.frame, kind, prefecture_code, salt).with_columns_seq(flag_exprs).collect(engine=ENGINE)
+    excel_rules, excel_any = _excel_rules(kind)
+    if not getattr(table, "may_hold_hash", True):  # no cell starts with '#': no Excel error value
+        excel_any = pl.lit(False).alias("__excel_any")
+    flagged = typed_columns(table.frame, kind, prefecture_code, salt).with_columns_seq([*flag_exprs, excel_any]).collect(engine=ENGINE)
     parts = [_errors(flagged.lazy(), f"__rule_{i}", rule) for i, rule in enumerate(rules)
              if flagged.get_column(f"__rule_{i}").any()]
+    if flagged.get_column("__excel_any").any():
+        excel = flagged.with_columns(rule.failed.fill_null(False).alias(f"__excel_{i}") for i, rule in enumerate(excel_rules))
+        parts += [_errors(excel.lazy(), f"__excel_{i}", rule) for i, rule in enumerate(excel_rules)
+                  if excel.get_column(f"__excel_{i}").any()]
     if duplicates is None:
         if flagged.select(kind.key).is_duplicated().any():  # rows with empty keys are no duplicates: checked below
             parts.append(_duplicate_keys(flagged.lazy(), kind))
@@ -296,6 +353,8 @@ def check(table: SheetTable, prefecture_code: str | None, submitted_on: date, sa
         parts.append(duplicates.lazy().filter(pl.col(ROW_NUMBER).is_in(flagged.get_column(ROW_NUMBER).implode())))
     names = [c.name for c in kind.columns]
     errors = pl.concat(parts, how="vertical_relaxed").sort(ROW_NUMBER, "column_name", "rule_id").collect(engine=ENGINE) if parts else None
+    if errors is not None and errors.height:
+        errors = _explained(errors, table.frame)
     if errors is None or errors.height == 0:
         return Checked(flagged.select(ROW_NUMBER, *names), pl.DataFrame(schema=ERROR_SCHEMA),
                        pl.DataFrame(schema={ROW_NUMBER: pl.Int64, "row_json": pl.String}))

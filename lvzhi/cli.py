@@ -47,10 +47,14 @@ def cmd_ingest(args) -> int:
     loaded = [r for r in results if r.status == "loaded"]
     print(
         f"共 {len(results)} 个文件：入库 {len(loaded)} 个，跳过 {sum(r.status == 'duplicate' for r in results)} 个，"
-        f"拒收 {sum(r.status == 'rejected' for r in results)} 个；"
+        f"拒收 {sum(r.status == 'rejected' for r in results)} 个，"
+        f"非数据文件 {sum(r.status == 'skipped' for r in results)} 个；"
         f"入库 {sum(r.rows_loaded for r in loaded):,} 行，隔离 {sum(r.rows_quarantined for r in loaded):,} 行。"
     )
-    if any(r.rows_quarantined or r.status == "rejected" for r in results):
+    for result in results:
+        if result.status == "skipped":
+            print(f"未导入：{result.message}")
+    if any(r.rows_quarantined or r.status == "rejected" or r.notes for r in results):
         print(f"错误报告（可交给报送人员修改）：{home.reports_dir}")
     return exit_code(results)
 
@@ -155,11 +159,12 @@ def cmd_sql(args) -> int:
         return 1
     text = sys.stdin.read() if args.query == "-" else args.query
     try:
-        result = sql.run(home, text, user.name, limit=args.limit, timeout=args.timeout)
+        # Rendered inside the query's time and size limits: nothing unbounded reaches stdout.
+        result = sql.run(home, text, user.name, limit=args.limit, timeout=args.timeout, form=args.format)
     except sql.QueryError as error:
         print(f"✗ {error}", file=sys.stderr)
         return 1
-    sys.stdout.write(sql.render(result, args.format))
+    sys.stdout.write(result.output)
     print(sql.summary(result), file=sys.stderr)
     return 0
 
@@ -193,6 +198,17 @@ def cmd_rollback(args) -> int:
     path = warehouse.rollback(home)
     audit.record(home, audit.terminal_user(), "rollback", to=path.name)
     print(f"已回退到 {path.name}")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    """lvzhi audit verify: 0 when the audit log is intact (a torn last line after a crash is reported but
+    tolerated), 1 when a line was removed or changed, naming the first bad line."""
+    verdict = audit.check(_home(args))
+    if verdict.status == "broken":
+        print(f"✗ {verdict.message}", file=sys.stderr)
+        return 1
+    print(f"{'✓' if verdict.status == 'intact' else '!'} {verdict.message}")
     return 0
 
 
@@ -256,7 +272,12 @@ def cmd_user(args) -> int:
             print(f"✓ 用户 {args.name} 已{'停用' if args.op == 'disable' else '启用'}")
         elif args.op == "passwd":
             users.set_password(home, args.name, _new_password(args, args.name), actor)
-            print(f"✓ 已修改 {args.name} 的密码")
+            print(f"✓ 已修改 {args.name} 的密码（该用户已打开的仪表盘会话随即结束）")
+        elif args.op == "role":
+            known = set(pl.read_csv(PROJECT_DIR / "data" / "seeds" / "prefectures.csv",
+                                    schema_overrides={"prefecture_code": pl.String})["prefecture_code"])
+            user = users.set_role(home, args.name, args.role, args.prefecture or [], known, actor)
+            print(f"✓ 用户 {user.name} 的角色改为 {user.role_label()}（该用户已打开的仪表盘会话随即结束）")
     except users.UserError as refused:
         print(f"✗ {refused}", file=sys.stderr)
         return 1
@@ -311,18 +332,19 @@ def parser() -> argparse.ArgumentParser:
     sub = command("user", cmd_user, "用户与角色：add/list/disable/enable/passwd / manage users")
     operations = sub.add_subparsers(dest="op", required=True, metavar="操作")
     for op, text in (("add", "添加用户"), ("list", "列出用户"), ("disable", "停用用户"), ("enable", "重新启用用户"),
-                     ("passwd", "修改密码")):
+                     ("passwd", "修改密码"), ("role", "修改角色（及地州市范围）")):
         operation = operations.add_parser(op, help=text, description=text)
         operation.add_argument("--home", default=argparse.SUPPRESS, help="数据目录 / state folder")
         if op != "list":
             operation.add_argument("name", help="用户名")
         if op in ("add", "passwd"):
             operation.add_argument("--password-stdin", action="store_true", help="从标准输入读一行作为密码")
-        if op == "add":
+        if op in ("add", "role"):
             operation.add_argument("--role", required=True, choices=tuple(users.ROLES),
                                    help="leader 区领导, prefecture 州市用户, analyst 分析员, admin 管理员")
             operation.add_argument("--prefecture", action="append", metavar="CODE",
                                    help="州市用户可查看的地州市代码（可重复），例如 650100")
+        if op == "add":
             operation.add_argument("--display-name", help="显示名，例如 张三")
             operation.add_argument("--random-password", action="store_true", help="生成随机初始密码并显示一次")
 
@@ -343,6 +365,10 @@ def parser() -> argparse.ArgumentParser:
     sub = command("schedule", cmd_schedule, "按 exports.yml 定时运行导出任务（常驻进程）/ run export jobs on schedule")
     sub.add_argument("--once", action="store_true", help="只运行此刻到期的任务后退出（供 cron / systemd timer）")
 
+    sub = command("audit", cmd_audit, "审计日志 / the audit log")
+    checks = sub.add_subparsers(dest="audit_command", required=True, metavar="verify")
+    verify = checks.add_parser("verify", help="校验审计日志是否被修改或删除（0 完整，1 被改动）/ verify the audit log")
+    verify.add_argument("--home", default=argparse.SUPPRESS, help="数据目录 / state folder")
     command("publish", cmd_publish, "发布当前工作仓库 / publish the working warehouse")
     command("rollback", cmd_rollback, "回退到上一个已发布版本 / switch readers to the previous version")
     command("status", cmd_status, "显示工作仓库与已发布版本 / working and published versions")

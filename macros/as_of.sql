@@ -9,12 +9,30 @@
     {% if var('known_at') %} where _loaded_at <= cast('{{ var("known_at") }}' as timestamp) {% endif %}
 {%- endmacro %}
 
-{# The newest submitted version of each key (append-only raw history -> current state). #}
+{# The newest submitted version of each key (append-only raw history -> current state), unless a
+   later file declared a full replacement (raw.batches.full_replacement, from 全量替换 in its name)
+   of the same prefecture, kind and period: a key that replacement no longer contains is withdrawn
+   from the current state (its rows stay in raw; a key it contains has a newer version anyway). #}
 {% macro current_version(kind, key_columns) -%}
-    {%- call first_row_per_window(known_rows(source('raw', kind))) %}
-        partition by {{ key_columns | join(', ') }}
-        order by _batch_id desc, _row_number desc
-    {%- endcall %}
+    select newest.*
+    from (
+        {%- call first_row_per_window(known_rows(source('raw', kind))) %}
+            partition by {{ key_columns | join(', ') }}
+            order by _batch_id desc, _row_number desc
+        {%- endcall %}
+    ) as newest
+    where not exists (
+        select 1
+        from {{ source('raw', 'batches') }} as own_batch
+        inner join {{ source('raw', 'batches') }} as replacement
+            on replacement.period = own_batch.period
+            and replacement.batch_id > own_batch.batch_id
+        where own_batch.batch_id = newest._batch_id
+            and replacement.full_replacement
+            and replacement.prefecture_code = newest.prefecture_code
+            and concat(',', replacement.kinds, ',') like '%,{{ kind }},%'
+            {% if var('known_at') %} and replacement.loaded_at <= cast('{{ var("known_at") }}' as timestamp) {% endif %}
+    )
 {%- endmacro %}
 
 {# The rows of `relation` (a query) that come first in their window (the caller's body: partition

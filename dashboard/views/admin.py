@@ -23,11 +23,13 @@ log_tab, users_tab, versions_tab = st.tabs([t("audit_log"), t("users"), t("publi
 
 with log_tab:
     rows = audit.read(home)
-    broken = audit.verify(home)
-    if broken is None:
+    verdict = audit.check(home)  # the check `lvzhi audit verify` runs: chain, signed anchor, torn last line
+    if verdict.status == "intact":
         st.caption(t("audit_intact", n=len(rows)))
+    elif verdict.status == "torn":
+        st.warning(t("audit_torn", line=verdict.line, detail=verdict.message), icon=":material/warning:")
     else:
-        st.error(t("audit_broken", line=broken), icon=":material/warning:")
+        st.error(t("audit_broken", line=verdict.line, detail=verdict.message), icon=":material/warning:")
     log = pl.DataFrame(
         {"at": [r["at"] for r in rows], "user": [r["user"] for r in rows], "action": [r["action"] for r in rows],
          "detail": [json.dumps(r["detail"], ensure_ascii=False, sort_keys=True) for r in rows]},

@@ -39,7 +39,8 @@ def _delete(name: str) -> None:
 
 
 st.title(t("page_sql"))
-st.caption(t("sql_intro", timeout=sql.default_timeout(), shown=sql.DISPLAY_ROWS, download=sql.DOWNLOAD_ROWS))
+st.caption(t("sql_intro", timeout=sql.default_timeout(), shown=sql.DISPLAY_ROWS, download=sql.DOWNLOAD_ROWS,
+             memory=sql.memory_limit(), mb=sql.result_cap() / 1_000_000))
 
 # ------------------------------------------------------------------ schema browser
 with st.expander(t("sql_schema"), icon=":material/table_view:"):

@@ -17,7 +17,10 @@ final as (
         rows_read,
         rows_loaded,
         rows_quarantined,
-        archive_path
+        archive_path,
+        period,
+        full_replacement,
+        ignored
     from batches
 )
 

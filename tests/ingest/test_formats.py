@@ -60,7 +60,7 @@ def test_undecodable_file_is_rejected_with_one_clear_line(home, con, tmp_path):
     path.write_bytes(",".join(ROSTER).encode("utf-8") + b"\nD1,\x81\x20\xff\xfe,\n")
     result = ingest_file(con, home, path, SUBMITTED)
     assert result.status == "rejected"
-    assert "编码无法识别" in result.message
+    assert "第 2 行有无法识别的字符：请在 Excel 中“另存为 CSV UTF-8”" in result.message
     assert rows_of(con, "select count(*) from raw.batches") == [(0,)]
 
 

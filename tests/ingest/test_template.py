@@ -40,3 +40,20 @@ def test_filled_template_round_trips(home, con, tmp_path):
         ("D1", "女", 1980, dt.date(2022, 1, 3), True)]
     assert rows_of(con, "select suggestion_id, cosigner_ids, replied_on, reply_class, prefecture_code "
                         "from raw.suggestions") == [("J1", "D2,D3", dt.date(2024, 3, 1), "A", "654000")]
+
+
+def test_template_example_rows_never_load(home, con, tmp_path):
+    """Each sheet's row 2 is an example (first cell starts with 示例): the blank template loads nothing,
+    and the report names every example row as skipped, never as errors."""
+    path = write_template(tmp_path / "654000_报送模板_2024.xlsx")
+    sheet = openpyxl.load_workbook(path)["建议"]
+    assert str(sheet["A2"].value).startswith("示例")
+    result = ingest_file(con, home, path, SUBMITTED)
+    assert result.status == "loaded" and (result.rows_read, result.rows_loaded, result.rows_quarantined) == (0, 0, 0)
+    assert "跳过工作表：填表说明" in result.ignored
+    report = openpyxl.load_workbook(result.report).active
+    rows = [[c.value for c in row] for row in report.iter_rows(min_row=2)]
+    skipped = sorted((r[1], r[2]) for r in rows if r[5] == "skipped_row")
+    assert skipped == sorted((k.zh, 2) for k in KINDS)
+    assert all("示例行" in r[7] for r in rows if r[5] == "skipped_row")
+    assert not [r for r in rows if r[5] not in ("skipped_row", "skipped_sheet")]
