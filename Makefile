@@ -45,7 +45,7 @@ test-spark: venv
 
 # ruff, then the import contracts of pyproject.toml ([tool.importlinter]): the layers of the flow.
 lint: venv
-	$(BIN)/ruff check lvzhi ingest access dashboard exports devtools tests
+	$(BIN)/ruff check lvzhi ingest access dashboard exports reports devtools tests
 	$(BIN)/lint-imports
 
 bench: venv

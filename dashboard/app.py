@@ -25,6 +25,7 @@ PAGES = (  # file, title key, icon, url
     ("deputy.py", "page_deputy", ":material/badge:", "deputy"),
     ("sql.py", "page_sql", ":material/terminal:", "sql"),
     ("docs.py", "page_docs", ":material/menu_book:", "docs"),
+    ("reports.py", "page_reports", ":material/description:", "reports"),
     ("exports.py", "page_exports", ":material/folder_zip:", "exports"),
     ("quality.py", "page_quality", ":material/fact_check:", "quality"),
     ("admin.py", "page_admin", ":material/admin_panel_settings:", "admin"),
@@ -50,6 +51,6 @@ if context.published_path() is None:
 
 filters.sidebar()
 st.sidebar.caption(f"{t('as_of')} {queries.as_of() or '—'} · {t('published_at')} {queries.publish_info().get('published_at', '—')}")
-page = st.navigation(pages, expanded=True)  # all 13 pages listed, none behind "View more"
+page = st.navigation(pages, expanded=True)  # all 14 pages listed, none behind "View more"
 auth.record_page_view(page.url_path or "overview")
 page.run()

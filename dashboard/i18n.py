@@ -256,6 +256,35 @@ TEXT: dict[str, tuple[str, str]] = {
     "exports_scope": ("范围", "Scope"),
     "exports_format": ("格式", "Format"),
     "exports_rows": ("行数", "Rows"),
+    # reports and topics (issue 19)
+    "page_reports": ("报告", "Reports"),
+    "reports_caption": (
+        "从已发布数据起草年度报告代表工作部分（Word）和代表建议办理情况报告（Word 或 Excel），范围为所选地州市（或全区），"
+        "年度为所选年度；附录列出每个数字的来源，便于核对。也可用 lvzhi report 或 exports.yml 中的报告任务生成。",
+        "Drafts from the published data: the annual report's deputy-work section (Word) and the suggestion-handling "
+        "report (Word or Excel), for the chosen prefecture (or the region) and year; an appendix gives each figure's "
+        "source. Also made by lvzhi report or the report jobs of exports.yml.",
+    ),
+    "reports_annual": ("年度报告代表工作部分初稿", "Annual report, deputy-work section (draft)"),
+    "reports_handling": ("代表建议办理情况报告", "Suggestion-handling report"),
+    "reports_kind": ("报告", "Report"),
+    "reports_format": ("格式", "Format"),
+    "reports_make": ("生成", "Make"),
+    "reports_download": ("下载 {name}", "Download {name}"),
+    "reports_preview": ("正文预览", "Text preview"),
+    "reports_region_only_leaders": ("全区报告仅限区领导、分析员和管理员；请在侧栏选择地州市",
+                                    "Region reports are for region-wide users; choose a prefecture in the sidebar"),
+    "topics_title": ("代表反映集中的问题", "What deputies raise most"),
+    "topics_note": (
+        "按建议标题归并的问题（分词并去掉地名和常用动词后，按用词和字面相似度归组），按涉及地州市数、件数排序；"
+        "选择一个问题查看其建议（第二十七条：重点督办建议可从代表反映比较集中的问题中提出）。",
+        "Suggestion titles grouped into problems (segmented, place names and common verbs removed, grouped by shared "
+        "words and similar text), most widely raised first; pick one to list its suggestions (art. 27).",
+    ),
+    "topics_pick": ("查看问题", "Problem"),
+    "topics_members": ("该问题的建议 {n} 件", "{n} suggestions on this problem"),
+    "similar_title": ("相似建议", "Similar suggestions"),
+    "similar_note": ("内容相近的建议两两列出，供合并交办参考", "Pairs of suggestions with near-identical content, for joint assignment"),
     # dashboard speed (issue 6)
     "unit_ranking_lowest": ("（按期答复率最低的 {n} 个单位，全部单位见下表）",
                             " (the {n} units with the lowest rate; every unit in the table below)"),
@@ -266,6 +295,43 @@ TEXT: dict[str, tuple[str, str]] = {
 # Families and statuses are labels of data (lvzhi.labels); the pages reach them through t() too.
 TEXT |= {f"family_{key}": pair for key, pair in labels.FAMILIES.items()}
 TEXT |= {f"status_{key}": pair for key, pair in labels.STATUSES.items()}
+
+# A suggestion's whole life (issue 18).
+TEXT |= {
+    "due_soon_list": ("催办清单：30天内到期未答复的建议", "Chase list: suggestions due within 30 days, not replied"),
+    "due_soon_note": (
+        "按统计日生成（不受期间筛选影响）：各承办单位尚未作出实质性答复（阶段性答复不算）、答复期限在统计日至其后30天内的建议，"
+        "含延期；“单位近一年按期答复率”按近12个月交办、已到期或已答复的件数计算。每周一另有按单位导出的工作簿（导出任务 chase）。",
+        "As of the as-of date (the period filter does not apply): per handling unit, suggestions without its substantive "
+        "reply (an interim reply does not count) due within 30 days, extensions included; the unit's on-time rate counts "
+        "its suggestions assigned in the last 12 months that are due or replied. A workbook per unit goes out every "
+        "Monday (export job chase).",
+    ),
+    "key_by_leader": ("重点督办建议（按督办领导）", "Key supervised suggestions by supervising leader"),
+    "deputy_reply_history": ("建议办理经过（每次答复、类别、评价与重新办理）",
+                             "Suggestion history: every reply, class, rating and re-handling"),
+    "deputy_reply_note": (
+        "本代表领衔建议的全部答复：阶段性答复不停表；不满意后的重新办理答复单列；B类答复在计划年度内收到A类答复为承诺兑现。"
+        "未报送答复记录的州市以建议表的单列答复字段作为主办单位的一次正式答复。",
+        "Every reply to the suggestions this deputy led: interim replies do not stop the clock; re-handling after "
+        "不满意 is marked; a B promise is kept by an A reply within its planned year. Where a prefecture sends no reply "
+        "records, the suggestion's single reply columns stand for one formal reply of the lead unit.",
+    ),
+    "reply_errors": ("答复记录问题（跨行、跨文件检查）", "Reply-record problems (across rows and files)"),
+    "reply_errors_note": (
+        "答复早于交办、无“不满意”评价即“重新办理答复”、答复序号不连续、建议编号不存在。这些答复仍计入指标，请核对后重新报送。",
+        "A reply before assignment, a re-handling reply without an earlier 不满意, reply numbers with gaps, an unknown "
+        "suggestion. These replies still count; please check and resubmit.",
+    ),
+    "no_duty_record": ("本年无履职记录的代表（第九十五条）", "Deputies with no duty record this year (Art. 95)"),
+    "no_duty_record_note": (
+        "在所选年度内至少在任一天、在任期间没有领衔或联名建议、议案，没有闭会期间活动、进站接待或培训记录的代表；"
+        "“本年在任天数”说明其在任时间（如11月当选的代表）。",
+        "Deputies who served at least one day in the chosen year and have no suggestion or motion (led or cosigned), "
+        "activity, station reception or training while serving; days served shows how long they served (e.g. elected "
+        "in November).",
+    ),
+}
 
 
 def lang() -> str:

@@ -330,8 +330,11 @@ def find_deputies(text: str, prefecture: str, limit: int = 50) -> pl.DataFrame:
 def deputy_suggestions(deputy_id: str) -> pl.DataFrame:
     if not has("fct_suggestions"):
         return pl.DataFrame()
+    # A version built before issue 18 has no first rating or re-handling yet.
+    life = (", satisfaction, first_satisfaction, is_rehandled, reply_count"
+            if "is_rehandled" in _columns("fct_suggestions") else "")
     return query(
-        "select suggestion_id, title, assigned_on, due_on, replied_on, reply_class, lead_unit from fct_suggestions "
+        f"select suggestion_id, title, assigned_on, due_on, replied_on, reply_class, lead_unit{life} from fct_suggestions "
         "where lead_deputy_id = ? order by submitted_on desc",
         deputy_id,
     )
@@ -458,3 +461,83 @@ def activity_quarters(prefecture: str, start: date, end: date) -> pl.DataFrame:
         ))
     parts = [part for part in parts if part.height]
     return pl.concat(parts).sort("period_label") if parts else pl.DataFrame()
+
+
+# ------------------------------------------------------------------ a suggestion's whole life (issue 18)
+
+
+def due_soon(scope: Scope) -> pl.DataFrame:
+    """The 催办 list: per handling unit, suggestions not replied and due within 30 days of the as-of
+    date (fct_suggestion_due_soon). As of the as-of date, whatever the period filter."""
+    if not has("fct_suggestion_due_soon"):
+        return pl.DataFrame()
+    return query(
+        "select p.prefecture_name, d.unit_name, d.unit_role, d.suggestion_id, d.title, d.assigned_on, d.due_on, "
+        "d.days_left, d.extended_due, d.is_key_supervised, d.supervising_leader, d.unit_on_time_rate_last_year, "
+        "d.unit_due_or_replied_last_year, d.prefecture_code "
+        "from fct_suggestion_due_soon d left join prefectures p on d.prefecture_code = p.prefecture_code "
+        "where (? = '' or d.prefecture_code = ?) and (? = '' or d.county = ?) "
+        "order by d.days_left, d.prefecture_code, d.unit_name, d.suggestion_id",
+        scope.prefecture, scope.prefecture, scope.county, scope.county,
+    )
+
+
+def key_supervised_by_leader(scope: Scope) -> pl.DataFrame:
+    """重点督办 suggestions of the cohort by who leads their supervision (empty = 未注明)."""
+    if not has("fct_suggestions") or "supervising_leader" not in _columns("fct_suggestions"):
+        return pl.DataFrame()
+    return _cohort(
+        "coalesce(s.supervising_leader, '未注明') as supervising_leader, count(*) as assigned, "
+        "count(*) filter (where s.is_replied) as replied, count(*) filter (where s.is_overdue) as overdue",
+        "and s.is_key_supervised group by all order by min(list_position("
+        "['党政主要领导', '政府副职领导', '常委会领导', '主任会议', '未注明'], coalesce(s.supervising_leader, '未注明')))",
+        scope,
+    )
+
+
+def deputy_reply_history(deputy_id: str) -> pl.DataFrame:
+    """Every reply to the suggestions a deputy led: units, interim/formal/re-handling, classes, ratings."""
+    if not has("fct_suggestion_replies"):
+        return pl.DataFrame()
+    return query(
+        "select r.suggestion_id, s.title, r.unit_name, r.unit_role, r.reply_no, r.reply_type, r.replied_on, "
+        "r.is_on_time, r.reply_class, r.planned_year, r.promise_status, r.consultation, r.result_satisfaction, "
+        "r.attitude_satisfaction, r.is_rehandling_after_dissatisfaction, r.reply_source, r.prefecture_code "
+        "from fct_suggestion_replies r left join fct_suggestions s on r.suggestion_id = s.suggestion_id "
+        "and r.prefecture_code = s.prefecture_code "
+        "where r.lead_deputy_id = ? order by s.submitted_on desc, r.suggestion_id, r.replied_on, r.unit_name, r.reply_no",
+        deputy_id,
+    )
+
+
+def no_duty_record(prefecture: str, year: int) -> pl.DataFrame:
+    """第九十五条: deputies who served in the year and have no suggestion, motion, activity, reception
+    or training in it (deputy_profile counts only the days served), with the days served, so a deputy
+    elected in November is seen as such."""
+    if not has("deputy_profile"):
+        return pl.DataFrame()
+    return query(
+        "select p.prefecture_name, d.deputy_id, d.name, d.level, d.congress_code, d.served_from, d.served_until, "
+        "d.days_served, d.prefecture_code "
+        "from deputy_profile d left join prefectures p on d.prefecture_code = p.prefecture_code "
+        "where d.year_number = ? and (? = '' or d.prefecture_code = ?) "
+        "and d.suggestions_led + d.suggestions_cosigned + d.motions_led + d.motions_cosigned + d.activities "
+        "+ d.receptions + d.trainings = 0 "
+        "order by d.prefecture_code, d.days_served desc, d.deputy_id",
+        year, prefecture, prefecture,
+    )
+
+
+def _columns(table: str) -> set[str]:
+    return set(query(f"select * from {table} limit 0").columns)
+
+
+def reply_errors(prefecture: str) -> pl.DataFrame:
+    """Reply-record problems found across rows and files (dq_reply_errors), for the clerk to fix."""
+    if not has("dq_reply_errors"):
+        return pl.DataFrame()
+    return query(
+        "select prefecture_code, source_file, source_row_number, suggestion_id, unit, reply_no, rule_id, message "
+        "from dq_reply_errors where (? = '' or prefecture_code = ?) order by source_file, source_row_number",
+        prefecture, prefecture,
+    )

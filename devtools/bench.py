@@ -100,6 +100,32 @@ def monthly_file(inbox: Path) -> Path:
     return corrected_suggestions(source, WORK / "650400_建议_2025-12_更正.csv", "2025/12/20")
 
 
+def topic_scores(home: Path, year: int) -> tuple[str, dict]:
+    """Pair precision / recall of the title grouping (reports/topics.py) against the problems synth planted,
+    on the region's suggestions assigned in `year` of the published warehouse."""
+    from devtools.synth.topics import planted_topic
+    from lvzhi.home import Home
+    from lvzhi.warehouse import read_published
+    from reports import topics
+
+    rows = read_published(Home.at(home), "select suggestion_id, title, prefecture_code, lead_deputy_id, cosigner_ids "
+                          "from fct_suggestions where year(assigned_on) = ?", [year])
+    places = read_published(Home.at(home), "select prefecture_name as place from prefectures union select distinct "
+                            "county from fct_suggestions union select distinct township from dim_station")
+    started = time.perf_counter()
+    found = topics.group(rows, tuple(p for p in places["place"].to_list() if p))
+    seconds = time.perf_counter() - started
+    topic_of = {sid: topic.topic_id for topic in found for sid in topic.suggestion_ids}
+    truth = [planted_topic(title) or f"unplanted:{title}" for title in rows["title"]]
+    precision, recall = topics.pair_scores(truth, [topic_of[s] for s in rows["suggestion_id"]])
+    first = found[0] if found else None
+    text = (f"{rows.height:,} suggestions of {year} → {len(found)} topics in {seconds:.1f}s; pair precision "
+            f"{precision:.3f}, recall {recall:.3f} (target >= 0.8 each); first: {first.label if first else '—'} "
+            f"({len(first.prefectures) if first else 0} prefectures)")
+    return text, {"topics_pair_precision": round(precision, 3), "topics_pair_recall": round(recall, 3),
+                  "topics_seconds": round(seconds, 2)}
+
+
 def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     inbox, csv_dir, other_dir = stage_files()
@@ -154,6 +180,10 @@ def main() -> None:
                 "monthly_file_total_s": round(ingest_seconds + build_seconds, 2)}
     figures.append(("one prefecture's monthly file", f"ingest {ingest_seconds:.1f}s + default build {build_seconds:.1f}s = "
                     f"{ingest_seconds + build_seconds:.1f}s, exit {code} (goal <= 5 s)"))
+
+    topic_text, topic_numbers = topic_scores(home, int(AS_OF[:4]))
+    numbers |= topic_numbers
+    figures.append(("topics (代表反映集中的问题)", topic_text))
 
     print(f"\nlvzhi bench — scale {SCALE}, {os.cpu_count()} cores, files in {inbox}")
     for name, text in figures:

@@ -22,10 +22,18 @@ from lvzhi.home import PROJECT_DIR
 
 REPO_CONFIG = PROJECT_DIR / "exports.yml"
 SCOPES = ("region", "each_prefecture")
-PERIODS = ("last_month", "last_quarter", "year_to_date", "term")
+# What a job exports: indicator tables (the default) or the 催办 list (suggestions due within 30
+# days, one workbook per handling unit and a region summary; its period is the as-of date).
+# Reports of reports/ (issue 19): one per region and/or prefecture, for a calendar year.
+REPORT_KINDS = {"annual_report": ("docx", "pdf"), "handling_report": ("docx", "xlsx")}
+JOB_KINDS = ("indicators", "due_soon", *REPORT_KINDS)
+KINDS = JOB_KINDS
+DUE_SOON_SCOPES = ("region", "each_handling_unit")
+PERIODS = ("last_month", "last_quarter", "year_to_date", "term", "last_year")
+REPORT_PERIODS = ("last_year", "year_to_date")
 FORMATS = ("xlsx", "csv", "parquet")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
-KEYS = {"title", "cron", "timezone", "scope", "period", "indicators", "formats", "destination", "retention"}
+KEYS = {"title", "cron", "timezone", "scope", "period", "indicators", "formats", "destination", "retention", "kind"}
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # the job name is a folder and a lock-file name
 
 
@@ -45,6 +53,7 @@ class Job:
     formats: tuple[str, ...]
     destination: Path | None  # None: <home>/exports/<name>; relative: under <home>
     retention: int
+    kind: str = "indicators"  # one of JOB_KINDS
 
     def folder(self, home: Home) -> Path:
         """Where the runs go; a relative destination is under the home."""
@@ -98,7 +107,10 @@ def parse_job(name: str, spec: object, source: str = "exports.yml") -> Job:
     unknown = sorted(set(map(str, spec)) - KEYS)
     if unknown:
         fail(unknown[0], f"不是可用的设置；可用：{'、'.join(sorted(KEYS))}")
-    for key in ("cron", "scope", "period", "formats"):
+    kind = str(spec.get("kind") or "indicators")
+    if kind not in JOB_KINDS:
+        fail("kind", f"“{kind}”无效；可选 {'、'.join(JOB_KINDS)}")
+    for key in ("cron", "scope", "formats") + (("period",) if kind != "due_soon" else ()):
         if spec.get(key) in (None, "", []):
             fail(key, "必须填写")
 
@@ -115,15 +127,21 @@ def parse_job(name: str, spec: object, source: str = "exports.yml") -> Job:
     except CronSimError as error:
         fail("cron", f"“{cron}”无效（{error}）")
 
+    allowed_scopes = DUE_SOON_SCOPES if kind == "due_soon" else SCOPES
     scopes = _listed(spec["scope"])
-    if not scopes or any(s not in SCOPES for s in scopes):
-        fail("scope", f"“{spec['scope']}”无效；可选 {'、'.join(SCOPES)}")
-    period = str(spec["period"])
-    if period not in PERIODS:
+    if not scopes or any(s not in allowed_scopes for s in scopes):
+        fail("scope", f"“{spec['scope']}”无效；可选 {'、'.join(allowed_scopes)}")
+    period = str(spec.get("period") or "as_of")
+    if kind == "indicators" and period not in PERIODS:
         fail("period", f"“{period}”无效；可选 {'、'.join(PERIODS)}")
+    if kind in REPORT_KINDS and period not in REPORT_PERIODS:
+        fail("period", f"“{period}”不适用于报告任务；可选 last_year（最近一个完整年度）或 year_to_date（统计日所在年度）")
+    if kind == "due_soon" and period != "as_of":
+        fail("period", "对催办清单（kind: due_soon）无效：清单按统计日生成，请删去 period")
     formats = _listed(spec["formats"])
-    if not formats or any(f not in FORMATS for f in formats):
-        fail("formats", f"“{spec['formats']}”无效；可选 {'、'.join(FORMATS)}")
+    allowed_formats = FORMATS if kind == "indicators" else REPORT_KINDS.get(kind, ("xlsx", "csv"))
+    if not formats or any(f not in allowed_formats for f in formats):
+        fail("formats", f"“{spec['formats']}”无效；可选 {'、'.join(allowed_formats)}")
     indicators = _listed(spec["indicators"]) if spec.get("indicators") not in (None, "all", []) else None
     retention = spec.get("retention", 12)
     if isinstance(retention, bool) or not isinstance(retention, int) or retention < 1:
@@ -131,7 +149,7 @@ def parse_job(name: str, spec: object, source: str = "exports.yml") -> Job:
     destination = Path(str(spec["destination"])).expanduser() if spec.get("destination") else None
     return Job(name=name, title=str(spec.get("title") or name), cron=cron, timezone=timezone,
                scopes=tuple(dict.fromkeys(scopes)), period=period, indicators=indicators,
-               formats=tuple(dict.fromkeys(formats)), destination=destination, retention=retention)
+               formats=tuple(dict.fromkeys(formats)), destination=destination, retention=retention, kind=kind)
 
 
 def _listed(value: object) -> tuple[str, ...]:
@@ -164,4 +182,7 @@ def resolve_period(kind: str, as_of: date) -> Period:
                       f"{as_of.year}年1月1日至{as_of.month}月{as_of.day}日（年初至统计日）")
     if kind == "term":
         return Period(kind, "term", None, "term", f"本届（截至{as_of.isoformat()}）")
+    if kind == "last_year":  # the latest calendar year complete on the as-of date (as of 2025-01-10: 2024)
+        year = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
+        return Period(kind, "year", str(year), str(year), f"{year}年")
     raise ExportError(f"未知的期间“{kind}”；可选 {'、'.join(PERIODS)}")

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from pathlib import Path
 import polars as pl
 
 from exports import writers
-from exports.jobs import ExportError, Job, Period, resolve_period
+from exports.jobs import REPORT_KINDS, ExportError, Job, Period, resolve_period
 from access import audit
 from lvzhi import reference, warehouse
 from lvzhi.faults import fault_point
@@ -135,19 +136,123 @@ def _run(home: Home, job: Job, as_of: date | None, started: float) -> RunResult:
             raise ExportError(f"已发布数据的统计日是 {published_as_of}，不是 {as_of}；"
                               f"请先运行 lvzhi build --as-of {as_of}，或去掉 --as-of")
         info = json.loads(con.sql("select info_json from publish_info").fetchall()[0][0])
-        catalogue = _catalogue(con, job)
-        period = resolve_period(job.period, published_as_of)
-        rows = _rows(con, period, published_as_of, catalogue["indicator_id"].to_list())
-        freshness = con.sql(
-            "select prefecture_code, prefecture_name, files_loaded, last_submitted_on, last_loaded_at, "
-            "cast(rows_loaded as bigint) as rows_loaded, cast(rows_quarantined as bigint) as rows_quarantined "
-            "from data_freshness order by prefecture_code").pl()
-        prefectures = con.sql("select prefecture_code, prefecture_name from prefectures order by prefecture_code").pl()
+        if job.kind == "due_soon":
+            due_soon = _due_soon_rows(con)
+            freshness = _freshness(con)
+        elif job.kind in REPORT_KINDS:  # a report per scope (issue 19), rendered while the version is open
+            period = resolve_period(job.period, published_as_of)
+            prefectures = con.sql("select prefecture_code, prefecture_name from prefectures order by prefecture_code").pl()
+            reports_rendered = _render_reports(con, job, period, prefectures)
+        else:
+            catalogue = _catalogue(con, job)
+            period = resolve_period(job.period, published_as_of)
+            rows = _rows(con, period, published_as_of, catalogue["indicator_id"].to_list())
+            freshness = _freshness(con)
+            prefectures = con.sql("select prefecture_code, prefecture_name from prefectures order by prefecture_code").pl()
     finally:
         con.close()
 
     generated = datetime.now(job.zone).replace(microsecond=0)  # the job's clock, as leaders read it
     version = str(info.get("version") or source.stem.removeprefix("lvzhi-"))
+    if job.kind == "due_soon":
+        period = Period("as_of", "as_of", None, published_as_of.isoformat(),
+                        f"统计日 {published_as_of.isoformat()} 起30天内到期")
+        rendered = _due_soon_files(job, due_soon, freshness, published_as_of, generated, version)
+    elif job.kind in REPORT_KINDS:
+        rendered = reports_rendered
+    else:
+        rendered = _indicator_files(job, rows, prefectures, catalogue, freshness, period, published_as_of,
+                                    generated, version)
+
+    return _write_run(home, job, rendered, period, published_as_of, version, source, generated, started)
+
+
+def _render_reports(con, job: Job, period: Period, prefectures: pl.DataFrame) -> list[tuple[dict, bytes]]:
+    """The job's report (reports/) for the region and/or each prefecture, in each of its formats."""
+    from reports import annual, handling, wordfile
+
+    year = int(period.label)
+    scopes = ([(None, reference.region_code(), reference.region_name())] if "region" in job.scopes else []) + (
+        [(code, code, name) for code, name in prefectures.iter_rows()] if "each_prefecture" in job.scopes else [])
+    rendered = []
+    for prefecture, code, name in scopes:
+        stem = f"{code}_{UNSAFE_IN_NAMES.sub('_', name)}_{year}_" + (
+            "年度报告代表工作部分初稿" if job.kind == "annual_report" else "代表建议办理情况报告")
+        files = {}
+        if job.kind == "annual_report":
+            document = annual.render(annual.collect(con, year, prefecture))
+            files["docx"] = document
+            if "pdf" in job.formats:
+                with tempfile.TemporaryDirectory(prefix="lvzhi-report-") as folder:
+                    path = Path(folder) / "report.docx"
+                    path.write_bytes(document)
+                    files["pdf"] = wordfile.to_pdf(path).read_bytes()
+        else:
+            report = handling.collect(con, year, prefecture)
+            files = {"docx": handling.to_docx(report) if "docx" in job.formats else b"",
+                     "xlsx": handling.to_xlsx(report) if "xlsx" in job.formats else b""}
+        for fmt in job.formats:
+            data = files[fmt]
+            entry = {"name": f"{stem}.{fmt}", "format": fmt, "scope_level": "prefecture" if prefecture else "region",
+                     "scope_code": code, "scope_name": name, "prefecture_code": prefecture or "region",
+                     "rows": 0, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            rendered.append((entry, data))
+    return rendered
+
+
+def _freshness(con) -> pl.DataFrame:
+    return con.sql(
+        "select prefecture_code, prefecture_name, files_loaded, last_submitted_on, last_loaded_at, "
+        "cast(rows_loaded as bigint) as rows_loaded, cast(rows_quarantined as bigint) as rows_quarantined "
+        "from data_freshness order by prefecture_code").pl()
+
+
+def _due_soon_rows(con) -> pl.DataFrame:
+    """The 催办 list of the published version (fct_suggestion_due_soon), with prefecture names."""
+    return con.sql(
+        "select d.prefecture_code, p.prefecture_name, d.handling_unit_id, d.unit_name, d.unit_role, "
+        "d.suggestion_id, d.title, d.assigned_on, d.statutory_due_on, d.extended_due, d.due_on, d.days_left, "
+        "d.is_key_supervised, d.supervising_leader, d.unit_on_time_rate_last_year, d.unit_due_or_replied_last_year "
+        "from fct_suggestion_due_soon d left join prefectures p on d.prefecture_code = p.prefecture_code "
+        "order by d.prefecture_code, d.unit_name, d.days_left, d.suggestion_id").pl()
+
+
+def _due_soon_files(job: Job, rows: pl.DataFrame, freshness: pl.DataFrame, as_of: date, generated: datetime,
+                    version: str) -> list[tuple[dict, bytes]]:
+    """催办: one file per handling unit with its due-soon suggestions, and a region summary."""
+    rendered = []
+    units = []
+    if "each_handling_unit" in job.scopes:
+        for (unit_id,), unit_rows in rows.group_by(["handling_unit_id"], maintain_order=True):
+            first = unit_rows.row(0, named=True)
+            units.append({"level": "handling_unit", "code": unit_id, "prefecture_code": first["prefecture_code"],
+                          "name": first["unit_name"], "stem": f"{first['prefecture_code']}_{first['unit_name']}",
+                          "scope_text": f"{first['prefecture_name'] or first['prefecture_code']} {first['unit_name']}",
+                          "rows": unit_rows})
+    if "region" in job.scopes:
+        units.append({"level": "region", "code": reference.region_code(), "prefecture_code": "region",
+                      "name": reference.region_name(), "stem": f"{reference.region_code()}_汇总",
+                      "scope_text": f"{reference.region_name()}（全部承办单位）", "rows": rows})
+    for unit in units:
+        stem = UNSAFE_IN_NAMES.sub("_", f"{unit['stem']}_催办清单_{as_of.isoformat()}")
+        cover = {"title": job.title, "范围": unit["scope_text"], "期间": f"统计日 {as_of.isoformat()} 起30天内到期",
+                 "统计日": as_of.isoformat(), "生成时间": generated.isoformat(sep=" "), "数据版本": version,
+                 "导出任务": job.name}
+        unit_freshness = freshness if unit["level"] == "region" else freshness.filter(
+            pl.col("prefecture_code") == unit["prefecture_code"])
+        for fmt in job.formats:
+            data = (writers.due_soon_xlsx(unit["rows"], unit_freshness, cover, generated, unit["level"] == "region")
+                    if fmt == "xlsx" else writers.due_soon_csv(unit["rows"]))
+            entry = {"name": f"{stem}.{fmt}", "format": fmt, "scope_level": unit["level"],
+                     "scope_code": unit["code"], "scope_name": unit["name"], "prefecture_code": unit["prefecture_code"],
+                     "rows": unit["rows"].height, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            rendered.append((entry, data))
+    return rendered
+
+
+def _indicator_files(job: Job, rows: pl.DataFrame, prefectures: pl.DataFrame, catalogue: pl.DataFrame,
+                     freshness: pl.DataFrame, period: Period, published_as_of: date, generated: datetime,
+                     version: str) -> list[tuple[dict, bytes]]:
     rendered = []  # (file entry, bytes)
     for unit in _units(job, rows, prefectures):
         stem = f"{unit['code']}_{UNSAFE_IN_NAMES.sub('_', unit['name'])}_{period.tag}"
@@ -169,7 +274,11 @@ def _run(home: Home, job: Job, as_of: date | None, started: float) -> RunResult:
                      "prefecture_code": unit["code"] if unit["level"] == "prefecture" else "region",
                      "rows": unit["rows"].height, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
             rendered.append((entry, data))
+    return rendered
 
+
+def _write_run(home: Home, job: Job, rendered: list, period: Period, published_as_of: date, version: str,
+               source: Path, generated: datetime, started: float) -> RunResult:
     folder = _new_run_folder(job.folder(home), published_as_of)
     for number, (entry, data) in enumerate(rendered):
         _write_file(folder / f".{entry['name']}.tmp", data)

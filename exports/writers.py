@@ -214,3 +214,65 @@ def _lines(text: str | None, width: float) -> int:
     """Lines a text wraps to in a column `width` characters wide (a Chinese character is two)."""
     columns = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text or "")
     return max(1, math.ceil(columns / max(width - 4, 1)))  # a little short: fonts differ
+
+
+# ------------------------------------------------------------------ 催办清单 (suggestions due soon)
+
+DUE_SOON_COLUMNS = (  # column, header, width
+    ("prefecture_name", "地州市", 14), ("unit_name", "承办单位", 22), ("unit_role", "承办身份", 8),
+    ("suggestion_id", "建议编号", 14), ("title", "标题", 40), ("assigned_on", "交办日期", 12),
+    ("statutory_due_on", "法定期限", 12), ("extended_due", "延期至", 12), ("due_on", "答复期限", 12),
+    ("days_left", "剩余天数", 8), ("is_key_supervised", "重点督办", 8), ("supervising_leader", "督办领导", 14),
+    ("unit_on_time_rate_last_year", "单位近一年按期答复率", 12), ("unit_due_or_replied_last_year", "按期率分母(n)", 10),
+)
+DUE_SOON_UNIT_COLUMNS = (
+    ("prefecture_name", "地州市", 14), ("unit_name", "承办单位", 24), ("due_soon", "即将到期未答复件数", 12),
+    ("fewest_days_left", "最少剩余天数", 12), ("key_supervised", "其中重点督办", 12),
+    ("unit_on_time_rate_last_year", "单位近一年按期答复率", 14), ("unit_due_or_replied_last_year", "按期率分母(n)", 12),
+)
+
+
+def due_soon_csv(rows: pl.DataFrame) -> bytes:
+    shown = rows.select([column for column, _, _ in DUE_SOON_COLUMNS]).with_columns(
+        pl.when(pl.col("is_key_supervised")).then(pl.lit("是")).otherwise(pl.lit("否")).alias("is_key_supervised"))
+    return sheets.csv_bytes(shown.rename({column: header for column, header, _ in DUE_SOON_COLUMNS}))
+
+
+def due_soon_xlsx(rows: pl.DataFrame, freshness: pl.DataFrame, cover: dict[str, str], generated: datetime,
+                  summary: bool) -> bytes:
+    """封面, (the summary: 按单位汇总, one row per unit), 催办清单 (one row per suggestion and unit)."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {**sheets.XLSX_OPTIONS, "strings_to_urls": False, "strings_to_numbers": False})
+    title = next(iter(cover.values()))
+    workbook.set_properties({"title": title, "created": generated})
+    styles = _styles(workbook)
+    subtitle = " · ".join(f"{key} {cover[key]}" for key in ("范围", "统计日") if key in cover)
+    _cover(workbook, styles, cover, freshness)
+
+    def style_of(column: str, record: dict):
+        if column == "unit_on_time_rate_last_year":
+            return styles["rate"]
+        return styles["general"] if column in ("days_left", "due_soon", "fewest_days_left", "key_supervised",
+                                               "unit_due_or_replied_last_year") else styles["text"]
+
+    def dated(record: dict) -> dict:
+        return {key: (_iso(value) if hasattr(value, "isoformat") else value) for key, value in record.items()}
+
+    if summary:
+        units = (rows.group_by("prefecture_name", "unit_name", maintain_order=True).agg(
+            pl.len().alias("due_soon"), pl.col("days_left").min().alias("fewest_days_left"),
+            pl.col("is_key_supervised").sum().alias("key_supervised"),
+            pl.col("unit_on_time_rate_last_year").first(), pl.col("unit_due_or_replied_last_year").first(),
+        ) if rows.height else pl.DataFrame())
+        sheet = workbook.add_worksheet("按单位汇总")
+        last = _table(sheet, styles, 0, DUE_SOON_UNIT_COLUMNS, [dated(r) for r in units.iter_rows(named=True)], style_of)
+        sheet.freeze_panes(1, 2)
+        sheet.autofilter(0, 0, max(last, 1), len(DUE_SOON_UNIT_COLUMNS) - 1)
+        _print_setup(sheet, f"{title} · 按单位汇总", subtitle)
+    sheet = workbook.add_worksheet("催办清单")
+    last = _table(sheet, styles, 0, DUE_SOON_COLUMNS, [dated(r) for r in rows.iter_rows(named=True)], style_of)
+    sheet.freeze_panes(1, 4)
+    sheet.autofilter(0, 0, max(last, 1), len(DUE_SOON_COLUMNS) - 1)
+    _print_setup(sheet, f"{title} · 催办清单", subtitle)
+    workbook.close()
+    return buffer.getvalue()

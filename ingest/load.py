@@ -54,6 +54,13 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         columns = [f"{raw_column_name(c)} {DUCKDB_TYPES[c.type]}" for c in kind.columns]
         columns += [f"{name} {sql_type}" for name, sql_type in LINEAGE]
         con.execute(f"create table if not exists raw.{kind.name} ({', '.join(columns)})")
+        # A column added to a kind after the table was created (e.g. 督办领导): add it, empty.
+        present = {row[0] for row in con.execute(
+            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ?",
+            [kind.name]).fetchall()}
+        for column in kind.columns:
+            if raw_column_name(column) not in present:
+                con.execute(f"alter table raw.{kind.name} add column {raw_column_name(column)} {DUCKDB_TYPES[column.type]}")
 
 
 @dataclass

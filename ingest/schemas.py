@@ -74,6 +74,10 @@ CONTACT_METHODS = ("走访", "电话", "座谈", "微信", "其他")
 STATION_TYPES = ("代表之家", "代表工作室", "代表联络站")
 TRAINING_TYPES = ("任职培训", "履职培训", "专题培训")
 PROJECT_STATUSES = ("实施中", "已办结", "未实施")
+SUPERVISING_LEADERS = ("党政主要领导", "政府副职领导", "常委会领导", "主任会议")
+REPLY_TYPES = ("阶段性答复", "正式答复", "重新办理答复")
+SUBSTANTIVE_REPLY_TYPES = ("正式答复", "重新办理答复")  # an interim reply does not stop the clock
+CONSULTATIONS = ("座谈", "走访", "电话", "书面", "未沟通")  # 第二十五条
 
 
 KINDS: tuple[Kind, ...] = (
@@ -164,6 +168,8 @@ KINDS: tuple[Kind, ...] = (
             Column("satisfaction", "代表满意度", ENUM, values=SATISFACTION),
             Column("concluded_on", "办结日期", DATE),
             Column("county", "县区"),
+            Column("supervising_leader", "督办领导", ENUM, values=SUPERVISING_LEADERS,
+                   description_en="who leads the supervision of a key-supervised suggestion"),
             PREFECTURE,
         ),
         key=("suggestion_id",), aliases=("建议批评和意见",),
@@ -202,7 +208,8 @@ KINDS: tuple[Kind, ...] = (
             Column("method", "方式", ENUM, values=CONTACT_METHODS),
             PREFECTURE,
         ),
-        key=("member_name", "deputy_id", "contact_date"), event_dates=("contact_date",),
+        # A call and a visit on the same day are two contacts; the same row twice is a duplicate.
+        key=("member_name", "deputy_id", "contact_date", "method"), event_dates=("contact_date",),
     ),
     Kind(
         "stations", "家室站", "Deputy homes, offices and liaison stations",
@@ -260,6 +267,25 @@ KINDS: tuple[Kind, ...] = (
         key=("project_id",), aliases=("民生实事项目", "livelihood_projects"),
         event_dates=("voted_on", "completed_on"),
     ),
+    Kind(
+        "replies", "答复记录", "Replies of handling units to suggestions (every reply, re-handling included)",
+        (
+            Column("suggestion_id", "建议编号", CODE, True),
+            Column("unit", "办理单位", TEXT, True, description_en="handling unit (lead or co-unit)"),
+            Column("reply_no", "答复序号", INT, True, description_en="1, 2, ... per suggestion and unit"),
+            Column("reply_type", "答复类型", ENUM, True, REPLY_TYPES),
+            Column("replied_on", "答复日期", DATE, True),
+            Column("reply_class", "答复类别", ENUM, values=REPLY_CLASSES),
+            Column("planned_year", "计划解决年度", INT, description_en="for a B reply: the year promised"),
+            Column("consultation", "沟通方式", ENUM, values=CONSULTATIONS),
+            Column("result_satisfaction", "办理结果满意度", ENUM, values=SATISFACTION),
+            Column("attitude_satisfaction", "办理态度满意度", ENUM, values=SATISFACTION),
+            Column("feedback_on", "反馈日期", DATE),
+            PREFECTURE,
+        ),
+        key=("suggestion_id", "unit", "reply_no"), aliases=("办理答复", "建议答复", "答复情况"),
+        event_dates=("replied_on", "feedback_on"),
+    ),
 )
 
 KINDS_BY_NAME = {k.name: k for k in KINDS}
@@ -315,6 +341,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "replied_on": ("答复时间", "办复日期", "办复时间", "答复日"),
     "reply_class": ("答复类型", "办理结果类别", "办复类别", "答复分类"),
     "satisfaction": ("满意度", "代表意见", "代表评价", "满意程度"),
+    "supervising_leader": ("督办领导人", "领衔督办领导", "督办责任领导"),
     "activity_id": ("活动编码",),
     "organiser": ("组织单位", "组织者", "主办方"),
     "activity_type": ("活动类别", "活动形式"),
@@ -348,9 +375,20 @@ KIND_SYNONYMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("stations", "name"): ("站点名称", "家室站名称"),
     ("projects", "name"): ("项目名称", "实事名称"),
     ("projects", "level"): ("项目层级", "级别"),
+    # 答复记录 (issue 18)
+    ("replies", "unit"): ("承办单位", "答复单位", "办理单位名称"),
+    ("replies", "reply_no"): ("答复次数", "第几次答复", "答复顺序"),
+    ("replies", "reply_type"): ("答复性质", "答复种类"),
+    ("replies", "planned_year"): ("计划解决年份", "承诺解决年度", "计划年度"),
+    ("replies", "consultation"): ("沟通形式", "办前沟通", "沟通情况"),
+    ("replies", "result_satisfaction"): ("结果满意度", "办理结果评价", "对办理结果满意度"),
+    ("replies", "attitude_satisfaction"): ("态度满意度", "办理态度评价", "对办理态度满意度"),
+    ("replies", "feedback_on"): ("反馈时间", "评价日期", "代表反馈日期"),
 }
 # Generic variants that name another thing in a kind (a station's 名称 is not a deputy's 姓名).
-_NOT_IN_KIND = {("stations", "name"): ("代表姓名",), ("projects", "name"): ("代表姓名",)}
+_NOT_IN_KIND = {("stations", "name"): ("代表姓名",), ("projects", "name"): ("代表姓名",),
+                # in 答复记录, 答复类型 is the reply's type (阶段性/正式/重新办理), not its class
+                ("replies", "reply_class"): ("答复类型",)}
 # Fields entered as 0–100 that Excel may hold as a fraction shown with a percent format.
 PERCENT_FIELDS = frozenset({"satisfaction_rate"})
 

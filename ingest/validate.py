@@ -16,7 +16,7 @@ import polars as pl
 
 from ingest.normalize import INVISIBLE, cleaned_text, parse_steps
 from ingest.readers import ROW_NUMBER, SheetTable
-from ingest.schemas import BOOL, DATE, ENUM, FLOAT, INT, Column, Kind
+from ingest.schemas import BOOL, DATE, ENUM, FLOAT, INT, SUBSTANTIVE_REPLY_TYPES, Column, Kind
 from lvzhi import reference
 
 PREFECTURE_CODES = tuple(reference.prefectures())
@@ -46,8 +46,16 @@ RULES = {
     "motion_too_few_signers": ("议案联名不足10人", "motion with fewer than 10 deputies (第十三条)"),
     "duplicate_key": ("文件内主键重复", "duplicate key inside one file"),
     "excel_error": ("Excel 错误值", "an Excel error value (#N/A, #REF! …), not data"),
+    "b_reply_without_planned_year": ("B类答复缺少计划解决年度", "B reply without planned_year"),
+    "feedback_before_reply": ("反馈早于答复", "feedback dated before its reply"),
+    "rehandling_without_dissatisfaction": ("重新办理答复前无不满意评价",
+                                           "re-handling reply without an earlier 不满意 result rating of that unit"),
+    "reply_no_gap": ("答复序号不连续", "reply_no not 1, 2, ... without gaps per suggestion and unit"),
 }
 EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#N/A!")
+# Rules across rows and files (a reply and the suggestion it answers arrive in different files):
+# checked by the build (marts.dq_reply_errors), listed here so the template explains them too.
+BUILD_RULES = ("reply_before_assignment", "rehandling_without_dissatisfaction", "reply_no_gap")
 
 ERROR_SCHEMA = {
     ROW_NUMBER: pl.Int64, "column_name": pl.String, "header": pl.String,
@@ -146,6 +154,13 @@ def _rule_checks(kind: Kind, submitted_on: date) -> list[Rule]:
         add("extended_due", c("extended_due") > latest, "extension_too_long",
             pl.format("延期至 {} 超过交办日期 {} 后六个月（最晚 {}，第二十四条）",
                       _fmt(c("extended_due")), _fmt(c("assigned_on")), _fmt(latest)))
+    if kind.name == "replies":
+        substantive = c("reply_type").is_in(SUBSTANTIVE_REPLY_TYPES)
+        add("planned_year", substantive & (c("reply_class") == "B") & c("planned_year").is_null()
+            & c(_text("planned_year")).is_null(), "b_reply_without_planned_year",
+            pl.lit("答复类别为 B（正在解决或列入计划）的答复须填写“计划解决年度”"))
+        add("feedback_on", c("feedback_on") < c("replied_on"), "feedback_before_reply",
+            pl.format("反馈日期 {} 早于答复日期 {}", _fmt(c("feedback_on")), _fmt(c("replied_on"))))
     if kind.name == "receptions":
         add("opinions_resolved", c("opinions_resolved") > c("opinions_collected"), "resolved_exceeds_collected",
             pl.format("已办结 {} 大于收集意见建议 {}", _fmt(c("opinions_resolved")), _fmt(c("opinions_collected"))))

@@ -178,6 +178,13 @@ def cmd_export(args) -> int:
     return exports_cli.export_list(home)
 
 
+def cmd_report(args) -> int:
+    from reports import cli as reports_cli
+
+    return reports_cli.report(_home(args), args.report_kind, args.year, args.prefecture, Path(args.out), args.as_of,
+                              pdf=getattr(args, "pdf", False))
+
+
 def cmd_schedule(args) -> int:
     from exports import cli as exports_cli
 
@@ -362,6 +369,18 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--as-of", type=_date, default=None, help="核对已发布数据的统计日 / check the published as-of date")
     listing = actions.add_parser("list", help="任务、下次运行时间与上次结果 / jobs, next runs, last results")
     listing.add_argument("--home", default=argparse.SUPPRESS, help="数据目录 / state folder")
+    sub = command("report", cmd_report, "报告初稿：年度报告代表工作部分、代表建议办理情况报告 / report drafts (Word, xlsx)")
+    kinds = sub.add_subparsers(dest="report_kind", required=True, metavar="annual|handling")
+    for kind, text, suffixes in (("annual", "年度报告代表工作部分初稿（docx，可加 --pdf）/ annual deputy-work section", ".docx"),
+                                 ("handling", "代表建议办理情况报告（docx 或 xlsx）/ suggestion-handling report", ".docx|.xlsx")):
+        one = kinds.add_parser(kind, help=text, description=text)
+        one.add_argument("--home", default=argparse.SUPPRESS, help="数据目录 / state folder")
+        one.add_argument("--year", type=int, required=True, help="年度，例如 2024")
+        one.add_argument("--prefecture", default=None, metavar="CODE", help="地州市代码，默认全区 / prefecture, default region")
+        one.add_argument("--as-of", type=_date, default=None, help="核对已发布数据的统计日 / check the published as-of date")
+        one.add_argument("--out", required=True, help=f"输出文件（{suffixes}）")
+        if kind == "annual":
+            one.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF / also write a PDF")
     sub = command("schedule", cmd_schedule, "按 exports.yml 定时运行导出任务（常驻进程）/ run export jobs on schedule")
     sub.add_argument("--once", action="store_true", help="只运行此刻到期的任务后退出（供 cron / systemd timer）")
 

@@ -53,3 +53,27 @@ def logged_in(name: str) -> dict:
 @pytest.fixture(scope="session")
 def handmade_values(handmade_home):
     return indicator_values(handmade_home)
+
+
+REPLIES_AS_OF = date(2024, 6, 30)
+
+
+@pytest.fixture(scope="session")
+def replies_home(tmp_path_factory) -> Home:
+    """The hand-made reply histories of tests/fixtures/handmade_replies (Changji 652300), ingested
+    and built as of 2024-06-30 (issue 18; expectations in tests/indicators/test_handmade_replies.py)."""
+    home = Home.at(tmp_path_factory.mktemp("handmade_replies"))
+    results = ingest(home, [FIXTURES / "handmade_replies"], submitted_on=date(2024, 12, 31), say=quiet)
+    assert all(r.status == "loaded" and not r.rows_quarantined for r in results), [r.message for r in results]
+    built = build(home, REPLIES_AS_OF, say=quiet)
+    assert built.success, built.failures
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LVZHI_BCRYPT_ROUNDS", "4")
+        for name, (role, prefectures, password) in TEST_USERS.items():
+            users.add(home, name, role, password, prefectures, display_name=name)
+    return home
+
+
+@pytest.fixture(scope="session")
+def replies_values(replies_home):
+    return indicator_values(replies_home)

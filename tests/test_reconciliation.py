@@ -227,7 +227,8 @@ KEYS = {
     "motions": ("motion_id",), "suggestions": ("suggestion_id",), "stations": ("station_id",),
     "receptions": ("station_id", "deputy_id", "reception_date"), "projects": ("project_id",),
     "activities": ("activity_id", "deputy_id"), "liaison": ("member_name", "member_role", "deputy_id", "year"),
-    "contacts": ("member_name", "deputy_id", "contact_date"), "trainings": ("training_id", "deputy_id"),
+    "contacts": ("member_name", "deputy_id", "contact_date", "method"), "trainings": ("training_id", "deputy_id"),
+    "replies": ("suggestion_id", "unit", "reply_no"),
 }
 
 
@@ -251,19 +252,78 @@ def raw(demo_home):
         create temp macro serving(d, term_start, term_end, status, status_date) as
             term_start <= d and (term_end is null or d <= term_end)
             and not (coalesce(status, '在任') <> '在任' and status_date <= d)""")
+    # Served on at least one day from a to b (DOMAIN "Serving in a period").
+    con.execute("""
+        create temp macro served(a, b, term_start, term_end, status, status_date) as
+            term_start <= b and (term_end is null or a <= term_end)
+            and not (coalesce(status, '在任') <> '在任' and status_date <= a)""")
     yield con
     con.close()
 
 
 # Each query yields one row per counted record: prefecture, yr, num, den (summed per scope).
-SUGGESTION_COHORT = """
-    with s as (
+# Replies (DOMAIN "With reply records", issue 18): a suggestion with reply records takes them -
+# replied = the lead unit's first 正式/重新办理 reply by the as-of date, class = the lead unit's
+# latest such reply's (by date, then reply_no), satisfaction = the result rating of the latest such
+# reply of any unit rated by the as-of date (ties of date and number across units: by unit name);
+# a suggestion without any keeps its single-reply columns.
+REPLIES = """
+    rr as (
+        select r.*, trim(r.unit) as unit_name,
+               case when r.feedback_on is null or r.feedback_on <= as_of() then r.result_satisfaction end as result_rating,
+               case when r.feedback_on is null or r.feedback_on <= as_of() then r.attitude_satisfaction end as attitude_rating
+        from cur_replies r
+        where r.replied_on <= as_of() and r.reply_type in ('正式答复', '重新办理答复')
+    ),
+    recorded as (select distinct suggestion_id, prefecture_code from cur_replies),
+    lead_first as (
+        select rr.suggestion_id, rr.prefecture_code, min(rr.replied_on) as replied_on
+        from rr join cur_suggestions cs on rr.suggestion_id = cs.suggestion_id and rr.prefecture_code = cs.prefecture_code
+        where rr.unit_name = trim(cs.lead_unit) group by all
+    ),
+    lead_last as (
+        select rr.suggestion_id, rr.prefecture_code, rr.reply_class
+        from rr join cur_suggestions cs on rr.suggestion_id = cs.suggestion_id and rr.prefecture_code = cs.prefecture_code
+        where rr.unit_name = trim(cs.lead_unit)
+        qualify row_number() over (partition by rr.suggestion_id, rr.prefecture_code order by rr.replied_on desc, rr.reply_no desc) = 1
+    ),
+    rated_last as (
+        select suggestion_id, prefecture_code, result_rating
+        from rr where result_rating in ('满意', '基本满意', '不满意')
+        qualify row_number() over (partition by suggestion_id, prefecture_code
+                                   order by replied_on desc, reply_no desc, unit_name) = 1
+    ),
+"""
+SUGGESTION_COHORT = "with " + REPLIES + """
+    s0 as (
         select s.*, y.yr,
-               s.replied_on is not null and s.replied_on <= as_of() as replied,
-               greatest(cast(s.assigned_on + interval 3 month as date), coalesce(s.extended_due, s.assigned_on)) as due
+               greatest(cast(s.assigned_on + interval 3 month as date), coalesce(s.extended_due, s.assigned_on)) as due,
+               rec.suggestion_id is not null as has_records
         from cur_suggestions s
         join years y on s.assigned_on between y.y_start and y.y_cut
+        left join recorded rec on s.suggestion_id = rec.suggestion_id and s.prefecture_code = rec.prefecture_code
         where s.lead_deputy_id in (select deputy_id from cur_deputies)
+    ),
+    s as (
+        select s0.* replace (
+                   case when has_records then lf.replied_on
+                        when s0.replied_on <= as_of() then s0.replied_on end as replied_on,
+                   case when has_records then (case when lf.replied_on is not null then ll.reply_class end)
+                        when s0.replied_on <= as_of() then s0.reply_class end as reply_class,
+                   case when has_records then (case when lf.replied_on is not null then rl.result_rating end)
+                        when s0.replied_on <= as_of() then s0.satisfaction end as satisfaction),
+               case when has_records then lf.replied_on is not null else s0.replied_on <= as_of() end as replied
+        from s0
+        left join lead_first lf on s0.suggestion_id = lf.suggestion_id and s0.prefecture_code = lf.prefecture_code
+        left join lead_last ll on s0.suggestion_id = ll.suggestion_id and s0.prefecture_code = ll.prefecture_code
+        left join rated_last rl on s0.suggestion_id = rl.suggestion_id and s0.prefecture_code = rl.prefecture_code
+    )
+"""
+# Substantive reply rows by the cohort of their suggestion (reply records only: the single-reply
+# columns record no attitude, consultation or planned year).
+REPLY_ROWS = SUGGESTION_COHORT + """,
+    rows as (
+        select rr.*, s.yr from rr join s on rr.suggestion_id = s.suggestion_id and rr.prefecture_code = s.prefecture_code
     )
 """
 
@@ -276,12 +336,13 @@ EXPECTED_SQL = {
         select prefecture_code, yr, (satisfaction in ('满意', '基本满意'))::int, 1 from s
         where replied and satisfaction in ('满意', '基本满意', '不满意')""",
     "suggestion_overdue_count": SUGGESTION_COHORT + """
-        select prefecture_code, yr, (due < as_of() and not replied)::int, 1 from s""",
+        select prefecture_code, yr, (due < as_of() and not coalesce(replied, false))::int, 1 from s""",
     # DOMAIN says "due by as_of or already replied"; read together with suggestion_overdue_count
     # ("due date < as_of"), a suggestion due on the as-of date itself has not failed yet: the
     # unreplied part of this denominator is exactly the overdue count.
     "suggestion_on_time_reply_rate": SUGGESTION_COHORT + """
-        select prefecture_code, yr, (replied and replied_on <= due)::int, 1 from s where replied or due < as_of()""",
+        select prefecture_code, yr, (coalesce(replied, false) and replied_on <= due)::int, 1 from s
+        where coalesce(replied, false) or due < as_of()""",
     "suggestion_resolution_rate": SUGGESTION_COHORT + """
         select prefecture_code, yr, (reply_class = 'A')::int, 1 from s where replied""",
     "suggestion_in_progress_rate": SUGGESTION_COHORT + """
@@ -329,11 +390,13 @@ EXPECTED_SQL = {
                          and a.status = '出席' and m.start_date between d.term_start and y.y_cut)::int, 1
         from cur_deputies d join years y on serving(y.y_cut, d.term_start, d.term_end, d.status, d.status_date)
         where d.congress_code in (select congress_code from cur_meetings where meeting_type = '常委会会议')""",
+    # Settled reading: served on at least one day of the year, what they did while serving counts.
     "deputy_participation_rate": """
         select d.prefecture_code, y.yr,
                exists (select 1 from cur_activities a
-                       where a.deputy_id = d.deputy_id and a.activity_date between y.y_start and y.y_cut)::int, 1
-        from cur_deputies d join years y on serving(y.y_cut, d.term_start, d.term_end, d.status, d.status_date)""",
+                       where a.deputy_id = d.deputy_id and a.activity_date between y.y_start and y.y_cut
+                         and serving(a.activity_date, d.term_start, d.term_end, d.status, d.status_date))::int, 1
+        from cur_deputies d join years y on served(y.y_start, y.y_cut, d.term_start, d.term_end, d.status, d.status_date)""",
     "group_quarterly_activity_rate": """
         with groups as (
             select distinct d.prefecture_code, d.group_id, y.yr, y.y_start, y.y_cut
@@ -358,13 +421,16 @@ EXPECTED_SQL = {
     "leader_station_visit_rate": """
         select d.prefecture_code, y.yr,
                exists (select 1 from cur_receptions r
-                       where r.deputy_id = d.deputy_id and r.reception_date between y.y_start and y.y_cut)::int, 1
-        from cur_deputies d join years y on serving(y.y_cut, d.term_start, d.term_end, d.status, d.status_date)
+                       where r.deputy_id = d.deputy_id and r.reception_date between y.y_start and y.y_cut
+                         and serving(r.reception_date, d.term_start, d.term_end, d.status, d.status_date))::int, 1
+        from cur_deputies d join years y on served(y.y_start, y.y_cut, d.term_start, d.term_end, d.status, d.status_date)
         where d.is_leader""",
+    # Settled reading: a 任职培训 from six months before the deputy's own term_start counts.
     "induction_training_coverage": """
         select d.prefecture_code, y.yr,
                exists (select 1 from cur_trainings tr where tr.deputy_id = d.deputy_id
-                       and tr.training_type = '任职培训' and tr.training_date <= as_of())::int, 1
+                       and tr.training_type = '任职培训' and tr.training_date >= d.term_start - interval 6 month
+                       and tr.training_date <= as_of())::int, 1
         from cur_deputies d join years y on d.term_start between y.y_start and y.y_cut""",
     "duty_training_coverage": """
         select d.prefecture_code, y.yr,
@@ -387,7 +453,44 @@ EXPECTED_SQL = {
     "opinion_resolution_rate": """
         select r.prefecture_code, y.yr, r.opinions_resolved, r.opinions_collected
         from cur_receptions r join years y on r.reception_date between y.y_start and y.y_cut""",
+    # --- issue 18: the whole life of a suggestion
+    # 不满意 on a substantive reply (records: the result rating by the as-of date; single columns:
+    # 代表满意度), re-handled = a 重新办理答复 of the same unit dated on or after that rating.
+    "suggestion_rehandling_rate": SUGGESTION_COHORT + """
+        select s.prefecture_code, s.yr,
+               exists (select 1 from rr d join rr h using (suggestion_id, prefecture_code, unit_name)
+                       where d.suggestion_id = s.suggestion_id and d.prefecture_code = s.prefecture_code
+                         and d.result_rating = '不满意' and h.reply_type = '重新办理答复'
+                         and h.replied_on >= coalesce(d.feedback_on, d.replied_on))::int, 1
+        from s
+        where (has_records and exists (select 1 from rr d where d.suggestion_id = s.suggestion_id
+                                        and d.prefecture_code = s.prefecture_code and d.result_rating = '不满意'))
+           or (not has_records and s.replied and s.satisfaction = '不满意')""",
+    "suggestion_final_satisfaction_rate": SUGGESTION_COHORT + """
+        select prefecture_code, yr, (satisfaction in ('满意', '基本满意'))::int, 1 from s
+        where replied and satisfaction in ('满意', '基本满意', '不满意')""",
+    "suggestion_attitude_satisfaction_rate": REPLY_ROWS + """
+        select prefecture_code, yr, (attitude_rating in ('满意', '基本满意'))::int, 1 from rows
+        where attitude_rating in ('满意', '基本满意', '不满意')""",
+    "suggestion_consultation_rate": REPLY_ROWS + """
+        select prefecture_code, yr, (consultation <> '未沟通')::int, 1 from rows where consultation is not null""",
+    "promise_kept_rate": REPLY_ROWS + """
+        select b.prefecture_code, b.yr,
+               exists (select 1 from rr a where a.suggestion_id = b.suggestion_id and a.prefecture_code = b.prefecture_code
+                         and a.reply_class = 'A'
+                         and (a.replied_on > b.replied_on or (a.replied_on = b.replied_on and a.reply_no > b.reply_no))
+                         and a.replied_on <= make_date(b.planned_year, 12, 31))::int, 1
+        from rows b where b.reply_class = 'B' and b.planned_year is not null and make_date(b.planned_year, 12, 31) < as_of()""",
+    "suggestion_due_soon_count": SUGGESTION_COHORT + """
+        select prefecture_code, yr, (not coalesce(replied, false) and due >= as_of()
+                                     and due <= as_of() + interval 30 day)::int, 1 from s""",
+    "key_supervised_count": SUGGESTION_COHORT + """
+        select prefecture_code, yr, coalesce(is_key_supervised, false)::int, 1 from s""",
 }
+# Indicators only reply records feed: a prefecture sending none has no rows (0 / 0), and promises
+# of a cohort fall due only after the year of their reply.
+REPLY_RECORD_ONLY = {"suggestion_attitude_satisfaction_rate", "suggestion_consultation_rate", "promise_kept_rate"}
+REPLY_RECORD_PREFECTURES = ("650100",)
 
 
 AGGREGATES = {"suggestion_median_days_to_reply": ("median(num)", "count(*)")}
@@ -432,9 +535,10 @@ def test_the_expected_numbers_are_not_trivial(raw):
     """Equality is not 0 = 0: the region has records every year, each prefecture in some year."""
     for indicator in INDICATORS:
         mine = expected_values(raw, indicator)
-        for year in map(str, YEARS):
+        years = ("2024",) if indicator == "promise_kept_rate" else map(str, YEARS)
+        for year in years:
             assert mine.get((REGION, year), (0, 0))[1] > 0, (indicator, year)
-        for scope in PREFECTURES:
+        for scope in REPLY_RECORD_PREFECTURES if indicator in REPLY_RECORD_ONLY else PREFECTURES:
             assert any(mine.get((scope, year), (0, 0))[1] > 0 for year in map(str, YEARS)), (indicator, scope)
 
 
@@ -455,3 +559,6 @@ def test_the_correction_batch_is_in_the_raw_history(raw):
     assert one(f"select count(*) from cur_suggestions where lead_deputy_id = '{UNKNOWN_DEPUTY}'") == 2
     assert one(f"select count(*) from cur_deputies where prefecture_code = '{CORRECTED}' and status = '辞职'") >= 4
     assert one("select count(*) from cur_stations where has_funds is null") == 1
+    # Ürümqi sends reply records (issue 18), Turpan and Hotan only the single-reply columns.
+    assert one("select count(distinct prefecture_code) from cur_replies where prefecture_code in ('650400', '653200')") == 0
+    assert one("select count(*) from cur_replies where prefecture_code = '650100' and reply_type = '重新办理答复'") > 0

@@ -1,5 +1,6 @@
 """代表履职档案: one deputy's record — facts (phone masked), score and its parts per year, suggestions
-led, meetings. A deputy's year counts only the days served (deputy_profile)."""
+led with every reply (classes, ratings, re-handling), meetings; and the deputies of the year without any
+duty record (第九十五条). A deputy's year counts only the days served (deputy_profile)."""
 
 import polars as pl
 import streamlit as st
@@ -15,6 +16,10 @@ SCORE_PARTS = ("year_number", "days_served", "duty_score", "duty_score_per_365_d
 
 f = current()
 ui.page_header("page_deputy", f)
+with st.expander(t("no_duty_record"), icon=":material/person_off:"):
+    st.caption(t("no_duty_record_note"))
+    ui.table(queries.no_duty_record(f.prefecture, int(f.year)), "no_duty_record", f)
+
 text = st.text_input(t("deputy_search"), key="deputy_search", placeholder="D1 / 阿依古丽")
 found = queries.find_deputies(text, f.prefecture)
 if found.height == 0:
@@ -50,5 +55,8 @@ else:
 
 st.subheader(t("deputy_suggestions"))
 ui.table(queries.deputy_suggestions(chosen), f"deputy_suggestions_{chosen}", f)
+st.subheader(t("deputy_reply_history"))
+st.caption(t("deputy_reply_note"))
+ui.table(queries.deputy_reply_history(chosen), f"deputy_replies_{chosen}", f)
 st.subheader(t("deputy_meetings"))
 ui.table(queries.deputy_meetings(chosen), f"deputy_meetings_{chosen}", f)

@@ -15,7 +15,8 @@ from exports import jobs as export_jobs
 from exports.run import files_for, manifests, read_state
 
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv",
-        "parquet": "application/vnd.apache.parquet"}
+        "parquet": "application/vnd.apache.parquet", "pdf": "application/pdf",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 home = context.home()
 st.title(t("page_exports"))

@@ -18,3 +18,7 @@ ui.table(queries.quarantine(f.prefecture), "quarantine", f)
 
 st.subheader(t("reference_errors"))
 ui.table(queries.reference_errors(f.prefecture), "reference_errors", f)
+
+st.subheader(t("reply_errors"))
+st.caption(t("reply_errors_note"))
+ui.table(queries.reply_errors(f.prefecture), "reply_errors", f)

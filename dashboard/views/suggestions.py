@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, ui
+from dashboard import charts, queries, topics, ui
 from dashboard.filters import current
 from dashboard.i18n import t
 
@@ -17,6 +17,10 @@ shown = ui.family_cards(f, ("suggestions",), headings=False)
 st.subheader(t("overdue_list"))
 st.caption(t("overdue_note"))
 ui.table(queries.overdue(f.scope), "overdue", f)
+
+st.subheader(t("due_soon_list"))
+st.caption(t("due_soon_note"))
+ui.table(queries.due_soon(f.scope), "due_soon", f, percent=("unit_on_time_rate_last_year",))
 
 left, right = st.columns(2)
 with left:
@@ -57,6 +61,8 @@ if key.height:
     key = key.with_columns(pl.col("state").replace_strict(
         {s: t(f"state_{s}") for s in ("replied", "overdue", "open")}))
 ui.table(key, "key_supervised", f)
+st.caption(t("key_by_leader"))
+ui.table(queries.key_supervised_by_leader(f.scope), "key_by_leader", f)
 
 left, right = st.columns(2)
 for column, rows, title, name in ((left, queries.reply_classes(f.scope), t("reply_classes"), "reply_classes"),
@@ -66,5 +72,6 @@ for column, rows, title, name in ((left, queries.reply_classes(f.scope), t("repl
             ui.plot(charts.shares(rows, title), name)
             ui.table(rows, name, f)
 st.caption(t("unknown_deputy_note"))
+topics.panel(f)  # 代表反映集中的问题 and 相似建议 (issue 19)
 ui.ranking_and_trend(f, shown, key="suggestions_rank")
 ui.definitions(("suggestions",), f)

@@ -47,7 +47,8 @@ def generate(out_dir: Path, scale: str = "tiny", seed: int = 1, clean: bool = Fa
     t0 = time.perf_counter()
     for p, n in zip(PREFS, counts):
         family, style = FORMATS[p.code]
-        frames = _prefecture_frames(rng, p, n, scale)
+        # Reply histories from a generator of their own: the other records of a seed stay as they were.
+        frames = _prefecture_frames(rng, p, n, scale, np.random.default_rng([seed, int(p.code), 18]))
         parts = _parts(p, frames)
         with_pref = family == "ili"
         for part in parts:

@@ -18,6 +18,7 @@ import numpy as np
 import polars as pl
 
 from ingest.schemas import STATION_FLAGS
+from devtools.synth import topics
 from lvzhi import reference
 
 # ---------------------------------------------------------------------------------------------
@@ -196,6 +197,7 @@ KIND_TITLES = {
     "liaison": "人大常委会组成人员联系代表情况表", "contacts": "人大常委会组成人员联系代表记录表",
     "stations": "人大代表之家（工作室、联络站）情况统计表", "receptions": "人大代表进站接待群众情况统计表",
     "trainings": "人大代表培训情况统计表", "projects": "民生实事项目人大代表票决制情况统计表",
+    "replies": "人大代表建议答复情况登记表",
 }
 
 # Out-of-list values used for "bad_enum" errors, by column (kind-specific ones first).
@@ -205,7 +207,7 @@ BAD_ENUM = {
     "organiser": "乡政府", "activity_type": "联欢", "member_role": "政府部门", "method": "短信",
     "station_type": "代表服务点", "training_type": "岗前培训", "level": "村级",
 }
-NO_ERRORS = {"deputies", "meetings"}  # referenced by everything else: kept clean
+NO_ERRORS = {"deputies", "meetings", "replies"}  # referenced by everything else / their own rng: kept clean
 TINY_ERRORS = (  # (prefecture, kind, rule): spread over formats and kinds
     ("650100", "suggestions", "reply_before_assignment"), ("650100", "activities", "required"),
     ("650200", "suggestions", "extension_too_long"), ("650200", "trainings", "bad_date"),
@@ -645,6 +647,10 @@ def _suggestions(rng, ro: Roster, meetings: pl.DataFrame) -> pl.DataFrame:
     cat = rng.choice(len(CATEGORIES), n, p=cat_w / cat_w.sum())
     bureaus = np.array([c[1] for c in CATEGORIES])
     county_level = np.isin(ro.level[dep], ["县区", "乡镇"])
+    place = np.where(county_level, np.where(ro.level[dep] == "乡镇", _cat(ro.county_name[dep], ro.town_name[dep]),
+                                            ro.county_name[dep]), p.short)
+    # Titles name known problems in varied words (devtools/synth/topics.py); own generator, seeded from this world.
+    cat, title = topics.titles(p.code, cat, place, seed=(int(sub.sum()) + int(p.code)) % 2**32)
     local = county_level & (rng.random(n) < 0.7)
     unit_prefix = np.where(local, ro.county_name[dep], p.short)
     n_co = rng.choice(3, n, p=[.6, .3, .1])
@@ -655,15 +661,11 @@ def _suggestions(rng, ro: Roster, meetings: pl.DataFrame) -> pl.DataFrame:
     co2 = _cat(unit_prefix, bureaus[(cat + off2) % nc])
     co_units = np.where(n_co == 0, "", np.where(n_co == 1, co1, _cat(co1, "、", co2)))
 
-    # Title: "关于加快xx县农村公路建设的建议"
-    flat = [t for c in CATEGORIES for t in c[3]]
+    # Title: drawn above from the known problems; this draw is kept so that the other columns stay as they were.
     t_len = np.array([len(c[3]) for c in CATEGORIES])
     t_off = np.concatenate([[0], np.cumsum(t_len)[:-1]])
     ti = t_off[cat] + (rng.random(n) * t_len[cat]).astype(np.int64)
-    verbs, objs = np.array([v for v, _ in flat]), np.array([o for _, o in flat])
-    place = np.where(county_level, np.where(ro.level[dep] == "乡镇", _cat(ro.county_name[dep], ro.town_name[dep]),
-                                            ro.county_name[dep]), p.short)
-    title = _cat("关于", verbs[ti], place, objs[ti], "的建议")
+    del ti  # drawn to keep the generator's stream: the title comes from topics.titles above
 
     # Cosigners from the same congress, serving on the submission day.
     n_cos = rng.choice(5, n, p=[.45, .25, .15, .1, .05])
@@ -922,7 +924,108 @@ def _projects(rng, ro: Roster, scale: str) -> pl.DataFrame:
                          "_year": pl.Series(cols[9], dtype=pl.Int32)})
 
 
-def _prefecture_frames(rng, p: Pref, n: int, scale: str) -> dict[str, pl.DataFrame]:
+# ---------------------------------------------------------------------------------------------
+# Reply histories (issue 18): drawn from a generator of their own (reply_rng), so that every other
+# record of a seed stays as it was before reply records existed.
+# ---------------------------------------------------------------------------------------------
+
+# Prefectures that send reply records (答复记录); the others send only the single-reply columns of 建议.
+# Within these, a share of suggestions still comes with the single-reply columns only (mixed).
+REPLY_RECORD_PREFECTURES = frozenset({"650100", "652300", "652800", "653100", "654000"})
+REPLY_RECORD_SHARE = 0.85
+SUPERVISING_LEADERS = ["党政主要领导", "政府副职领导", "常委会领导", "主任会议"]
+CONSULTATIONS = ["座谈", "走访", "电话", "书面", "未沟通"]
+RATINGS = ["满意", "基本满意", "不满意", "未反馈"]
+
+
+def _supervision(rr, suggestions: pl.DataFrame) -> pl.DataFrame:
+    """督办领导 for most 重点督办 suggestions (seed 001: 2 by the principal leaders, 29 by deputy mayors,
+    10 by the chairmen's meeting); some leave it empty."""
+    n = suggestions.height
+    leader = _pick(rr, SUPERVISING_LEADERS, [6, 64, 6, 24], n)
+    named = suggestions["is_key_supervised"].to_numpy() & (rr.random(n) < 0.85)
+    return suggestions.with_columns(_masked(leader, named).alias("supervising_leader"))
+
+
+def _replies(rr, p: Pref, suggestions: pl.DataFrame) -> pl.DataFrame:
+    """Every reply of the lead unit and each co-unit: interim replies for some, the formal reply (the
+    single-reply columns' date, class and rating for the lead unit), 不满意 followed by re-handling for
+    most, B replies with a planned year kept in it for many, a year late for some."""
+    columns = {"suggestion_id": pl.String, "unit": pl.String, "reply_no": pl.Int64, "reply_type": pl.String,
+               "replied_on": pl.Date, "reply_class": pl.String, "planned_year": pl.Int64,
+               "consultation": pl.String, "result_satisfaction": pl.String, "attitude_satisfaction": pl.String,
+               "feedback_on": pl.Date, "_year": pl.Int32}
+    if p.code not in REPLY_RECORD_PREFECTURES:
+        return pl.DataFrame(schema=columns)
+    epoch = date(1970, 1, 1)
+    rows = []
+    for sid, assigned, replied, cls, sat, lead, co, year in suggestions.select(
+            "suggestion_id", "assigned_on", "replied_on", "reply_class", "satisfaction", "lead_unit", "co_units",
+            "_year").iter_rows():
+        if replied is None or lead is None or rr.random() >= REPLY_RECORD_SHARE:
+            continue  # not replied yet, or sent with the single-reply columns only
+        a, r = (assigned - epoch).days, (replied - epoch).days
+        units = [(lead, r, cls, sat)]
+        for unit in [u for u in (co or "").split("、") if u]:
+            # Co-units reply on their own, most a little before the lead unit, some later.
+            own = max(a + 5, r + int(rr.integers(-30, 15)))
+            units.append((unit, min(own, END), _pick(rr, list("ABCD"), [50, 30, 13, 7], 1)[0], None))
+        for unit, day, klass, rating in units:
+            mine: list[tuple] = []  # this unit's replies, numbered 1, 2, ...
+
+            def add(kind, on, klass, rating, planned=None, mine=mine, unit=unit, sid=sid, year=year):
+                return _reply_row(rr, mine, sid, unit, kind, on, klass, rating, planned, year)
+
+            if rr.random() < 0.25 and day - a > 40:  # an interim reply first: it does not stop the clock
+                add("阶段性答复", a + int(rr.integers(15, day - a - 10)), None, None)
+            planned = None
+            if klass == "B":
+                planned = int((epoch + timedelta(days=day)).year + int(rr.integers(0, 2)))
+            fed = add("正式答复", day, klass, rating, planned)
+            if mine[-1][8] == "不满意" and fed is not None and rr.random() < 0.85:
+                again = fed + int(rr.integers(20, 80))
+                if again <= END:  # handled again after the deputy's 不满意
+                    klass = _pick(rr, list("ABC"), [55, 33, 12], 1)[0]
+                    planned = int((epoch + timedelta(days=again)).year + int(rr.integers(0, 2))) if klass == "B" else None
+                    add("重新办理答复", again, klass, _pick(rr, RATINGS, [52, 33, 9, 6], 1)[0], planned)
+            if planned is not None:  # a B promise: kept in its year for many, a year late for some
+                u = rr.random()
+                last_day = (date(planned, 12, 31) - epoch).days
+                start = (mine[-1][4] - epoch).days + 30
+                if u < 0.6 and start < last_day:
+                    done = int(rr.integers(start, last_day + 1))
+                elif u < 0.75:
+                    done = last_day + int(rr.integers(20, 200))
+                else:
+                    done = None
+                if done is not None and done <= END:
+                    add("正式答复", done, "A", None)
+            rows += mine
+    return pl.DataFrame(rows, schema=columns, orient="row")
+
+
+def _reply_row(rr, mine: list, sid, unit, kind, on, klass, rating, planned, year):
+    """Append one reply of a unit (reply_no = its position); return the feedback day (None: no feedback)."""
+    epoch = date(1970, 1, 1)
+    fed = attitude = consult = None
+    if kind != "阶段性答复":
+        rating = rating or _pick(rr, RATINGS, [68, 20, 6, 6], 1)[0]
+        attitude = _pick(rr, RATINGS, [74, 18, 3, 5], 1)[0]
+        consult = _pick(rr, CONSULTATIONS, [22, 26, 30, 14, 8], 1)[0]
+        fed = on + int(rr.integers(3, 25))
+        if fed > END:  # not fed back by the end of the data: no rating yet
+            rating, attitude, fed = "未反馈", "未反馈", None
+        elif rating == "未反馈" and attitude == "未反馈":
+            fed = None
+    else:
+        rating = None
+    mine.append((sid, unit, len(mine) + 1, kind, epoch + timedelta(days=on), klass, planned, consult, rating,
+                 attitude, epoch + timedelta(days=fed) if fed is not None else None, year))
+    return fed
+
+
+def _prefecture_frames(rng, p: Pref, n: int, scale: str, reply_rng=None) -> dict[str, pl.DataFrame]:
+    rr = reply_rng if reply_rng is not None else np.random.default_rng([1, int(p.code), 18])
     ro = _roster(rng, p, n, scale)
     meetings = _meetings(rng, ro, scale)
     liaison, contacts = _liaison(rng, ro)
@@ -940,6 +1043,9 @@ def _prefecture_frames(rng, p: Pref, n: int, scale: str) -> dict[str, pl.DataFra
         "trainings": _trainings(rng, ro),
         "projects": _projects(rng, ro, scale),
     }
+    # After every draw of the main generator, in its order: the reply histories use their own.
+    frames["suggestions"] = _supervision(rr, frames["suggestions"])
+    frames["replies"] = _replies(rr, p, frames["suggestions"])
     return frames
 
 # The prefectures here are the seed's, no more and no fewer.

@@ -3,9 +3,10 @@
 --   period's measured_until) that held a collective activity (organiser 代表小组, naming the group)
 --   in every quarter of the period begun by the as-of date: for a quarter that quarter, for a year
 --   each of its quarters up to the as-of date. Periods quarter and year; scope by the group's prefecture.
--- deputy_participation_rate: deputies serving at the period's measured_until with at least one
---   activity in the period / deputies serving then. Periods month, quarter, year; scopes region,
---   prefecture (the deputy's) and deputy (year only: 1/1 or 0/1, the drill-down behind the rate).
+-- deputy_participation_rate: deputies who served on at least one day of the period (up to its
+--   measured_until) with at least one activity while serving / those deputies (DOMAIN "Serving in
+--   a period": a deputy who left in August keeps April's activity). Periods month, quarter, year;
+--   scopes region, prefecture (the deputy's) and deputy (year only: 1/1 or 0/1, the drill-down).
 with deputies as (
     select * from {{ ref('int_deputy_terms') }}
 ),
@@ -130,13 +131,30 @@ group_counts as (
     {{ fill_grid('group_grid', 'group_aggregated', ['group_count', 'groups_compliant']) }}
 ),
 
--- Participation: the months each deputy was active in (one row per deputy and month, so a busy
--- deputy is not repeated).
+-- Deputies x periods in which they served at least one day (the participation denominator).
+served_periods as (
+    select
+        deputies.deputy_id,
+        deputies.prefecture_code,
+        periods.period_type,
+        periods.period_label,
+        periods.period_start,
+        periods.period_end
+    from deputies
+    inner join periods
+        on periods.period_type in ('month', 'quarter', 'year')
+        and {{ served_during('periods.period_start', 'periods.measured_until', 'deputies') }}
+),
+
+-- Participation: the months each deputy was active in while serving (one row per deputy and
+-- month, so a busy deputy is not repeated).
 active_months as (
     select distinct
-        deputy_id,
-        cast({{ dbt.date_trunc('month', 'activity_date') }} as date) as month_start
+        activities.deputy_id,
+        cast({{ dbt.date_trunc('month', 'activities.activity_date') }} as date) as month_start
     from activities
+    inner join deputies on activities.deputy_id = deputies.deputy_id
+    where {{ is_serving('activities.activity_date', 'deputies') }}
 ),
 
 active_periods as (
@@ -150,13 +168,13 @@ active_periods as (
 
 deputy_periods as (
     select
-        serving_periods.*,
+        served_periods.*,
         case when active_periods.deputy_id is not null then 1 else 0 end as is_active
-    from serving_periods
+    from served_periods
     left join active_periods
-        on serving_periods.deputy_id = active_periods.deputy_id
-        and serving_periods.period_type = active_periods.period_type
-        and serving_periods.period_label = active_periods.period_label
+        on served_periods.deputy_id = active_periods.deputy_id
+        and served_periods.period_type = active_periods.period_type
+        and served_periods.period_label = active_periods.period_label
 ),
 
 deputies_scoped as (

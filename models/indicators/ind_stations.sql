@@ -2,8 +2,9 @@
 -- station_standard_rate: stations established by the period's measured_until (or without a date)
 --   that have all ten 有 / those stations. Flags are the current roster's. Period: year; scopes
 --   region, prefecture, county.
--- leader_station_visit_rate: deputies holding a leading post (is_leader) serving at the year's
---   measured_until with at least one reception at a station in the year / those deputies.
+-- leader_station_visit_rate: deputies holding a leading post (is_leader) who served on at least
+--   one day of the year (up to its measured_until) with at least one reception at a station in the
+--   year while serving / those deputies (DOMAIN "Serving in a period").
 --   Period: year; scopes region, prefecture (the deputy's).
 -- opinion_resolution_rate: opinions resolved / opinions collected at receptions in the period.
 --   Periods: month, quarter, year; scopes region, prefecture, county (the station's).
@@ -64,7 +65,7 @@ station_counts as (
     {{ fill_grid('station_grid', 'station_aggregated', ['station_count', 'stations_standard']) }}
 ),
 
--- Leaders: serving at the year's measured_until, visited = any reception in that year.
+-- Leaders: served at least one day of the year, visited = any reception in that year while serving.
 leader_years as (
     select
         deputies.deputy_id,
@@ -74,14 +75,16 @@ leader_years as (
         years.period_start,
         years.period_end
     from deputies
-    inner join years on {{ is_serving('years.measured_until', 'deputies') }}
+    inner join years on {{ served_during('years.period_start', 'years.measured_until', 'deputies') }}
 ),
 
 visits as (
     select distinct
-        deputy_id,
-        cast(year(reception_date) as {{ dbt.type_string() }}) as period_label
+        receptions.deputy_id,
+        cast(year(receptions.reception_date) as {{ dbt.type_string() }}) as period_label
     from receptions
+    inner join deputies on receptions.deputy_id = deputies.deputy_id
+    where {{ is_serving('receptions.reception_date', 'deputies') }}
 ),
 
 leader_visits as (

@@ -1,8 +1,9 @@
 -- 培训指标 (第六十三条). Cohorts of deputies (lead deputy known by the roster), by their congress's
 -- term (period 'term') or by the year their service began (period 'year'); scopes region and
 -- prefecture (the deputy's).
--- induction_training_coverage: deputies of the cohort with a 任职培训 dated from the start of their
---   congress's term to the as-of date / deputies of the cohort (serving_from <= as-of).
+-- induction_training_coverage: deputies of the cohort with a 任职培训 dated from six months before
+--   their own term_start (normally held before the first session, 第六十三条) to the as-of date /
+--   deputies of the cohort (serving_from <= as-of).
 -- duty_training_coverage: deputies whose first year of service has begun by the as-of date with a
 --   履职培训 in that first year (serving_from to serving_from + 12 months, by the as-of date) /
 --   those deputies (a deputy still in the first year counts, as the catalogue defines).
@@ -16,18 +17,12 @@ trainings as (
     where has_known_deputy
 ),
 
-terms as (
-    select * from {{ ref('int_periods') }}
-    where period_type = 'term'
-),
-
 inducted as (
     select distinct trainings.deputy_id
     from trainings
     inner join deputies on trainings.deputy_id = deputies.deputy_id
-    inner join terms on deputies.congress_code = terms.period_label
     where trainings.training_type = '任职培训'
-        and trainings.training_date >= terms.period_start
+        and trainings.training_date >= {{ dbt.dateadd('month', -6, 'deputies.serving_from') }}
 ),
 
 duty_trained as (

@@ -3,6 +3,8 @@
 with family_rows as (
     select * from {{ ref('ind_suggestions') }}
     union all
+    select * from {{ ref('ind_suggestion_followup') }}
+    union all
     select * from {{ ref('ind_meetings') }}
     union all
     select * from {{ ref('ind_motions') }}

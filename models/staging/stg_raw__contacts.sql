@@ -1,6 +1,6 @@
--- 联系记录: the current version of each key (member_name, deputy_id, contact_date); earlier versions stay in raw.
+-- 联系记录: the current version of each key (member_name, deputy_id, contact_date, method); earlier versions stay in raw.
 with current_rows as (
-    {{ current_version('contacts', ['member_name', 'deputy_id', 'contact_date']) }}
+    {{ current_version('contacts', ['member_name', 'deputy_id', 'contact_date', 'method']) }}
 ),
 
 final as (

@@ -22,6 +22,7 @@ final as (
         satisfaction,
         concluded_on,
         county,
+        supervising_leader,
         prefecture_code,
         _batch_id as source_batch_id,
         _source_file as source_file,

@@ -15,7 +15,8 @@ def test_repository_jobs_load(export_home):
     assert len(loaded) >= 2
     for job in loaded.values():
         assert job.timezone == "Asia/Shanghai" and job.folder(export_home) == export_home.exports_dir / job.name
-    assert {f for job in loaded.values() for f in job.formats} == set(jobs.FORMATS)
+    assert {f for job in loaded.values() if job.kind == "indicators" for f in job.formats} == set(jobs.FORMATS)
+    assert {job.kind for job in loaded.values()} == set(jobs.KINDS)
     assert {job.period for job in loaded.values()} >= {"last_month", "last_quarter"}
 
 

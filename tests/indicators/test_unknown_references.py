@@ -61,7 +61,7 @@ def test_unknown_ids_are_reported(dq_home):
 def test_unknown_deputies_are_not_counted(dq_home):
     values = indicator_values(dq_home)
     # As in test_handmade_families.py: X1's activity and X3's pair do not count.
-    assert value(values, "deputy_participation_rate", "650200", "2024")[:2] == (4, 10)
+    assert value(values, "deputy_participation_rate", "650200", "2024")[:2] == (5, 11)
     assert value(values, "group_quarterly_activity_rate", "650200", "2024")[:2] == (1, 2)
     assert value(values, "liaison_contact_compliance", "650200", "2024")[:2] == (1, 3)
     # X4's reception is left out; K2's at the unknown station ST9 counts for the prefecture (2 / 1)
