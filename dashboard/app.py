@@ -32,7 +32,20 @@ PAGES = (  # file, title key, icon, url
 )
 ONLY_FOR = {"sql": auth.can_sql, "admin": auth.is_admin}  # pages a role does not see at all
 
-st.set_page_config(page_title="履职 lvzhi", page_icon=":material/account_balance:", layout="wide")
+def _page_icon():
+    """A red emblem-like disc with a white bar, drawn in memory (served by Streamlit itself)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((2, 2, 62, 62), fill=(183, 28, 28, 255))
+    draw.rectangle((16, 28, 48, 36), fill=(255, 255, 255, 255))
+    return image
+
+
+# A page icon drawn here: ":material/…:" made every browser fetch the favicon from fonts.gstatic.com
+# (a request outside the server, issue 15); an image is served by Streamlit itself.
+st.set_page_config(page_title="履职 lvzhi", page_icon=_page_icon(), layout="wide")
 filters.language_switch()
 login = auth.session()
 if login is None:

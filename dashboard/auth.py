@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import context
+from dashboard import context, safe_text
 from dashboard.i18n import lang, t
 from access import audit, users
 
@@ -97,7 +97,7 @@ def _form(home) -> None:
 
 def _sidebar(login: dict) -> None:
     role = users.ROLES[login["role"]][lang() == "en"]
-    st.sidebar.caption(t("logged_in_as", name=login["display_name"], role=role))
+    st.sidebar.caption(t("logged_in_as", name=safe_text.md(login["display_name"]), role=role))
     if st.sidebar.button(t("logout"), icon=":material/logout:", key="logout"):
         audit.record(context.home(), login["name"], "logout", reason="user")
         del st.session_state[SESSION_KEY]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from dashboard import safe_text
 from dashboard.i18n import t
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif"
@@ -24,6 +25,12 @@ def scale(unit: str | None) -> float:
 
 def suffix(unit: str | None) -> str:
     return "%" if unit == "rate" else ""
+
+
+def _text(values) -> list:
+    """Labels from the records (counties, units, categories) as literal text: plotly renders
+    <a href>, <b>, <br>… inside labels (issue 15)."""
+    return [safe_text.plotly(v) if isinstance(v, str) else v for v in values]
 
 
 def _figure(traces: list, title: str, height: int, **layout) -> go.Figure:
@@ -66,7 +73,7 @@ def ranking(rows: pl.DataFrame, title: str, unit: str | None, target: float | No
     group = pl.when(pl.col("value").is_null()).then(2).when(pl.col("is_small_sample")).then(1).otherwise(0)
     ordered = rows.with_columns(group.alias("_group")).sort(["_group", "value"], descending=[False, best_first],
                                                            nulls_last=True)
-    names = [f"<b>{n}</b>" if c == highlight else n for n, c in zip(ordered["scope_name"], ordered["scope_code"],
+    names = [f"<b>{n}</b>" if c == highlight else n for n, c in zip(_text(ordered["scope_name"]), ordered["scope_code"],
                                                                        strict=True)]
     texts = [_bar_text(v, n, s, unit) for v, n, s in
              zip(ordered["value"], ordered["denominator"], ordered["is_small_sample"], strict=True)]
@@ -93,8 +100,9 @@ def trend(rows: pl.DataFrame, title: str, unit: str | None, target: float | None
     """One line per scope over the quarters; hover shows n; the target as a dashed line."""
     k = scale(unit)
     lines = []
-    for number, (name,) in enumerate(rows.select("scope_name").unique(maintain_order=True).iter_rows()):
-        part = rows.filter(pl.col("scope_name") == name)
+    for number, (scope,) in enumerate(rows.select("scope_name").unique(maintain_order=True).iter_rows()):
+        part = rows.filter(pl.col("scope_name") == scope)
+        name = safe_text.plotly(scope or "")
         lines.append(go.Scatter(
             x=part["period_label"].to_list(), y=[None if v is None else v * k for v in part["value"]],
             name=name, mode="lines+markers", line={"color": LINE_COLOURS[number % len(LINE_COLOURS)]},
@@ -117,7 +125,7 @@ def shares(rows: pl.DataFrame, title: str, category: str = "category", count: st
     """Counts per category as bars, each labelled with its count and share."""
     total = rows[count].sum() or 1
     bars = go.Bar(
-        x=rows[category].to_list(), y=rows[count].to_list(),
+        x=_text(rows[category]), y=rows[count].to_list(),
         text=[f"{n:,} ({100 * n / total:.1f}%)" for n in rows[count]], textposition="auto",
         marker_color=colour or LINE_COLOURS[0], hovertemplate="%{x}: %{y:,}<extra></extra>",
     )
@@ -131,7 +139,7 @@ def stacked(rows: pl.DataFrame, title: str, x: str, colour_by: str, count: str =
     bars = []
     for number, (name,) in enumerate(rows.select(colour_by).unique(maintain_order=True).iter_rows()):
         part = rows.filter(pl.col(colour_by) == name)
-        bars.append(go.Bar(x=part[x].to_list(), y=part[count].to_list(), name=str(name),
+        bars.append(go.Bar(x=_text(part[x]), y=part[count].to_list(), name=safe_text.plotly(str(name)),
                            marker_color=LINE_COLOURS[number % len(LINE_COLOURS)]))
     return _figure(bars, title, 320, barmode=barmode, xaxis={"type": "category"})
 
@@ -139,7 +147,7 @@ def stacked(rows: pl.DataFrame, title: str, x: str, colour_by: str, count: str =
 def rate_bars(rows: pl.DataFrame, title: str, label: str, rate: str, n: str, target: float | None) -> go.Figure:
     """Rates (already fractions) per label, with n in the text and the target line."""
     bars = go.Bar(
-        x=[None if v is None else v * 100 for v in rows[rate]], y=rows[label].to_list(), orientation="h",
+        x=[None if v is None else v * 100 for v in rows[rate]], y=_text(rows[label]), orientation="h",
         text=[t("no_data") if v is None else f"{v * 100:.1f}% (n={d:,})" for v, d in zip(rows[rate], rows[n],
                                                                                           strict=True)],
         textposition="auto", marker_color=LINE_COLOURS[0],

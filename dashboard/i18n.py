@@ -149,6 +149,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "freshness": ("报送与入库情况", "Submissions and loads"),
     "quarantine": ("隔离记录（未入库的行）", "Quarantined rows"),
     "reference_errors": ("引用错误（未计入指标）", "Reference errors (left out of indicators)"),
+    "key_conflicts": ("编号冲突（已由其他州市先报送，未计入）", "Key conflicts (another prefecture's key, left out)"),
     # login, roles, audit and admin (issue 9)
     "no_users": ("尚未创建任何用户。请在服务器上运行：lvzhi --home {home} user add 用户名 --role admin",
                  "No users yet. On the server run: lvzhi --home {home} user add NAME --role admin"),

@@ -191,6 +191,18 @@ def reference_errors(prefecture: str) -> pl.DataFrame:
     )
 
 
+def key_conflicts(prefecture: str) -> pl.DataFrame:
+    """Records withheld because another prefecture delivered their key first (issue 15): shown to
+    both prefectures."""
+    if not has("dq_key_conflicts"):
+        return pl.DataFrame()
+    return query(
+        "select kind, key_value, prefecture_code, owner_prefecture_code, source_file from dq_key_conflicts "
+        "where (? = '' or prefecture_code = ? or owner_prefecture_code = ?) order by kind, key_value",
+        prefecture, prefecture, prefecture,
+    )
+
+
 # ------------------------------------------------------------------ suggestions (fct_suggestions)
 
 # Suggestions whose lead deputy no roster knows are data errors, left out as the indicators do.

@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 import xlsxwriter
 
-from dashboard import auth, charts, queries
+from dashboard import auth, charts, queries, safe_text
 from dashboard.filters import Filters
 from dashboard.i18n import family_label, label, lang, status_label, t
 from lvzhi import sheets
@@ -64,18 +64,18 @@ def period_text(f: Filters) -> str:
 def page_header(title_key: str, f: Filters) -> None:
     """Title, the as-of date and the chosen period and scope, and when each prefecture last sent data."""
     st.title(t(title_key))
-    st.caption(t("header_caption", as_of=f.as_of or "—", period=period_text(f), scope=f.scope_name))
+    st.caption(t("header_caption", as_of=f.as_of or "—", period=period_text(f), scope=safe_text.md(f.scope_name)))
     submissions = queries.freshness()
     if submissions.height == 0:
         return
     if f.prefecture:
         row = submissions.filter(pl.col("prefecture_code") == f.prefecture)
         last = row["last_submitted_on"][0] if row.height else None
-        st.caption(t("last_submission", name=f.prefecture_name, date=last or t("never_submitted")))
+        st.caption(t("last_submission", name=safe_text.md(f.prefecture_name), date=last or t("never_submitted")))
     else:
         missing = submissions.filter(pl.col("files_loaded") == 0)["prefecture_name"].to_list()
         if missing:
-            st.caption(t("missing_submissions", names="、".join(missing)))
+            st.caption(t("missing_submissions", names="、".join(map(safe_text.md, missing))))
     with st.expander(t("freshness_expander")):
         table(submissions.select("prefecture_name", "last_submitted_on", "last_loaded_at", "files_loaded",
                                  "rows_quarantined"), "submissions", f, downloads=False)
@@ -218,7 +218,7 @@ def tile_html(name: str, value: float | None, n: float | None, unit: str | None,
     outline = "outline:3px solid #212121;" if chosen else ""
     return (f'<div class="lvzhi-tile" title="{status_label(status)}" style="background:{colour};color:{text};'
             f'{outline}border-radius:6px;padding:6px 4px;text-align:center;min-height:84px;font-size:0.8rem;'
-            f'line-height:1.3;overflow:hidden"><b>{name}</b><br><span style="font-size:1.1rem">'
+            f'line-height:1.3;overflow:hidden"><b>{safe_text.html(name)}</b><br><span style="font-size:1.1rem">'
             f'{format_value(value, unit)}</span><br>n = {n or 0:,.0f}</div>')
 
 

@@ -18,7 +18,7 @@ import polars as pl
 
 from ingest import notes as file_notes
 from ingest.notes import Note
-from ingest.readers import ROW_NUMBER
+from ingest.readers import ROW_NUMBER, FileRejected
 from ingest.schemas import DUCKDB_TYPES, KINDS, Column
 from lvzhi.faults import fault_point
 
@@ -130,6 +130,9 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
         )
         fault_point("ingest_before_commit")
         con.execute("commit")
+    except FileRejected as rejected:  # found while reading on: the file is refused, nothing written
+        con.execute("rollback")
+        return FileResult(path, "rejected", message=str(rejected), report=outcome.report)
     except duckdb.ConstraintException:
         con.execute("rollback")
         if con.execute("select 1 from raw.batches where sha256 = ?", [prepared.digest]).fetchall():

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest import guards
 from ingest.headers import (
     HEADER_LOOKUP, HeaderMatch, HeaderRejected, flatten_advice, match_header, normalize_header, row_matches, two_level,
 )
@@ -203,31 +204,51 @@ def _decode_error(path: Path, encoding: str, start: int = 0) -> int | None:
             position += len(block)
 
 
-def _record_end(buffer: bytes) -> int:
+def _record_end(buffer: bytes, quoted: bool = False) -> int:
     """Index of the last newline outside quotes (-1 if none): a newline lies inside a quoted
-    field exactly when an odd number of quote characters precede it."""
-    position = buffer.rfind(b"\n")
-    while position >= 0 and buffer.count(b'"', 0, position) % 2:
-        position = buffer.rfind(b"\n", 0, position)
-    return position
+    field exactly when an odd number of quote characters precede it (`quoted`: the buffer starts
+    inside a quoted field). One pass over the buffer."""
+    segments = buffer.split(b'"')
+    offsets, position = [], 0
+    for segment in segments:
+        offsets.append(position)
+        position += len(segment) + 1
+    for index in range(len(segments) - 1, -1, -1):
+        if (index + quoted) % 2 == 0:
+            newline = segments[index].rfind(b"\n")
+            if newline >= 0:
+                return offsets[index] + newline
+    return -1
 
 
-def _csv_pieces(source: Path | bytes, encoding: str, block: int) -> Iterator[tuple[bytes, float]]:
+def _csv_pieces(source: Path | bytes, encoding: str, block: int, name: str = "文件") -> Iterator[tuple[bytes, float]]:
     """UTF-8 pieces of the file cut after whole records, with the fraction of the file read.
-    (A newline byte never occurs inside a GB18030 character, so cutting before decoding is safe.)"""
+    (A newline byte never occurs inside a GB18030 character, so cutting before decoding is safe.)
+
+    Linear: each block is scanned once, the quote parity of the unfinished record carried over; a
+    record that grows beyond guards.MAX_RECORD_BYTES (an unclosed quote, a 50 MB line) is refused."""
     size = max(len(source) if isinstance(source, bytes) else source.stat().st_size, 1)
+    name = source.name if isinstance(source, Path) else name
     with (io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")) as handle:
         handle.seek(3 if encoding == "utf-8-sig" else 0)
-        carry = b""
+        carry, carry_quoted, lines = [], False, 0  # the unfinished record, in blocks
         while True:
             data = handle.read(block)
-            buffer = carry + data
-            end = _record_end(buffer) if data else len(buffer) - 1  # at the end: all that is left
-            if end >= 0:
-                piece, carry = buffer[:end + 1], buffer[end + 1:]
-                yield (piece if encoding != "gb18030" else piece.decode("gb18030").encode("utf-8")), handle.tell() / size
+            end = _record_end(data, carry_quoted) if data else len(data) - 1
+            if end >= 0 or not data:
+                piece = b"".join([*carry, data[:end + 1]]) if data else b"".join(carry)
+                carry = [data[end + 1:]] if data else []
+                carry_quoted = bool(data[end + 1:].count(b'"') % 2) if data else False
+                lines += piece.count(b"\n")
+                if piece:
+                    yield (piece if encoding != "gb18030" else piece.decode("gb18030").encode("utf-8")), handle.tell() / size
             else:
-                carry = buffer
+                carry.append(data)
+                carry_quoted ^= bool(data.count(b'"') % 2)
+                if sum(map(len, carry)) > guards.MAX_RECORD_BYTES:
+                    raise FileRejected(
+                        f"{name}：第 {lines + 1} 行起超过 {guards.MAX_RECORD_BYTES >> 20} MB 仍未结束"
+                        "（可能有一个未配对的英文双引号 \"，或整个文件只有一行），请检查该行后重新导出")
             if not data:
                 return
 
@@ -241,7 +262,11 @@ def _sniff_delimiter(lines: list[str], named: Kind | None, source: str, encoding
     joined = "\n".join(lines)
     # The most frequent separator first; the first that gives a recognisable header is taken.
     for delimiter in sorted(DELIMITERS, key=lambda d: -joined.count(d)):
-        head = list(csv.reader(io.StringIO(joined), delimiter=delimiter))
+        try:
+            head = list(csv.reader(io.StringIO(joined.replace("\x00", "")), delimiter=delimiter))
+        except csv.Error:  # a field beyond the csv module's limit (a 50 MB line): read short lines
+            head = list(csv.reader(io.StringIO("\n".join(line[:4096] for line in lines).replace("\x00", "")),
+                                   delimiter=delimiter))
         chosen = _choose_kind(head, named)
         if chosen:
             best = (0, delimiter, head)
@@ -293,12 +318,17 @@ def read_csv(path: Path, data: bytes | None = None) -> ReadResult:
         next_row = header.data_index + 1
         skip = header.data_index
         for piece, fraction in _csv_pieces(body, "utf-8" if data is not None else encoding,
-                                           max(BATCH_ROWS * row_bytes, 1 << 14)):
+                                           min(max(BATCH_ROWS * row_bytes, 1 << 14), guards.MAX_BLOCK_BYTES), source):
             if piece.strip():
-                frame = pl.read_csv(
-                    piece, has_header=False, schema=schema, skip_rows=skip, truncate_ragged_lines=True,
-                    missing_columns="insert", separator=delimiter,
-                )
+                try:
+                    frame = pl.read_csv(
+                        piece, has_header=False, schema=schema, skip_rows=skip, truncate_ragged_lines=True,
+                        missing_columns="insert", separator=delimiter,
+                    )
+                except Exception:  # noqa: BLE001 - Polars' parse errors quote the data: never echoed
+                    raise FileRejected(
+                        f"{source}：第 {next_row} 行之后的内容无法按 CSV 读取（可能有未配对的英文双引号 \"），"
+                        "请检查后重新导出") from None
                 lines_read = frame.height
             else:  # only blank lines: Polars reads none, yet they count as rows
                 frame, lines_read = pl.DataFrame(schema=schema), piece.count(b"\n")
@@ -392,6 +422,8 @@ def _load_sheets(path: Path, fmt: str, data: bytes | None) -> list[tuple[str, st
 
 def read_workbook(path: Path, fmt: str = "xlsx", data: bytes | None = None) -> ReadResult:
     """Every visible data sheet of an xlsx/xls/ods workbook; the others are named in notes."""
+    if fmt in ("xlsx", "ods") and (problem := guards.xlsx_problem(path)):  # before the reader allocates
+        raise FileRejected(f"{path.name}：{problem}")
     source = path.name
     sheets = _load_sheets(path, fmt, data)
     metas = (xlsx_meta(path) if fmt == "xlsx" and data is None

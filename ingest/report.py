@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
+from ingest import guards
 from ingest.notes import NOTE_RULES, Note
 from ingest.readers import ROW_NUMBER
 from ingest.validate import RULES
@@ -29,7 +30,7 @@ def write_report(home: Home, path: Path, digest: str, errors: pl.DataFrame) -> P
         "source_file", "sheet", pl.col(ROW_NUMBER).alias("row_number"), "header", "value", "rule_id",
         pl.col("rule_id").replace_strict(rule_names, default="").alias("rule_name"), "message",
     ).rename(REPORT_HEADERS)
-    stem = home.reports_dir / f"{path.stem}_{digest[:8]}_错误报告"
+    stem = home.reports_dir / f"{guards.safe_stem(path.stem)}_{digest[:8]}_错误报告"  # names stay < 255 bytes
     if report.height == 0:
         report = pl.DataFrame({h: [None] for h in REPORT_HEADERS.values()}, schema=report.schema).with_columns(
             pl.lit(f"{path.name}：未发现问题，全部记录已导入").alias("问题说明")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import queue
-import shutil
 import threading
 import time
 from collections import deque
@@ -19,11 +18,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ingest import archive, boundary
 from ingest.load import SUPPORTED_SUFFIXES, FileResult, PreparedFile, ensure_raw_schema, load_prepared
 from ingest.naming import is_full_replacement, period_from_name, prefecture_from_name
 from ingest.readers import ROW_NUMBER, UNSUPPORTED, FileRejected, Sheet, read_file
 from ingest.report import notes_frame, write_report
-from ingest.validate import check, duplicate_keys, key_values
+from ingest.validate import PREFECTURE_CODES, check, duplicate_keys, key_values
 from lvzhi import warehouse
 from lvzhi.home import Home
 
@@ -123,8 +123,10 @@ def prepare_file(home: Home, path: Path, submitted_on: date | None = None,
         return PreparedFile(_rejected(home, path, digest, str(rejected)), digest)
     outcome = FileResult(path, "loaded", kinds=list(dict.fromkeys(t.kind.name for t in result.tables)),
                          notes=list(result.notes))
-    archive = home.archive_dir / f"{content_digest}{path.suffix.lower()}"
-    prepared = PreparedFile(outcome, digest, submitted_on, prefecture, result.encoding, archive,
+    archived = archive.path_for(home.archive_dir, content_digest)
+    # No prefecture in the name: the file belongs to the prefecture its rows name (issue 15).
+    prefecture = prefecture or boundary.prefecture_of_file(result.tables, PREFECTURE_CODES)
+    prepared = PreparedFile(outcome, digest, submitted_on, prefecture, result.encoding, archived,
                             file_format=result.file_format, period=period, full_replacement=full)
     prepared.batches = _validated(home, prepared, result.tables)
     return prepared
@@ -134,33 +136,49 @@ def _validated(home: Home, prepared: PreparedFile, sheets: list[Sheet]) -> Itera
     """Every batch of every sheet, validated; then the archive copy and the clerk's report."""
     outcome, path, salt = prepared.outcome, prepared.outcome.path, home.salt()
     reports = []
-    across = _sheet_conflicts(sheets, prepared.prefecture, salt)
-    for sheet in sheets:
-        outcome.notes += sheet.notes
-        batches = sheet.batches()
-        ahead = list(itertools.islice(batches, 2))
-        duplicates = None
-        if len(ahead) > 1 or sheet.sheet in across:
-            # More than one batch: a key may repeat across batches, so the keys of every batch are
-            # remembered first (key columns only) and the sheet's duplicates found once.
-            keys = pl.concat([key_values(t, prepared.prefecture, salt) for t, _ in sheet.batches()])
-            duplicates = duplicate_keys(keys, sheet.kind)
-            if sheet.sheet in across:
-                duplicates = pl.concat([duplicates, across[sheet.sheet]], how="vertical_relaxed")
-        for table, fraction in itertools.chain(ahead, batches):
-            outcome.notes += table.notes
-            checked = check(table, prepared.prefecture, prepared.submitted_on, salt, duplicates)
-            outcome.rows_read += table.frame.height
-            outcome.rows_loaded += checked.valid.height
-            outcome.rows_quarantined += checked.quarantined.height
-            outcome.errors += checked.errors.height
-            if checked.errors.height:
-                reports.append(checked.errors.with_columns(
-                    pl.lit(path.name).alias("source_file"), pl.lit(table.sheet, pl.String).alias("sheet"),
-                ))
-            yield table, checked, fraction
-    if not prepared.archive.exists():
-        shutil.copyfile(path, prepared.archive)
+    # The archive keeps the rows as read, minimised (ingest/archive.py), written as they pass; an
+    # intact archive of the same file (a run killed after writing it) is reused.
+    keep = None if archive.is_intact(prepared.archive) else archive.Writer(
+        prepared.archive, prepared.archive.name.removesuffix(archive.SUFFIX), path.name,
+        sorted({c.name for s in sheets for c in s.kind.columns}))
+    try:
+        across = _sheet_conflicts(sheets, prepared.prefecture, salt)
+        for sheet in sheets:
+            outcome.notes += sheet.notes
+            batches = sheet.batches()
+            ahead = list(itertools.islice(batches, 2))
+            duplicates = None
+            if len(ahead) > 1 or sheet.sheet in across:
+                # More than one batch: a key may repeat across batches, so the keys of every batch are
+                # remembered first (key columns only) and the sheet's duplicates found once.
+                keys = pl.concat([key_values(t, prepared.prefecture, salt) for t, _ in sheet.batches()])
+                duplicates = duplicate_keys(keys, sheet.kind)
+                if sheet.sheet in across:
+                    duplicates = pl.concat([duplicates, across[sheet.sheet]], how="vertical_relaxed")
+            for table, fraction in itertools.chain(ahead, batches):
+                outcome.notes += table.notes
+                checked = check(table, prepared.prefecture, prepared.submitted_on, salt, duplicates)
+                outcome.rows_read += table.frame.height
+                outcome.rows_loaded += checked.valid.height
+                outcome.rows_quarantined += checked.quarantined.height
+                outcome.errors += checked.errors.height
+                if checked.errors.height:
+                    reports.append(checked.errors.with_columns(
+                        pl.lit(path.name).alias("source_file"), pl.lit(table.sheet, pl.String).alias("sheet"),
+                    ))
+                if keep:
+                    keep.add(table.kind.name, table.sheet, table.frame, ROW_NUMBER, salt)
+                yield table, checked, fraction
+        if keep:
+            keep.close()
+            keep = None
+    except FileRejected as rejected:  # found while reading on (a record too long, a broken quote)
+        outcome.status, outcome.message = "rejected", str(rejected)
+        outcome.report = _rejected(home, path, prepared.digest, str(rejected)).report
+        raise
+    finally:
+        if keep:
+            keep.abandon()
     if outcome.notes:
         reports.append(notes_frame(outcome.notes, path.name))
     # A file without problems gets no report: writing one cost as much as validating a small file.
@@ -315,7 +333,8 @@ def _load_one(con, path: Path, stream: _Stream, progress) -> FileResult:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as error:  # pyo3 panics derive from BaseException
-        return FileResult(path, "rejected", message=f"{path.name}：内部错误，文件未导入，请联系管理员（{type(error).__name__}: {error}）")
+        # The error's text may quote the file (a parser echoing a whole line): only its type is shown.
+        return FileResult(path, "rejected", message=f"{path.name}：内部错误，文件未导入，请联系管理员（{type(error).__name__}）")
     finally:
         stream.stop.set()
 

@@ -7,17 +7,17 @@ nothing is lost. All checks are vectorised Polars expressions.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 
+from ingest import boundary, guards, idcard
 from ingest.normalize import INVISIBLE, cleaned_text, parse_steps
 from ingest.readers import ROW_NUMBER, SheetTable
 from ingest.schemas import BOOL, DATE, ENUM, FLOAT, INT, SUBSTANTIVE_REPLY_TYPES, Column, Kind
-from lvzhi import reference
+from lvzhi import pii, reference
 
 PREFECTURE_CODES = tuple(reference.prefectures())
 DISTINCT_MIN_ROWS = 5_000  # from this batch size on, parse distinct values only (see typed_columns)
@@ -46,6 +46,8 @@ RULES = {
     "motion_too_few_signers": ("议案联名不足10人", "motion with fewer than 10 deputies (第十三条)"),
     "duplicate_key": ("文件内主键重复", "duplicate key inside one file"),
     "excel_error": ("Excel 错误值", "an Excel error value (#N/A, #REF! …), not data"),
+    boundary.RULE: boundary.RULE_NAMES,
+    idcard.RULE: idcard.RULE_NAMES,
     "b_reply_without_planned_year": ("B类答复缺少计划解决年度", "B reply without planned_year"),
     "feedback_before_reply": ("反馈早于答复", "feedback dated before its reply"),
     "rehandling_without_dissatisfaction": ("重新办理答复前无不满意评价",
@@ -105,6 +107,8 @@ def _column_checks(kind: Kind) -> list[Rule]:
         text, value = pl.col(_text(column.name)), pl.col(column.name)
         if column.required:
             found.append(Rule(column, "required", text.is_null(), pl.lit(f"必填项“{column.zh}”为空")))
+        if column.name == "id_card_no":
+            found.append(Rule(column, idcard.RULE, idcard.invalid(text), idcard.message(text)))
         if column.type == ENUM:
             allowed = "、".join(column.values)
             message = pl.format(f"“{column.zh}”的值“{{}}”不在允许值中：{allowed}", text)
@@ -200,16 +204,19 @@ def _duplicate_keys(frame: pl.LazyFrame, kind: Kind) -> pl.LazyFrame:
 
 
 def hash_id_card(value: str | None, salt: str) -> str | None:
-    """Salted SHA-256 of an ID-card number; the number itself is never stored."""
-    if value is None or not value.strip():
-        return None
-    return hashlib.sha256(f"{salt}:{value.strip().upper()}".encode()).hexdigest()
+    """Salted SHA-256 of a valid ID-card number (ingest/idcard.py); the number itself is never stored."""
+    return idcard.cleaned(value, salt)
 
 
 def _cleaned(column: Column, cell: pl.Expr, prefecture_code: str | None, salt: str) -> pl.Expr:
     if column.name == "id_card_no":
-        # The clear ID number leaves here, before it can reach any table or report.
-        cell = cell.map_elements(lambda v: hash_id_card(v, salt), return_dtype=pl.String)
+        # The clear ID number leaves here, before it can reach any table or report: a valid number
+        # becomes its salted hash, an invalid one a masked form that rule bad_id_card reports.
+        cell = cell.map_elements(lambda v: idcard.cleaned(v, salt), return_dtype=pl.String)
+    else:
+        cell = guards.printable(cell)
+        if column.name != "phone":  # ID- or mobile-shaped text typed anywhere else is masked
+            cell = pii.mask_expr(cell)
     text = cleaned_text(cell)
     if column.name == "prefecture_code" and prefecture_code:
         text = text.fill_null(pl.lit(prefecture_code))
@@ -361,6 +368,8 @@ def check(table: SheetTable, prefecture_code: str | None, submitted_on: date, sa
         excel = flagged.with_columns(rule.failed.fill_null(False).alias(f"__excel_{i}") for i, rule in enumerate(excel_rules))
         parts += [_errors(excel.lazy(), f"__excel_{i}", rule) for i, rule in enumerate(excel_rules)
                   if excel.get_column(f"__excel_{i}").any()]
+    if (mismatch := boundary.mismatch_errors(flagged, prefecture_code, PREFECTURE_CODES)) is not None:
+        parts.append(mismatch)
     if duplicates is None:
         if flagged.select(kind.key).is_duplicated().any():  # rows with empty keys are no duplicates: checked below
             parts.append(_duplicate_keys(flagged.lazy(), kind))
@@ -373,12 +382,15 @@ def check(table: SheetTable, prefecture_code: str | None, submitted_on: date, sa
     if errors is None or errors.height == 0:
         return Checked(flagged.select(ROW_NUMBER, *names), pl.DataFrame(schema=ERROR_SCHEMA),
                        pl.DataFrame(schema={ROW_NUMBER: pl.Int64, "row_json": pl.String}))
+    # Error values and messages quote the clerk's text: ID- and mobile-shaped parts masked (the
+    # phone column's own value too: the quarantine and the report are not the raw roster).
+    errors = errors.with_columns(pii.mask_expr(pl.col("value")), pii.mask_expr(pl.col("message")))
     is_bad = pl.col(ROW_NUMBER).is_in(errors.get_column(ROW_NUMBER).unique().implode())
     valid, quarantined = pl.collect_all(engine=ENGINE, lazy_frames=[
         flagged.lazy().filter(~is_bad).select(ROW_NUMBER, *names),
         flagged.lazy().filter(is_bad).select(
             ROW_NUMBER,
-            pl.struct([pl.col(_text(n)).alias(n) for n in names]).struct.json_encode().alias("row_json"),
+            pii.mask_expr(pl.struct([pl.col(_text(n)).alias(n) for n in names]).struct.json_encode()).alias("row_json"),
         ),
     ])
     return Checked(valid, errors, quarantined)

@@ -18,7 +18,13 @@ class Home:
 
     @classmethod
     def at(cls, path: str | Path | None = None) -> Home:
+        # The home holds personal data (raw phones, hashes, clerks' reports): only its owner may
+        # read it. Everything this process creates is 0600 / 0700 (DuckDB, SQLite, xlsxwriter and
+        # dbt create files with the process umask); the home folder itself is 0700.
+        os.umask(0o077)
         home = cls(Path(path or DEFAULT_HOME).resolve())
+        home.root.mkdir(parents=True, exist_ok=True)
+        home.root.chmod(0o700)
         for folder in (home.warehouse_dir, home.published_dir, home.reports_dir, home.archive_dir):
             folder.mkdir(parents=True, exist_ok=True)
         return home

@@ -82,6 +82,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "loaded_at": ("入库时间", "Loaded at"),
     "record_key": ("记录", "Record"),
     "referenced_id": ("引用编号", "Referenced id"),
+    "key_value": ("编号", "Key"),
+    "owner_prefecture_code": ("编号所属州市", "Prefecture owning the key"),
     "status": ("状态", "Status"),
     "count": ("人次/件数", "Count"),
     "share_pct": ("占比(%)", "Share (%)"),

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import polars as pl
 
-XLSX_OPTIONS = {"in_memory": True, "strings_to_formulas": False}  # for xlsxwriter.Workbook
+XLSX_OPTIONS = {  # for xlsxwriter.Workbook: text stays text, never a formula or a live link
+    "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+}
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 _DANGEROUS = r"^[=+\-@\t\r]"
 BOM = b"\xef\xbb\xbf"

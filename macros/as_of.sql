@@ -9,17 +9,34 @@
     {% if var('known_at') %} where _loaded_at <= cast('{{ var("known_at") }}' as timestamp) {% endif %}
 {%- endmacro %}
 
-{# The newest submitted version of each key (append-only raw history -> current state), unless a
-   later file declared a full replacement (raw.batches.full_replacement, from 全量替换 in its name)
-   of the same prefecture, kind and period: a key that replacement no longer contains is withdrawn
-   from the current state (its rows stay in raw; a key it contains has a newer version anyway). #}
+{# The newest submitted version of each key (append-only raw history -> current state).
+   Keys are scoped by prefecture (issue 15): a file can only replace its own prefecture's version
+   of a key. A key another prefecture delivered first stays that prefecture's (its owner): the
+   later prefecture's rows with that key are withheld here and listed in dq_key_conflicts, so no
+   file can change another prefecture's records and the marts keep one row per key.
+   Unless a later file declared a full replacement (raw.batches.full_replacement, from 全量替换 in
+   its name) of the same prefecture, kind and period: a key that replacement no longer contains is
+   withdrawn from the current state (its rows stay in raw; a key it contains has a newer version
+   anyway). #}
 {% macro current_version(kind, key_columns) -%}
     select newest.*
     from (
-        {%- call first_row_per_window(known_rows(source('raw', kind))) %}
-            partition by {{ key_columns | join(', ') }}
-            order by _batch_id desc, _row_number desc
-        {%- endcall %}
+        select *
+        from (
+            select
+                *,
+                row_number() over (
+                    partition by prefecture_code, {{ key_columns | join(', ') }}
+                    order by _batch_id desc, _row_number desc
+                ) as _version_rank,
+                first_value(prefecture_code) over (
+                    partition by {{ key_columns | join(', ') }}
+                    order by _batch_id, _row_number
+                    rows between unbounded preceding and unbounded following
+                ) as _key_owner
+            from ({{ known_rows(source('raw', kind)) }}) as known
+        ) as versions
+        where _version_rank = 1 and prefecture_code = _key_owner
     ) as newest
     where not exists (
         select 1
@@ -35,27 +52,30 @@
     )
 {%- endmacro %}
 
-{# The rows of `relation` (a query) that come first in their window (the caller's body: partition
-   by … order by …), with the relation's columns only. DuckDB has `qualify`; on Spark the subquery
-   form (same rows) is the one place to adapt for an older cluster (Spark 3.x has neither `qualify`
-   nor `* except`). #}
-{% macro first_row_per_window(relation) -%}
-    {{ adapter.dispatch('first_row_per_window', 'lvzhi')(relation, caller()) }}
-{%- endmacro %}
-
-{% macro default__first_row_per_window(relation, window) -%}
-    select *
-    from ({{ relation }}) as versions
-    qualify row_number() over ({{ window }}) = 1
-{%- endmacro %}
-
-{% macro spark__first_row_per_window(relation, window) -%}
-    select * except (_first_in_window)
+{# Keys delivered by more than one prefecture: the owner's version is current, the others withheld. #}
+{% macro key_conflicts(kind, key_columns) -%}
+    select
+        '{{ kind }}' as kind,
+        concat_ws(' / ', {% for k in key_columns %}cast({{ k }} as {{ dbt.type_string() }}){% if not loop.last %}, {% endif %}{% endfor %}) as key_value,
+        prefecture_code,
+        _key_owner as owner_prefecture_code,
+        _source_file as source_file,
+        _batch_id as batch_id
     from (
-        select versions.*, row_number() over ({{ window }}) as _first_in_window
-        from ({{ relation }}) as versions
-    ) as numbered
-    where _first_in_window = 1
+        select
+            *,
+            row_number() over (
+                partition by prefecture_code, {{ key_columns | join(', ') }}
+                order by _batch_id desc, _row_number desc
+            ) as _version_rank,
+            first_value(prefecture_code) over (
+                partition by {{ key_columns | join(', ') }}
+                order by _batch_id, _row_number
+                rows between unbounded preceding and unbounded following
+            ) as _key_owner
+        from ({{ known_rows(source('raw', kind)) }}) as known
+    ) as versions
+    where _version_rank = 1 and prefecture_code <> _key_owner
 {%- endmacro %}
 
 {# Is a deputy (columns from int_deputy_terms) serving on day `d`? Left office on left_on: not serving from that day. #}

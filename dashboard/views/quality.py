@@ -22,3 +22,6 @@ ui.table(queries.reference_errors(f.prefecture), "reference_errors", f)
 st.subheader(t("reply_errors"))
 st.caption(t("reply_errors_note"))
 ui.table(queries.reply_errors(f.prefecture), "reply_errors", f)
+
+st.subheader(t("key_conflicts"))
+ui.table(queries.key_conflicts(f.prefecture), "key_conflicts", f)

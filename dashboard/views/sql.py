@@ -6,7 +6,7 @@ from datetime import datetime
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, context, queries, ui
+from dashboard import auth, context, queries, safe_text, ui
 from dashboard.i18n import lang, t
 from access import appdb, sql
 
@@ -110,7 +110,7 @@ with saved_column:
         if st.form_submit_button(t("sql_save"), icon=":material/save:"):
             if name.strip() and (st.session_state.get(EDITOR) or "").strip():
                 appdb.save_query(home, user, name, st.session_state[EDITOR], note)
-                st.success(t("sql_saved_ok", name=name.strip()))
+                st.success(t("sql_saved_ok", name=safe_text.md(name.strip())))
             else:
                 st.warning(t("sql_save_needs"))
     st.subheader(t("sql_saved"))
@@ -119,7 +119,7 @@ with saved_column:
         st.caption(t("sql_no_saved"))
     for number, query in enumerate(saved):
         with st.container(border=True):
-            st.markdown(f"**{query['name']}**  \n{query['description'] or ''}")
+            st.markdown(f"**{safe_text.md(query['name'])}**  \n{safe_text.md(query['description'] or '')}")
             st.code(query["sql"], language="sql")
             actions = st.container(horizontal=True)
             actions.button(t("sql_load"), key=f"sql_load_{number}", on_click=_load, args=(query["sql"],),

@@ -14,9 +14,10 @@ final as (
         row_number,
         column_name,
         header,
-        case when column_name in ('phone', 'id_card_no') then '****' else value end as value,
+        -- ingest masks ID- and mobile-shaped text already (lvzhi/pii.py); mask_pii is the second lock
+        case when column_name in ('phone', 'id_card_no') then '****' else {{ mask_pii('value') }} end as value,
         rule_id,
-        message,
+        {{ mask_pii('message') }} as message,
         loaded_at
     from quarantine
 )

@@ -3,10 +3,9 @@ version and keeps the old one in history."""
 
 from __future__ import annotations
 
-from ingest.run import ingest_file
+from ingest.run import ingest, ingest_file, sha256_of
 from lvzhi import warehouse
 from lvzhi.build import run_dbt
-from ingest.run import ingest
 from tests.ingest.conftest import SUBMITTED, rows_of, write_csv
 
 HEADER = ["建议编号*", "领衔代表编号*", "标题*", "提出日期*", "交办日期", "答复日期"]
@@ -18,8 +17,12 @@ def test_same_file_twice_changes_nothing(home, con, tmp_path):
     assert ingest_file(con, home, path, SUBMITTED).status == "duplicate"
     assert rows_of(con, "select count(*) from raw.suggestions") == [(1,)]
     assert rows_of(con, "select count(*) from raw.batches") == [(1,)]
-    archived = list(home.archive_dir.iterdir())
-    assert len(archived) == 1 and archived[0].read_bytes() == path.read_bytes()
+    # The archive keeps the parsed rows (no clear personal data), named by the original's sha256.
+    from ingest import archive
+    archived = sorted(p.name for p in home.archive_dir.iterdir())
+    assert archived == [f"{sha256_of(path)}.parquet", f"{sha256_of(path)}.parquet.sha256"]
+    kept = archive.read(home.archive_dir / archived[0])
+    assert kept.select("_row_number", "suggestion_id", "title").rows() == [(2, "J1", "标题")]
 
 
 def test_resubmission_keeps_history(home, con, tmp_path):

@@ -6,6 +6,9 @@ from __future__ import annotations
 import unicodedata
 
 import polars as pl
+
+from ingest import guards
+from lvzhi import pii
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -90,7 +93,9 @@ def _typed(kind, name: str, cells: list[str], distinct: bool) -> list:
 def test_shortcuts_parse_exactly_like_the_general_parse(cells, distinct):
     for kind, name, general in CASES:
         expected = pl.DataFrame({"c": cells}).select(
-            general(pl.col("c").str.strip_chars().replace("", None))).to_series().to_list()
+            # ingest first drops control characters and masks ID/mobile-shaped text (issue 15)
+            general(pii.mask_expr(guards.printable(pl.col("c"))).str.strip_chars().replace("", None))
+        ).to_series().to_list()
         assert _typed(kind, name, cells, distinct) == expected, (kind.name, name)
 
 

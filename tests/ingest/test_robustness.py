@@ -86,3 +86,44 @@ def test_ingest_killed_before_commit_leaves_warehouse_unchanged(home, tmp_path):
     assert subprocess.run([*command, str(second)], capture_output=True).returncode == 0
     assert subprocess.run([*command, str(second)], capture_output=True).returncode == 0  # again: a no-op
     assert counts() == (499, 2)  # loaded once
+
+
+HOSTILE = st.one_of(
+    NASTY, st.just('"'), st.just('"关于'), st.just("\x00"), st.just("\r"), st.just("x" * 20_000),
+    st.just("6.52301E+17"), st.just("13812345678"), st.just("=HYPERLINK(\"http://example.invalid\")"),
+    st.text(alphabet=st.sampled_from('",\n\r\x00a关'), max_size=30),
+)
+
+
+@st.composite
+def hostile_files(draw):
+    """Corruption with the shapes issue 15 found: stray quotes, NUL, CR, very long cells."""
+    n_rows = draw(st.integers(min_value=1, max_value=25))
+    lines = [",".join(cell.format(n=i) for cell in GOOD) for i in range(n_rows)]
+    for _ in range(draw(st.integers(min_value=0, max_value=8))):
+        row = draw(st.integers(0, n_rows - 1))
+        cells = lines[row].split(",")
+        cells[draw(st.integers(0, len(cells) - 1))] = draw(HOSTILE)
+        lines[row] = ",".join(cells)
+    return ",".join(HEADER) + "\n" + "\n".join(lines) + "\n"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(hostile_files())
+def test_hostile_shapes_are_loaded_or_refused_quickly_and_counts_add_up(home, con, tmp_path, text):
+    path = tmp_path / "654000_建议_敌意.csv"
+    path.write_bytes(text.encode("utf-8"))
+    before = rows_of(con, "select count(*) from raw.suggestions")[0][0]
+    started = time.monotonic()
+    result = ingest_file(con, home, path, SUBMITTED)
+    assert time.monotonic() - started < 5  # per file
+    after = rows_of(con, "select count(*) from raw.suggestions")[0][0]
+    assert result.status in ("loaded", "rejected", "duplicate")
+    if result.status == "rejected":
+        assert after == before and result.message and "内部错误" not in result.message
+        assert len(result.message) < 400  # one line, never the file's content
+    elif result.status == "loaded":
+        assert result.rows_loaded + result.rows_quarantined == result.rows_read
+        assert after - before == result.rows_loaded
+        stored = rows_of(con, "select string_agg(title, '') from raw.suggestions")[0][0] or ""
+        assert "\x00" not in stored and "13812345678" not in stored

@@ -29,7 +29,7 @@ def test_filled_template_round_trips(home, con, tmp_path):
     workbook = openpyxl.load_workbook(path)
     workbook["代表名册"].append(["D1", "王芳", "女", "汉族", 1980, "州市", "654000-15", "伊宁市", "是", "否",
                                  "G1", "S1", "伊宁市", dt.datetime(2022, 1, 3), None, "在任", None,
-                                 "65400019800101001X", "13812345678", None])
+                                 "65400019800101000X", "13812345678", None])
     workbook["建议"].append(["J1", "D1", "D2、D3", "会议期间", "交通", "关于修路的建议", dt.datetime(2024, 1, 5),
                              dt.datetime(2024, 1, 31), "州交通运输局", None, "否", None, dt.datetime(2024, 3, 1),
                              "A", "满意", None, "伊宁市", None])

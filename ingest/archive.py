@@ -1,0 +1,132 @@
+"""The archive: what replaying a file needs, without clear personal data.
+
+Instead of the clerk's original file (which holds every 身份证号 and 手机 in clear), each loaded
+file leaves `<home>/archive/<sha256 of the original>.parquet`: its rows as read (text cells, one
+row per data row, with `_kind`, `_sheet`, `_row_number`), 身份证号 replaced by its salted hash (or
+the masked form of an invalid number), 手机 masked like every published phone, ID- and mobile-shaped
+text in any other column masked. The original's sha256 is the name and is kept in the Parquet
+metadata. Replaying an archive re-validates these rows: everything comes back except clear phones,
+which only the raw tables hold.
+
+Written atomically (temporary name, fsync, rename, fsync of the folder); a sidecar
+`<name>.sha256` holds the Parquet's own digest, and an existing archive is reused only when it
+matches (a copy left by a killed run is rewritten).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ingest import guards, idcard
+from lvzhi import pii
+from lvzhi.faults import fault_point
+
+SUFFIX = ".parquet"
+
+
+def path_for(archive_dir: Path, digest: str) -> Path:
+    return archive_dir / f"{digest}{SUFFIX}"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def is_intact(path: Path) -> bool:
+    """The archive exists and matches the digest recorded when it was written."""
+    sidecar = path.with_name(path.name + ".sha256")
+    try:
+        return path.stat().st_size > 0 and sidecar.read_text().strip() == _sha256(path)
+    except OSError:
+        return False
+
+
+def _fsync_dir(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def write_atomically(target: Path, content: bytes) -> None:
+    """Small files (sidecars): temporary name, fsync, rename."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
+    _fsync_dir(target.parent)
+
+
+def minimised(frame: pl.DataFrame, salt: str) -> pl.DataFrame:
+    """A batch's text cells as the archive keeps them."""
+    columns = []
+    for name in frame.columns:
+        cell = pl.col(name)
+        if name == "id_card_no":
+            cell = cell.map_elements(lambda v: idcard.cleaned(v, salt), return_dtype=pl.String)
+        elif name == "phone":
+            cell = pl.when(cell.str.len_chars() >= 7).then(
+                cell.str.slice(0, 3) + pl.lit("****") + cell.str.slice(-4)).otherwise(
+                pl.when(cell.is_not_null()).then(pl.lit("****")))
+        elif frame.schema[name] == pl.String:
+            cell = pii.mask_expr(guards.printable(cell))
+        columns.append(cell.alias(name))
+    return frame.select(columns)
+
+
+class Writer:
+    """Rows of one file, batch by batch, into a temporary Parquet; `close` makes it the archive."""
+
+    def __init__(self, target: Path, digest: str, source_name: str, columns: list[str]) -> None:
+        self.target = target
+        self.temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        for stale in target.parent.glob(f".{target.name}.*.tmp"):  # left by a killed run
+            stale.unlink(missing_ok=True)
+        self.columns = ["_kind", "_sheet", "_row_number", *columns]
+        self.schema = pa.schema([(c, pa.int64() if c == "_row_number" else pa.large_string()) for c in self.columns])
+        self.schema = self.schema.with_metadata({"source_sha256": digest, "source_file": source_name})
+        self.handle = open(self.temporary, "wb")
+        self.writer = pq.ParquetWriter(self.handle, self.schema, compression="zstd")
+
+    def add(self, kind: str, sheet: str | None, frame: pl.DataFrame, row_number: str, salt: str) -> None:
+        data = minimised(frame.drop(row_number), salt).with_columns(
+            pl.lit(kind).alias("_kind"), pl.lit(sheet, pl.String).alias("_sheet"),
+            frame.get_column(row_number).cast(pl.Int64).alias("_row_number"),
+        )
+        data = data.select([pl.col(c) if c in data.columns else pl.lit(None, pl.String).alias(c) for c in self.columns])
+        self.writer.write_table(data.to_arrow().cast(self.schema))
+
+    def close(self) -> None:
+        self.writer.close()
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        fault_point("archive_before_rename")
+        os.replace(self.temporary, self.target)
+        _fsync_dir(self.target.parent)
+        write_atomically(self.target.with_name(self.target.name + ".sha256"), _sha256(self.target).encode())
+
+    def abandon(self) -> None:
+        try:
+            self.writer.close()
+        finally:
+            self.handle.close()
+            self.temporary.unlink(missing_ok=True)
+
+
+def read(path: Path) -> pl.DataFrame:
+    """An archive's rows (for replay and checks)."""
+    return pl.read_parquet(path)
