@@ -7,13 +7,13 @@ SCALE   ?= demo
 AS_OF   ?= 2025-12-31
 PORT    ?= 8501
 
-.PHONY: venv demo synth ingest build serve test test-fast lint bench loadtest clean
+.PHONY: venv demo synth ingest build serve test test-fast test-spark lint bench bench-nation loadtest clean
 
 venv: $(BIN)/lvzhi
 $(BIN)/lvzhi: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q -e ".[dev,spark]"
 	touch $@
 
 synth: venv
@@ -35,9 +35,13 @@ demo: venv
 test: venv
 	$(BIN)/python -m pytest
 
-# The inner loop: everything but the slow tests (demo scale, kill -9 and rebuild) and the browser.
+# The inner loop: everything but the slow tests (demo scale, kill -9 and rebuild), the browser and Spark.
 test-fast: venv
-	$(BIN)/python -m pytest -m "not slow and not e2e"
+	$(BIN)/python -m pytest -m "not slow and not e2e and not spark"
+
+# DuckDB and Spark give equal indicators (skipped without Java 17).
+test-spark: venv
+	$(BIN)/python -m pytest -m spark
 
 # ruff, then the import contracts of pyproject.toml ([tool.importlinter]): the layers of the flow.
 lint: venv
@@ -53,3 +57,8 @@ loadtest: venv
 
 clean:
 	rm -rf $(VENV) target logs
+
+# The national scale (not in CI): nation synth -> raw load -> DuckDB full build, and a 1/10 sample
+# on local Spark; figures into bench.json (BENCH_NATION_FRACTION=0.1 for a tenth of the nation).
+bench-nation: venv
+	$(BIN)/python -m devtools.bench_nation

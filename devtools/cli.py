@@ -20,6 +20,13 @@ from lvzhi.home import DEFAULT_HOME, Home
 
 
 def cmd_synth(args) -> int:
+    if args.scale == "nation":
+        from devtools.synth.nation import generate_nation
+
+        manifest = generate_nation(Path(args.out), args.fraction, args.seed, progress=print)
+        print(f"已生成全国规模（比例 {args.fraction}）：{manifest['prefectures']} 个地市、"
+              + "、".join(f"{k} {v:,} 行" for k, v in manifest["rows"].items()) + f" → {args.out}（原始层 Parquet）")
+        return 0
     manifest = generate(Path(args.out), args.scale, args.seed, clean=args.clean, progress=print)
     rows = sum(manifest["rows"].values())
     print(f"已生成 {len(manifest['files'])} 个文件、{rows:,} 行 → {args.out}")
@@ -71,13 +78,16 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="lvzhi-dev", description="lvzhi 开发工具：模拟报送文件与完整演示")
     commands = top.add_subparsers(dest="command", required=True, metavar="命令")
 
-    def scale_option(sub):
-        sub.add_argument("--scale", choices=("tiny", "demo", "region"), default="demo",
-                         help="规模：tiny（测试）、demo（约5千代表）、region（全区6万代表）")
+    def scale_option(sub, nation=False):
+        sub.add_argument("--scale", choices=("tiny", "demo", "region", *(("nation",) if nation else ())), default="demo",
+                         help="规模：tiny（测试）、demo（约5千代表）、region（全区6万代表）"
+                         + ("、nation（全国277万代表、31省，原始层 Parquet，不经文件校验）" if nation else ""))
 
     sub = commands.add_parser("synth", help="生成14个地州市的模拟报送文件 / write sample submission files")
     sub.add_argument("--out", required=True, help="输出目录 / output folder")
-    scale_option(sub)
+    scale_option(sub, nation=True)
+    sub.add_argument("--fraction", type=float, default=1.0,
+                     help="nation：抽取全国的比例（0.1 = 27.7万代表）/ share of the nation to draw")
     sub.add_argument("--seed", type=int, default=1)
     sub.add_argument("--clean", action="store_true", help="不注入错误行 / no deliberately bad rows")
     sub.set_defaults(function=cmd_synth)

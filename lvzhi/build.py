@@ -131,20 +131,24 @@ def _parsed_manifest(home: Home, as_of: date, base: list[str]):
 
 
 def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
-            keep_parsed: bool = False) -> BuildResult:
+            keep_parsed: bool = False, target: str | None = None) -> BuildResult:
     """Run a dbt command in-process against the working warehouse (no per-call start-up).
-    `keep_parsed`: reuse the project parsed by an earlier call of this process (lvzhi watch)."""
+    `keep_parsed`: reuse the project parsed by an earlier call of this process (lvzhi watch).
+    `target="spark"`: on the Spark session lvzhi.spark started (profiles.yml)."""
     import logging
 
     from dbt.cli.main import dbtRunner
 
     logging.raiseExceptions = False  # a log file that cannot be written (full disk) must not print tracebacks
     os.environ["LVZHI_WAREHOUSE"] = str(home.work_db)
+    suffix = f"_{target}" if target else ""  # each target its own parse cache
     base = [
         "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-        "--target-path", str(home.root / "dbt_target"), "--log-path", str(home.root / "dbt_logs"),
+        "--target-path", str(home.root / f"dbt_target{suffix}"), "--log-path", str(home.root / "dbt_logs"),
         "--vars", json.dumps({"as_of": as_of.isoformat()}), "--quiet",
     ]
+    if target:
+        base += ["--target", target]
     command = [*args, *base]
     if select:
         command += ["--select", select]
@@ -168,10 +172,15 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
 
 
 def build(home: Home, as_of: date, select: str | None = None, publish: bool = True, say=print,
-          full: bool = False, keep_parsed: bool = False) -> BuildResult:
+          full: bool = False, keep_parsed: bool = False, engine: str = "duckdb",
+          data_tests: bool = True) -> BuildResult:
     """dbt build on the working warehouse — what changed since the last successful build, or
     everything — and on success publish a new read-only version. An explicit `select` builds just
-    that (a manual selection does not count as a complete build for the next plan)."""
+    that (a manual selection does not count as a complete build for the next plan).
+    `engine="spark"`: the same models on a local Spark, always everything (build_spark).
+    `data_tests=False`: models and seeds without dbt's data and unit tests."""
+    if engine == "spark":
+        return build_spark(home, as_of, select, publish, say, data_tests)
     with warehouse.writer_lock(home, say=say):
         warehouse.remove_partials(home)
         plan = Plan(select, f"按指定范围构建：{select}", 0) if select else plan_build(home, as_of, full)
@@ -179,13 +188,52 @@ def build(home: Home, as_of: date, select: str | None = None, publish: bool = Tr
         if plan.nothing_new:
             return BuildResult(True, 0.0, [], plan=plan)
         fingerprint = project_fingerprint()
-        result = run_dbt(home, ["build"], as_of, plan.select, keep_parsed=keep_parsed)
+        result = run_dbt(home, _build_args(data_tests), as_of, plan.select, keep_parsed=keep_parsed)
         result.plan = plan
         if result.success and publish:
             changed = None if plan.select is None else set(result.rebuilt)
             result.published = warehouse.publish(home, {"as_of": as_of.isoformat()}, changed=changed)
-        if result.success and not select:
+        if result.success and not select and data_tests:
             _save_state(home, {"as_of": as_of.isoformat(), "fingerprint": fingerprint, "last_batch": plan.last_batch})
+    return result
+
+
+def _build_args(data_tests: bool) -> list[str]:
+    return ["build"] if data_tests else ["build", "--exclude-resource-type", "test", "unit_test"]
+
+
+def build_spark(home: Home, as_of: date, select: str | None = None, publish: bool = True,
+                say=print, data_tests: bool = True) -> BuildResult:
+    """The raw layer out as Parquet, dbt build on Spark (everything, or `select`), the marts back
+    as Parquet, published whole like a full DuckDB build (the dashboard cannot tell). The next
+    DuckDB build is a full one: its refresh would copy this version. Needs pyspark, dbt-spark, Java 17."""
+    from lvzhi import spark
+
+    started = time.perf_counter()
+    reason = spark.available()
+    if reason:
+        return BuildResult(False, 0.0, [reason])
+    say("在 Spark 上完整构建 / full build on Spark")
+    with warehouse.writer_lock(home, say=say):
+        warehouse.remove_partials(home)
+        con = warehouse.connect_work(home)
+        try:
+            ensure_raw_schema(con)
+            spark.export_raw(home, con=con)
+        finally:
+            con.close()
+    session = spark.session(home)
+    spark.register_raw(session, spark.raw_dir(home))
+    result = run_dbt(home, _build_args(data_tests), as_of, select, target="spark")
+    if result.success:
+        spark.export_marts(session, spark.marts_dir(home))
+        spark.load_marts(spark.marts_dir(home), spark.spark_marts_db(home))
+        if publish:
+            with warehouse.writer_lock(home, say=say):
+                _state_file(home).unlink(missing_ok=True)
+                result.published = warehouse.publish(
+                    home, {"as_of": as_of.isoformat(), "engine": "spark"}, source=spark.spark_marts_db(home))
+    result.seconds = time.perf_counter() - started
     return result
 
 

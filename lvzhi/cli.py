@@ -59,6 +59,19 @@ def cmd_ingest(args) -> int:
     return exit_code(results)
 
 
+def cmd_export_raw(args) -> int:
+    from lvzhi.spark import export_raw, raw_dir
+
+    home = _home(args)
+    out = Path(args.out).resolve() if args.out else raw_dir(home)
+    with warehouse.writer_lock(home):
+        counts = export_raw(home, out)
+    print(f"原始层已导出为 Parquet（按类别/州市分区）：{out}")
+    for kind, rows in counts.items():
+        print(f"  {kind:<12} {rows:>12,} 行")
+    return 0
+
+
 def cmd_template(args) -> int:
     from ingest.template import write_template
 
@@ -70,7 +83,7 @@ def cmd_template(args) -> int:
 def cmd_build(args) -> int:
     home = _home(args)
     print(f"构建模型（统计日 {args.as_of}）…")
-    result = build(home, args.as_of, args.select, full=args.full)
+    result = build(home, args.as_of, args.select, full=args.full, engine=args.engine, data_tests=not args.skip_tests)
     if result.plan is not None and result.plan.nothing_new:
         print("✓ 自上次构建以来没有新导入的数据，已发布版本保持不变（lvzhi build --full 可强制完整构建）")
         return 0
@@ -82,7 +95,7 @@ def cmd_build(args) -> int:
             print("  磁盘空间不足：请清理空间后重新运行 lvzhi build", file=sys.stderr)
         return 1
     audit.record(home, audit.terminal_user(), "publish", version=result.published.name, as_of=str(args.as_of),
-                 select=result.plan.select if result.plan else args.select)
+                 select=result.plan.select if result.plan else args.select, engine=args.engine)
     print(f"✓ 构建完成 {result.seconds:.1f}s，已发布 {result.published.name}")
     return 0
 
@@ -300,8 +313,15 @@ def parser() -> argparse.ArgumentParser:
     sub = command("build", cmd_build, "运行 dbt 计算指标并发布 / build the models and publish")
     sub.add_argument("--as-of", type=_date, default=date.today(), help="统计日 YYYY-MM-DD，默认今天")
     sub.add_argument("--select", default=None, help="只构建部分模型（dbt 选择语法）")
+    sub.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                     help="计算引擎：duckdb（默认）或 spark（同一套模型，需 pip install -e '.[spark]' 与 Java 17）")
+    sub.add_argument("--skip-tests", action="store_true", help="不运行 dbt 数据测试 / models only, no dbt data tests")
     sub.add_argument("--full", action="store_true",
                      help="完整构建全部模型（默认只重建上次构建以来新数据涉及的部分）/ rebuild everything")
+
+    sub = command("export-raw", cmd_export_raw,
+                  "原始层导出为 Parquet（<类别>/prefecture_code=<代码>/）/ write the raw layer as Parquet")
+    sub.add_argument("--out", default=None, help="输出目录，默认 <home>/lake/raw")
 
     sub = command("watch", cmd_watch, "监视收件目录：新文件自动导入、构建并发布 / ingest and publish files as they arrive")
     sub.add_argument("inbox", help="收件目录 / the folder clerks' files arrive in")

@@ -97,8 +97,9 @@ def remove_partials(home: Home) -> None:
 MAX_FREE_SHARE = 0.4  # a copied version with more free blocks than this is rewritten whole (compact)
 
 
-def publish(home: Home, metadata: dict, changed: set[str] | None = None) -> Path:
-    """A new version of the analyst schema, then switch readers to it.
+def publish(home: Home, metadata: dict, changed: set[str] | None = None, source: Path | None = None) -> Path:
+    """A new version of the analyst schema (of the working warehouse, or of `source`: the marts a
+    Spark build brought back), then switch readers to it.
 
     `changed=None` copies every table into a fresh, compact file. Otherwise the previous version's
     file is copied and only the `changed` tables (and tables it lacks) are replaced: the other
@@ -115,7 +116,7 @@ def publish(home: Home, metadata: dict, changed: set[str] | None = None) -> Path
         fault_point("publish_mid_copy")
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{home.work_db}' as work (read_only)")
+        con.execute(f"attach '{source or home.work_db}' as work (read_only)")
         con.execute(f"attach '{partial}' as pub")
         con.execute(f"create schema if not exists pub.{PUBLISHED_SCHEMA}")
         tables = dict(con.sql(

@@ -56,7 +56,7 @@
 {% macro key_conflicts(kind, key_columns) -%}
     select
         '{{ kind }}' as kind,
-        concat_ws(' / ', {% for k in key_columns %}cast({{ k }} as varchar){% if not loop.last %}, {% endif %}{% endfor %}) as key_value,
+        concat_ws(' / ', {% for k in key_columns %}cast({{ k }} as {{ dbt.type_string() }}){% if not loop.last %}, {% endif %}{% endfor %}) as key_value,
         prefecture_code,
         _key_owner as owner_prefecture_code,
         _source_file as source_file,
@@ -84,6 +84,20 @@
     ({{ p }}serving_from <= {{ d }}
      and ({{ p }}term_end is null or {{ d }} <= {{ p }}term_end)
      and ({{ p }}left_on is null or {{ d }} < {{ p }}left_on))
+{%- endmacro %}
+
+{# The median of a column: DuckDB's median; Spark's percentile (exact, interpolating like DuckDB;
+   Spark's own median exists only from 3.4). #}
+{% macro median(column) -%}
+    {{ adapter.dispatch('median', 'lvzhi')(column) }}
+{%- endmacro %}
+
+{% macro default__median(column) -%}
+    median({{ column }})
+{%- endmacro %}
+
+{% macro spark__median(column) -%}
+    percentile({{ column }}, 0.5)
 {%- endmacro %}
 
 {# A rate: numerator / denominator as double, null when the denominator is 0 (Spark raises on /0). #}

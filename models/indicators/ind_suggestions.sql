@@ -80,7 +80,7 @@ aggregated as (
         count(case when satisfaction = '满意' then 1 end) as fully_satisfied,
         count(case when has_extension then 1 end) as extended,
         count(case when is_overdue then 1 end) as overdue,
-        median(days_to_reply) as median_days_to_reply
+        {{ median('days_to_reply') }} as median_days_to_reply
     from scoped
     group by scope_level, scope_code, period_type, period_label, period_start, period_end
 ),

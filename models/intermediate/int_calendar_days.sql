@@ -1,6 +1,6 @@
--- One row per calendar day: the spine for dim_date and the reporting periods.
+-- One row per calendar day (vars calendar_first_day .. calendar_end_day): the spine for dim_date and the reporting periods.
 with days as (
-    {{ dbt.date_spine('day', "cast('2015-01-01' as date)", "cast('2031-01-01' as date)") }}
+    {{ dbt.date_spine('day', "cast('" ~ var('calendar_first_day') ~ "' as date)", "cast('" ~ var('calendar_end_day') ~ "' as date)") }}
 ),
 
 final as (

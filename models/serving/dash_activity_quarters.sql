@@ -59,4 +59,3 @@ select
     activities_held,
     deputies_active
 from scopes
-order by scope_level, scope_code, year_number, quarter_number
