@@ -24,6 +24,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from devtools.synth import generate
+
 SCALE = os.environ.get("BENCH_SCALE", "region")
 STAGES = os.environ.get("BENCH_STAGES", "all")  # "ingest": stages 1-2 only (a few minutes less)
 WORK = Path(os.environ.get("BENCH_DIR", Path(tempfile.gettempdir()) / f"lvzhi-bench-{SCALE}"))
@@ -73,7 +75,7 @@ def stage_files() -> tuple[Path, Path, Path]:
     inbox = WORK / "inbox"
     if not (inbox / "manifest.json").exists():
         print(f"生成 {SCALE} 规模模拟数据…")
-        run("synth", "--out", str(inbox), "--scale", SCALE, "--seed", "1")
+        generate(inbox, SCALE, 1)
     csv_dir, other_dir = WORK / "csv-utf8", WORK / "xlsx-gbk"
     for folder in (csv_dir, other_dir):
         shutil.rmtree(folder, ignore_errors=True)

@@ -39,7 +39,8 @@ def lvzhi(*args: str) -> int:
 
 def prepare(root: Path) -> Path:
     inbox = root / "inbox"
-    if lvzhi("synth", "--out", str(inbox), "--scale", "tiny", "--seed", "3") != 0:
+    if subprocess.run([sys.executable, "-m", "devtools", "synth", "--out", str(inbox), "--scale", "tiny", "--seed", "3"],
+                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False).returncode != 0:
         raise SystemExit("synth failed")
     lvzhi("--home", str(root), "ingest", str(inbox), "--submitted-on", "2026-01-15")
     if lvzhi("--home", str(root), "build", "--as-of", AS_OF) != 0:
