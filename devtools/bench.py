@@ -135,6 +135,7 @@ def main() -> None:
     shutil.rmtree(home, ignore_errors=True)
     figures = []
 
+    (WORK / "empty-home").mkdir(exist_ok=True)  # status refuses a missing home: measure imports, not an error
     startup, _, _ = run("status", "--home", str(WORK / "empty-home"))  # Python + imports, no work
     seconds, memory, _ = run("--home", str(home), "ingest", str(csv_dir), "--submitted-on", "2026-01-15")
     csv_rows = rows_in(home)
