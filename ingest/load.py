@@ -144,10 +144,6 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
     return outcome
 
 
-def known_digests(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
-    return frozenset(d for (d,) in con.execute("select sha256 from raw.batches").fetchall())
-
-
 def _insert_rows(con, table, checked, batch_id: int, source_file: str, prefecture: str | None,
                  loaded_at: datetime) -> None:
     # The lineage constants are bound in SQL, not added as columns in Polars: building and

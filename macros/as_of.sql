@@ -9,6 +9,23 @@
     {% if var('known_at') %} where _loaded_at <= cast('{{ var("known_at") }}' as timestamp) {% endif %}
 {%- endmacro %}
 
+{# Every known row of a kind with its rank among its prefecture's versions of the key (1 = newest) and
+   the key's owner (the prefecture that delivered it first): what current_version and key_conflicts read. #}
+{% macro ranked_versions(kind, key_columns) -%}
+    select
+        *,
+        row_number() over (
+            partition by prefecture_code, {{ key_columns | join(', ') }}
+            order by _batch_id desc, _row_number desc
+        ) as _version_rank,
+        first_value(prefecture_code) over (
+            partition by {{ key_columns | join(', ') }}
+            order by _batch_id, _row_number
+            rows between unbounded preceding and unbounded following
+        ) as _key_owner
+    from ({{ known_rows(source('raw', kind)) }}) as known
+{%- endmacro %}
+
 {# The newest submitted version of each key (append-only raw history -> current state).
    Keys are scoped by prefecture (issue 15): a file can only replace its own prefecture's version
    of a key. A key another prefecture delivered first stays that prefecture's (its owner): the
@@ -22,20 +39,7 @@
     select newest.*
     from (
         select *
-        from (
-            select
-                *,
-                row_number() over (
-                    partition by prefecture_code, {{ key_columns | join(', ') }}
-                    order by _batch_id desc, _row_number desc
-                ) as _version_rank,
-                first_value(prefecture_code) over (
-                    partition by {{ key_columns | join(', ') }}
-                    order by _batch_id, _row_number
-                    rows between unbounded preceding and unbounded following
-                ) as _key_owner
-            from ({{ known_rows(source('raw', kind)) }}) as known
-        ) as versions
+        from ({{ ranked_versions(kind, key_columns) }}) as versions
         where _version_rank = 1 and prefecture_code = _key_owner
     ) as newest
     where not exists (
@@ -61,20 +65,7 @@
         _key_owner as owner_prefecture_code,
         _source_file as source_file,
         _batch_id as batch_id
-    from (
-        select
-            *,
-            row_number() over (
-                partition by prefecture_code, {{ key_columns | join(', ') }}
-                order by _batch_id desc, _row_number desc
-            ) as _version_rank,
-            first_value(prefecture_code) over (
-                partition by {{ key_columns | join(', ') }}
-                order by _batch_id, _row_number
-                rows between unbounded preceding and unbounded following
-            ) as _key_owner
-        from ({{ known_rows(source('raw', kind)) }}) as known
-    ) as versions
+    from ({{ ranked_versions(kind, key_columns) }}) as versions
     where _version_rank = 1 and prefecture_code <> _key_owner
 {%- endmacro %}
 

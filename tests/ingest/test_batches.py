@@ -10,8 +10,8 @@ import polars as pl
 import pytest
 
 from ingest import readers
-from ingest.load import ensure_raw_schema, known_digests, load_prepared
-from ingest.run import prepare_file
+from ingest.load import ensure_raw_schema, load_prepared
+from ingest.run import known_digests, prepare_file
 from lvzhi import warehouse
 from ingest.run import ingest
 from lvzhi.home import Home
