@@ -3,7 +3,7 @@ read-only version; read the published indicators.
 
 By default a build rebuilds only what changed since the last successful build: the models
 downstream of the raw tables that new batches wrote (and the quality tables every batch touches),
-then publishes only those tables into a copy of the previous version. A change of the as-of date,
+then publishes (a copy of the analyst file the build wrote: lvzhi.warehouse.publish). A change of the as-of date,
 of the models, macros, seeds or dbt settings, or `--full`, rebuilds and republishes everything.
 The state of the last successful build is `<home>/warehouse/build_state.json`.
 """
@@ -33,7 +33,7 @@ CONTRACT_COLUMNS = (
 
 # What the models' results depend on besides the raw data: a change here means a full build.
 PROJECT_INPUTS = ("models", "macros", "data/seeds", "tests/dbt", "dbt_project.yml", "profiles.yml")
-# Every load writes raw.batches (and maybe raw.quarantine): their staging views and what reads them.
+# Every load writes raw.batches (and maybe raw.quarantine): their staging tables and what reads them.
 # Not `source:raw.batches+`: every kind's current version reads raw.batches for full replacements,
 # and a batch changes the current rows of its own kinds only (selected by kind below).
 ALWAYS_TOUCHED = ("stg_raw__batches+", "stg_raw__quarantine+")
@@ -92,11 +92,13 @@ def plan_build(home: Home, as_of: date, full: bool = False) -> Plan:
     con = warehouse.connect_work(home)
     try:
         ensure_raw_schema(con)
+        # Before the analyst schema had a file of its own (analyst.duckdb) dbt built it here.
+        con.execute(f"drop schema if exists {warehouse.PUBLISHED_SCHEMA} cascade")
         last_batch = con.execute("select coalesce(max(batch_id), 0) from raw.batches").fetchall()[0][0]
         state = read_state(home)
         if full:
             return Plan(None, "完整构建（--full）", last_batch)
-        if state is None or warehouse.current_published(home) is None:
+        if state is None or warehouse.current_published(home) is None or not home.marts_db.exists():
             return Plan(None, "首次构建：完整构建", last_batch)
         if state["as_of"] != as_of.isoformat():
             return Plan(None, f"统计日由 {state['as_of']} 改为 {as_of}：完整构建", last_batch)
@@ -141,6 +143,7 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
 
     logging.raiseExceptions = False  # a log file that cannot be written (full disk) must not print tracebacks
     os.environ["LVZHI_WAREHOUSE"] = str(home.work_db)
+    os.environ["LVZHI_MARTS"] = str(home.marts_db)
     suffix = f"_{target}" if target else ""  # each target its own parse cache
     base = [
         "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
@@ -191,8 +194,7 @@ def build(home: Home, as_of: date, select: str | None = None, publish: bool = Tr
         result = run_dbt(home, _build_args(data_tests), as_of, plan.select, keep_parsed=keep_parsed)
         result.plan = plan
         if result.success and publish:
-            changed = None if plan.select is None else set(result.rebuilt)
-            result.published = warehouse.publish(home, {"as_of": as_of.isoformat()}, changed=changed)
+            result.published = warehouse.publish(home, {"as_of": as_of.isoformat()})
         if result.success and not select and data_tests:
             _save_state(home, {"as_of": as_of.isoformat(), "fingerprint": fingerprint, "last_batch": plan.last_batch})
     return result
