@@ -132,6 +132,25 @@ def _parsed_manifest(home: Home, as_of: date, base: list[str]):
     return _MANIFESTS[key]
 
 
+def _dbt_options(home: Home, as_of: date, target: str | None = None) -> list[str]:
+    """The options of every dbt call on this home (and the paths its profile reads)."""
+    os.environ["LVZHI_WAREHOUSE"] = str(home.work_db)
+    os.environ["LVZHI_MARTS"] = str(home.marts_db)
+    suffix = f"_{target}" if target else ""  # each target its own parse cache
+    options = [
+        "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+        "--target-path", str(home.root / f"dbt_target{suffix}"), "--log-path", str(home.root / "dbt_logs"),
+        "--vars", json.dumps({"as_of": as_of.isoformat()}), "--quiet",
+        "--no-write-json",  # manifest.json alone costs ~1 s a run; nothing here reads it (dbt.log has the timings)
+    ]
+    return [*options, "--target", target] if target else options
+
+
+def warm_up(home: Home, as_of: date) -> bool:
+    """Import dbt and parse the project now (lvzhi watch, before the first file arrives)."""
+    return _parsed_manifest(home, as_of, _dbt_options(home, as_of)) is not None
+
+
 def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
             keep_parsed: bool = False, target: str | None = None) -> BuildResult:
     """Run a dbt command in-process against the working warehouse (no per-call start-up).
@@ -142,17 +161,7 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
     from dbt.cli.main import dbtRunner
 
     logging.raiseExceptions = False  # a log file that cannot be written (full disk) must not print tracebacks
-    os.environ["LVZHI_WAREHOUSE"] = str(home.work_db)
-    os.environ["LVZHI_MARTS"] = str(home.marts_db)
-    suffix = f"_{target}" if target else ""  # each target its own parse cache
-    base = [
-        "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-        "--target-path", str(home.root / f"dbt_target{suffix}"), "--log-path", str(home.root / "dbt_logs"),
-        "--vars", json.dumps({"as_of": as_of.isoformat()}), "--quiet",
-        "--no-write-json",  # manifest.json alone costs ~1 s a run; nothing here reads it (dbt.log has the timings)
-    ]
-    if target:
-        base += ["--target", target]
+    base = _dbt_options(home, as_of, target)
     command = [*args, *base]
     if select:
         command += ["--select", select]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 from datetime import date
 
-import duckdb
 import polars as pl
 import pytest
 
