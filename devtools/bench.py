@@ -19,6 +19,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import tempfile
 import time
 from pathlib import Path
@@ -116,14 +117,17 @@ def watched_file(home: Path, update: Path) -> float:
         for line in child.stdout:  # ready once it says it is watching
             if line.startswith("监视"):
                 break
+        said: list[str] = []  # what it says next is read on (a full pipe would stall it) and kept
+        threading.Thread(target=lambda: said.extend(child.stdout), daemon=True).start()
         pointer = home / "published" / "CURRENT"
         before = pointer.read_text()
-        staged = WORK / update.name
+        staged = WORK / f"staged_{update.name}"
         shutil.copyfile(update, staged)
         started = time.perf_counter()
         os.replace(staged, inbox / update.name)  # lands whole, as a clerk's copy finishes
         while pointer.read_text() == before:
             if time.perf_counter() - started > 300 or child.poll() is not None:
+                print("".join(said))
                 return float("nan")
             time.sleep(0.02)
         return time.perf_counter() - started
