@@ -70,18 +70,21 @@ def write_atomically(target: Path, content: bytes) -> None:
     _fsync_dir(target.parent)
 
 
-def minimised(frame: pl.DataFrame, salt: str) -> pl.DataFrame:
-    """A batch's text cells as the archive keeps them."""
+def minimised(frame: pl.DataFrame, salt: str, scrub: frozenset[str] | None = None) -> pl.DataFrame:
+    """A batch's text cells as the archive keeps them. `scrub`: guards.to_scrub of the frame (the
+    other text columns hold nothing to mask)."""
+    if scrub is None:
+        scrub = guards.to_scrub(frame)
     columns = []
     for name in frame.columns:
         cell = pl.col(name)
         if name == "id_card_no":
-            cell = cell.map_elements(lambda v: idcard.cleaned(v, salt), return_dtype=pl.String)
+            cell = idcard.cleaned_expr(cell, salt)
         elif name == "phone":
             cell = pl.when(cell.str.len_chars() >= 7).then(
                 cell.str.slice(0, 3) + pl.lit("****") + cell.str.slice(-4)).otherwise(
                 pl.when(cell.is_not_null()).then(pl.lit("****")))
-        elif frame.schema[name] == pl.String:
+        elif name in scrub:
             cell = pii.mask_expr(guards.printable(cell))
         columns.append(cell.alias(name))
     return frame.select(columns)
@@ -101,8 +104,9 @@ class Writer:
         self.handle = open(self.temporary, "wb")
         self.writer = pq.ParquetWriter(self.handle, self.schema, compression="zstd")
 
-    def add(self, kind: str, sheet: str | None, frame: pl.DataFrame, row_number: str, salt: str) -> None:
-        data = minimised(frame.drop(row_number), salt).with_columns(
+    def add(self, kind: str, sheet: str | None, frame: pl.DataFrame, row_number: str, salt: str,
+            scrub: frozenset[str] | None = None) -> None:
+        data = minimised(frame.drop(row_number), salt, scrub).with_columns(
             pl.lit(kind).alias("_kind"), pl.lit(sheet, pl.String).alias("_sheet"),
             frame.get_column(row_number).cast(pl.Int64).alias("_row_number"),
         )
