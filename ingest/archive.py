@@ -60,10 +60,10 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def minimised(frame: pl.DataFrame, salt: str, scrub: frozenset[str] | None = None) -> pl.DataFrame:
-    """A batch's text cells as the archive keeps them. `scrub`: guards.to_scrub of the frame (the
-    other text columns hold nothing to mask)."""
+    """A batch's text cells as the archive keeps them. `scrub`: guards.column_facts(frame).scrub
+    (the other text columns hold nothing to mask)."""
     if scrub is None:
-        scrub = guards.to_scrub(frame)
+        scrub = guards.column_facts(frame).scrub
     columns = []
     for name in frame.columns:
         cell = pl.col(name)

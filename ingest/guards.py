@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -50,17 +51,28 @@ def printable(cell: pl.Expr) -> pl.Expr:
 
 
 _SCRUB = f"{_CONTROL}|{pii._CANDIDATE}"
+_NON_ASCII = r"[^\x00-\x7f]"
 
 
-def to_scrub(frame: pl.DataFrame) -> frozenset[str]:
-    """The text columns in which `printable` or `pii.mask_expr` can change a cell: those holding a
-    control character or a run of 11 digits. One cheap test per column: the masking regexes cost
-    ~0.1 ms a column even on clean cells, most of validating a small file."""
+@dataclass(frozen=True)
+class ColumnFacts:
+    """What a batch's text columns hold, found in one cheap query, so that steps which cannot change
+    a column are left out: each regex step costs ~0.1 ms a column even on clean cells, which was
+    most of validating a small file."""
+    scrub: frozenset[str]  # a control character or a run of 11 digits: printable / pii.mask_expr apply
+    non_ascii: frozenset[str]  # a character beyond ASCII: NFKC may change a cell
+
+
+def column_facts(frame: pl.DataFrame) -> ColumnFacts:
     names = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     if not names or not frame.height:
-        return frozenset()
-    found = frame.select(pl.col(name).str.contains(_SCRUB).any() for name in names).row(0)
-    return frozenset(name for name, hit in zip(names, found) if hit)
+        return ColumnFacts(frozenset(), frozenset())
+    found = frame.select(
+        *(pl.col(name).str.contains(_SCRUB).any().alias(f"s{i}") for i, name in enumerate(names)),
+        *(pl.col(name).str.contains(_NON_ASCII).any().alias(f"a{i}") for i, name in enumerate(names)),
+    ).row(0)
+    return ColumnFacts(frozenset(n for n, hit in zip(names, found) if hit),
+                       frozenset(n for n, hit in zip(names, found[len(names):]) if hit))
 
 
 def _column_number(letters: bytes) -> int:

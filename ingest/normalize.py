@@ -99,14 +99,14 @@ def _id_list(text: pl.Expr) -> pl.Expr:
     return text.str.replace_all(ID_SEPARATORS, ",").str.strip_chars(",")
 
 
-def _enum(column: Column) -> tuple[Step, ...]:
+def _enum(column: Column, ascii_only: bool = False) -> tuple[Step, ...]:
     upper = all(v.isascii() for v in column.values)  # A/B/C/D: a clerk's 'a' means 'A'
 
     def normalized(text: pl.Expr) -> pl.Expr:
         # An allowed value is its own normal form (tests/ingest/test_formats.py checks the schema):
         # only the other cells are normalised.
         other = pl.when(~text.is_in(column.values)).then(text)
-        spaced = _nfkc(other).str.replace_all(r"\s", "")  # 基本 满意 (a space typed inside) is 基本满意
+        spaced = (other if ascii_only else _nfkc(other)).str.replace_all(r"\s", "")  # 基本 满意 (a space typed inside) is 基本满意
         return pl.coalesce(spaced.str.to_uppercase() if upper else spaced, text)
 
     def allowed(text: pl.Expr) -> pl.Expr:
@@ -115,13 +115,15 @@ def _enum(column: Column) -> tuple[Step, ...]:
     return normalized, allowed
 
 
-def parse_steps(column: Column) -> tuple[Step, ...]:
+def parse_steps(column: Column, ascii_only: bool = False) -> tuple[Step, ...]:
     """How a column's cleaned text becomes its typed value, as steps: each step reads only the
     previous step's result. Validation materialises every step as a column, because Polars does not
-    share a subexpression used twice inside one expression (a date parse computed NFKC four times)."""
+    share a subexpression used twice inside one expression (a date parse computed NFKC four times).
+    `ascii_only`: no cell of the column goes beyond ASCII, its own NFKC form: that step is left out."""
     if column.type == ENUM:
-        return _enum(column)
-    return {
+        return _enum(column, ascii_only)
+    steps = {
         DATE: (_nfkc, _date, _plausible_year), BOOL: (_nfkc, _bool), INT: (_nfkc, _number, _whole),
         FLOAT: (_nfkc, _percent_number), CODE: (_nfkc, _code), IDLIST: (_nfkc, _id_list),
     }.get(column.type, ())
+    return steps[1:] if ascii_only and steps else steps

@@ -49,13 +49,13 @@ class SheetTable:
     ignored_headers: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)  # rows of this batch skipped as no records
     may_hold_hash: bool = True  # False when no cell starts with '#': no Excel error value to look for
-    _scrub: frozenset[str] | None = field(default=None, repr=False)
+    _facts: guards.ColumnFacts | None = field(default=None, repr=False)
 
-    def to_scrub(self) -> frozenset[str]:
-        """guards.to_scrub of the frame, found once for validation and the archive."""
-        if self._scrub is None:
-            self._scrub = guards.to_scrub(self.frame)
-        return self._scrub
+    def facts(self) -> guards.ColumnFacts:
+        """guards.column_facts of the frame, found once for validation and the archive."""
+        if self._facts is None:
+            self._facts = guards.column_facts(self.frame)
+        return self._facts
 
 
 @dataclass

@@ -167,7 +167,7 @@ def _validated(home: Home, prepared: PreparedFile, sheets: list[Sheet]) -> Itera
                         pl.lit(path.name).alias("source_file"), pl.lit(table.sheet, pl.String).alias("sheet"),
                     ))
                 if keep:
-                    keep.add(table.kind.name, table.sheet, table.frame, ROW_NUMBER, salt, table.to_scrub())
+                    keep.add(table.kind.name, table.sheet, table.frame, ROW_NUMBER, salt, table.facts().scrub)
                 yield table, checked, fraction
         if keep:
             keep.close()
