@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ingest import archive
 from ingest import notes as file_notes
 from ingest.notes import Note
 from ingest.readers import ROW_NUMBER, FileRejected
@@ -95,6 +96,8 @@ class PreparedFile:
     file_format: str | None = None
     period: str | None = None  # from the file name: 2024, 2024Q4, 2024-03
     full_replacement: bool = False  # declared in the file name: supersedes the same prefecture, kind, period
+    archive_columns: list[str] | None = None  # the columns of the archive written beside the rows
+    salt: str = ""  # of the home: ID-card hashes in the archive
     # (SheetTable, Checked, fraction of the file read); once exhausted, the outcome's counts are
     # complete, the original is archived and the report written.
     batches: Iterator = field(default_factory=lambda: iter(()))
@@ -110,15 +113,27 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
     # Files loaded before the run are known (prepare_file); the same file twice in one run is
     # caught by the unique sha256 of raw.batches below, without a lookup per file.
     loaded_at = datetime.now()
+    # The archive keeps the rows as read, minimised (ingest/archive.py), written here as they are
+    # loaded: this thread mostly waits on DuckDB while the reading thread validates. An intact
+    # archive of the same file (a run killed after writing it) is reused.
+    keep = None
+    if prepared.archive and prepared.archive_columns is not None and not archive.is_intact(prepared.archive):
+        keep = archive.Writer(prepared.archive, prepared.archive.name.removesuffix(archive.SUFFIX), path.name,
+                              prepared.archive_columns)
     con.execute("begin transaction")
     try:
         batch_id = con.execute("select nextval('raw.batch_seq')").fetchall()[0][0]
         written = 0
         for table, checked, fraction in prepared.batches:
             _insert_rows(con, table, checked, batch_id, path.name, prepared.prefecture, loaded_at)
+            if keep:
+                keep.add(table.kind.name, table.sheet, table.frame, ROW_NUMBER, prepared.salt, table.facts().scrub)
             written += table.frame.height
             if progress:
                 progress(written, fraction)
+        if keep:  # durable before the commit that names it
+            keep.close()
+            keep = None
         con.execute(
             "insert into raw.batches (batch_id, source_file, sha256, prefecture_code, kinds, file_format, encoding, "
             "submitted_on, loaded_at, rows_read, rows_loaded, rows_quarantined, archive_path, period, "
@@ -141,6 +156,9 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
     except BaseException:
         con.execute("rollback")
         raise
+    finally:
+        if keep:
+            keep.abandon()
     return outcome
 
 
