@@ -128,11 +128,10 @@ def _read_header(rows: list[list], kind: Kind, index: int, sheet: str | None, he
 
 
 def _records(frame: pl.DataFrame, header: _Header, first_row_number: int,
-             sheet: str | None, raw: bytes | None = None, header_lines: int = 0) -> tuple[pl.DataFrame, list[Note]]:
+             sheet: str | None) -> tuple[pl.DataFrame, list[Note]]:
     """Data rows with canonical names, numbered as the clerk sees them; rows that are not records
     (blank, totals, notes, repeated headers, example rows) left out and noted."""
-    kept, notes = split_records(frame, header.cells, header.match.renames, header.kind, first_row_number, sheet,
-                                raw, header_lines)
+    kept, notes = split_records(frame, header.cells, header.match.renames, header.kind, first_row_number, sheet)
     renames = header.match.renames
     notes += _unnamed_columns(kept, header, sheet)
     data = kept.select(ROW_NUMBER, *[pl.col(frame.columns[p]).alias(n) for p, n in renames.items() if p < frame.width])
@@ -339,7 +338,7 @@ def read_csv(path: Path, data: bytes | None = None) -> ReadResult:
                 lines_read = frame.height
             else:  # only blank lines: Polars reads none, yet they count as rows
                 frame, lines_read = pl.DataFrame(schema=schema), piece.count(b"\n")
-            records, notes = _records(frame, header, next_row, None, piece, skip)
+            records, notes = _records(frame, header, next_row, None)
             skip = 0
             yield SheetTable(kind, None, records, header_index + 1, header.match.ignored, notes,
                              b"#" in piece), fraction
