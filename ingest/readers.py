@@ -23,6 +23,7 @@ from ingest.headers import (
     HEADER_LOOKUP, HeaderMatch, HeaderRejected, flatten_advice, match_header, normalize_header, row_matches, two_level,
 )
 from ingest.naming import kind_from_name
+from ingest.normalize import plain_tests
 from ingest.notes import Note
 from ingest.rows import split_records
 from ingest.schemas import KINDS, PERCENT_FIELDS, Kind
@@ -54,7 +55,7 @@ class SheetTable:
     def facts(self) -> guards.ColumnFacts:
         """guards.column_facts of the frame, found once for validation and the archive."""
         if self._facts is None:
-            self._facts = guards.column_facts(self.frame)
+            self._facts = guards.column_facts(self.frame, plain_tests(self.kind))
         return self._facts
 
 

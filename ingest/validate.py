@@ -14,7 +14,7 @@ from datetime import date
 import polars as pl
 
 from ingest import boundary, guards, idcard
-from ingest.normalize import INVISIBLE, cleaned_text, parse_steps
+from ingest.normalize import INVISIBLE, cleaned_text, parse_steps, plain_tests
 from ingest.readers import ROW_NUMBER, SheetTable
 from ingest.schemas import BOOL, DATE, ENUM, FLOAT, INT, SUBSTANTIVE_REPLY_TYPES, Column, Kind
 from lvzhi import pii, reference
@@ -229,7 +229,7 @@ def _parse_stages(columns: tuple[Column, ...], prefecture_code: str | None, salt
     """`with_columns` stages that turn each raw cell column `<name>` into `<name>__text` (cleaned)
     and `<name>` (typed). Built once per kind, prefecture and column facts, not per file: building
     them cost about as much as running them on a small file."""
-    steps = {c.name: parse_steps(c, c.name not in facts.non_ascii) for c in columns}
+    steps = {c.name: parse_steps(c, c.name not in facts.non_ascii, c.name in facts.plain) for c in columns}
     stages = [[_cleaned(c, pl.col(c.name), prefecture_code, salt, c.name in facts.scrub).alias(_text(c.name))
                for c in columns]]
     for number in range(max([1, *map(len, steps.values())])):
@@ -252,9 +252,8 @@ def _typed_query(frame: pl.LazyFrame, columns: tuple[Column, ...], prefecture_co
                  salt: str, facts: guards.ColumnFacts) -> pl.LazyFrame:
     # Sequential: a batch's expressions are small, and fanning them out to Polars' threads cost more
     # CPU than it saved while the writer thread needs the other core.
-    names = {c.name for c in columns}  # facts of these columns only: fewer variants of the cached stages
-    facts = guards.ColumnFacts(facts.scrub & names, facts.non_ascii & names)
-    for stage in _parse_stages(columns, prefecture_code, salt, facts):
+    # Facts of these columns only: fewer variants of the cached stages.
+    for stage in _parse_stages(columns, prefecture_code, salt, facts.of({c.name for c in columns})):
         frame = frame.with_columns_seq(stage)
     return frame
 
@@ -270,7 +269,7 @@ def typed_columns(frame: pl.DataFrame, kind: Kind, prefecture_code: str | None, 
     """
     columns = columns or kind.columns
     if facts is None:
-        facts = guards.column_facts(frame.select(c.name for c in columns if c.name in frame.columns))
+        facts = guards.column_facts(frame.select(c.name for c in columns if c.name in frame.columns), plain_tests(kind))
     frame = frame.with_columns(pl.lit(None, pl.String).alias(c.name) for c in columns if c.name not in frame.columns)
     parts = [x for c in columns for x in (_text(c.name), c.name)]
     if frame.height < DISTINCT_MIN_ROWS:
