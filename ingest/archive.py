@@ -90,6 +90,7 @@ class Writer:
         self.columns = ["_kind", "_sheet", "_row_number", *columns]
         self.schema = pa.schema([(c, pa.int64() if c == "_row_number" else pa.large_string()) for c in self.columns])
         self.schema = self.schema.with_metadata({"source_sha256": digest, "source_file": source_name})
+        self.closed = False
         self.handle = open(self.temporary, "wb")
         # No statistics: an archive is read whole (replay), never filtered; they cost ~15 % of the write.
         self.writer = pq.ParquetWriter(self.handle, self.schema, compression="zstd", write_statistics=False)
@@ -117,8 +118,11 @@ class Writer:
         os.replace(self.temporary, self.target)
         os.replace(sidecar_temporary, sidecar)
         _fsync_dir(self.target.parent)
+        self.closed = True
 
     def abandon(self) -> None:
+        if self.closed:
+            return
         try:
             self.writer.close()
         finally:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent import futures
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -113,10 +114,12 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
     # Files loaded before the run are known (prepare_file); the same file twice in one run is
     # caught by the unique sha256 of raw.batches below, without a lookup per file.
     loaded_at = datetime.now()
-    # The archive keeps the rows as read, minimised (ingest/archive.py), written here as they are
-    # loaded: this thread mostly waits on DuckDB while the reading thread validates. An intact
-    # archive of the same file (a run killed after writing it) is reused.
-    keep = None
+    # The archive keeps the rows as read, minimised (ingest/archive.py), written as they are loaded
+    # (not by the reading thread, which validates): each batch in a helper thread while DuckDB
+    # inserts it (both release the GIL, and the archive's fsyncs are waits), one batch at a time so
+    # that memory stays bounded. An intact archive of the same file (a run killed after writing it)
+    # is reused.
+    keep, archiving = None, None
     if prepared.archive and prepared.archive_columns is not None and not archive.is_intact(prepared.archive):
         keep = archive.Writer(prepared.archive, prepared.archive.name.removesuffix(archive.SUFFIX), path.name,
                               prepared.archive_columns)
@@ -125,15 +128,15 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
         batch_id = con.execute("select nextval('raw.batch_seq')").fetchall()[0][0]
         written = 0
         for table, checked, fraction in prepared.batches:
-            _insert_rows(con, table, checked, batch_id, path.name, prepared.prefecture, loaded_at)
             if keep:
-                keep.add(table.kind.name, table.sheet, table.frame, ROW_NUMBER, prepared.salt, table.facts().scrub)
+                archiving = _after(archiving, keep.add, table.kind.name, table.sheet, table.frame, ROW_NUMBER,
+                                   prepared.salt, table.facts().scrub)
+            _insert_rows(con, table, checked, batch_id, path.name, prepared.prefecture, loaded_at)
             written += table.frame.height
             if progress:
                 progress(written, fraction)
-        if keep:  # durable before the commit that names it
-            keep.close()
-            keep = None
+        if keep:
+            archiving = _after(archiving, keep.close)
         con.execute(
             "insert into raw.batches (batch_id, source_file, sha256, prefecture_code, kinds, file_format, encoding, "
             "submitted_on, loaded_at, rows_read, rows_loaded, rows_quarantined, archive_path, period, "
@@ -143,6 +146,9 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
              loaded_at, outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined, str(prepared.archive),
              prepared.period, prepared.full_replacement, outcome.ignored or None],
         )
+        if archiving:  # the archive is durable before the commit that names it
+            archiving.result()
+            archiving = None
         fault_point("ingest_before_commit")
         con.execute("commit")
     except FileRejected as rejected:  # found while reading on: the file is refused, nothing written
@@ -157,9 +163,21 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
         con.execute("rollback")
         raise
     finally:
+        if archiving:
+            futures.wait([archiving])  # never abandon a writer the helper thread is still using
         if keep:
-            keep.abandon()
+            keep.abandon()  # a no-op once closed
     return outcome
+
+
+_ARCHIVER = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="lvzhi-archive")
+
+
+def _after(previous: futures.Future | None, work: Callable, *args) -> futures.Future:
+    """`work(*args)` in the archive thread, once the previous step is done (its error raised here)."""
+    if previous:
+        previous.result()
+    return _ARCHIVER.submit(work, *args)
 
 
 def _insert_rows(con, table, checked, batch_id: int, source_file: str, prefecture: str | None,
