@@ -256,14 +256,20 @@ def similar_titles(suggestions: pl.DataFrame, places: tuple[str, ...] = (), thre
     rows = suggestions.to_dicts()
     cut = [content(row["title"], places) for row in rows]
     word_sets = [frozenset(words) for _, words in cut]
-    similarity = _similarity([text for text, _ in cut], word_sets)
-    upper = np.triu(similarity >= threshold, k=1)
-    a, b = np.nonzero(upper)
-    if len(a) == 0:
+    # Compared block by block like group(): near-duplicates share their most frequent word, so they
+    # meet in one block (a region's year at once was 30k x 30k comparisons, over a minute).
+    frequency = Counter(word for words in word_sets for word in words)
+    found: list[tuple[float, int, int]] = []
+    for block in _blocks(word_sets, frequency):
+        similarity = _similarity([cut[i][0] for i in block], [word_sets[i] for i in block])
+        a, b = np.nonzero(np.triu(similarity >= threshold, k=1))
+        found += [(float(similarity[x, y]), block[x], block[y]) for x, y in zip(a, b)]
+    if not found:
         return empty
-    order = np.argsort(-similarity[a, b], kind="stable")[:limit]
+    found.sort(key=lambda pair: -pair[0])  # stable: equal scores keep their order
+    top = found[:limit]
     return pl.DataFrame({
-        "suggestion_id_a": [rows[a[i]]["suggestion_id"] for i in order], "title_a": [rows[a[i]]["title"] for i in order],
-        "suggestion_id_b": [rows[b[i]]["suggestion_id"] for i in order], "title_b": [rows[b[i]]["title"] for i in order],
-        "similarity": [round(float(similarity[a[i], b[i]]), 3) for i in order],
+        "suggestion_id_a": [rows[a]["suggestion_id"] for _, a, _ in top], "title_a": [rows[a]["title"] for _, a, _ in top],
+        "suggestion_id_b": [rows[b]["suggestion_id"] for _, _, b in top], "title_b": [rows[b]["title"] for _, _, b in top],
+        "similarity": [round(score, 3) for score, _, _ in top],
     })
