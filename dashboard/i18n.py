@@ -444,3 +444,10 @@ def family_label(family: str) -> str:
 
 def status_label(status: str | None) -> str:
     return t(f"status_{status}") if status else t("status_no_data")
+
+
+def status_labels() -> dict[str | None, str]:
+    """Every status's label in the interface language, for a loop or a column (one language look-up)."""
+    english = lang() == "en"
+    return {**{status: pair[english] for status, pair in labels.STATUSES.items()},
+            None: labels.STATUSES["no_data"][english]}
