@@ -402,22 +402,48 @@ def by_unit(scope: Scope) -> pl.DataFrame:
     )
 
 
+SATISFACTION_ORDER = ("满意", "基本满意", "不满意", "未反馈")
+LEADER_ORDER = ("党政主要领导", "政府副职领导", "常委会领导", "主任会议", "未注明")
+
+
+def _cohort_counts(scope: Scope) -> pl.DataFrame:
+    """The cohort's replies by class and by rating and its 重点督办 by leader, in one query (three
+    round trips before): rows (part, category, count, replied, overdue)."""
+    if not has("fct_suggestions"):
+        return pl.DataFrame()
+    leader = "supervising_leader" in _columns("fct_suggestions")
+    parts = [
+        f"select 'class' as part, s.reply_class as category, count(*) as count, 0 as replied, 0 as overdue {_COHORT} "
+        "and s.is_replied group by all",
+        f"select 'rating' as part, coalesce(s.satisfaction, '未反馈') as category, count(*) as count, 0 as replied, "
+        f"0 as overdue {_COHORT} and s.is_replied group by all",
+    ]
+    if leader:
+        parts.append(f"select 'leader' as part, coalesce(s.supervising_leader, '未注明') as category, count(*) as count, "
+                     "count(*) filter (where s.is_replied) as replied, count(*) filter (where s.is_overdue) as overdue "
+                     f"{_COHORT} and s.is_key_supervised group by all")
+    return query(" union all ".join(parts), *(scope.params() * len(parts)))
+
+
+def _part(rows: pl.DataFrame, part: str) -> pl.DataFrame:
+    return rows.filter(pl.col("part") == part).drop("part") if "part" in rows.columns else rows
+
+
+def _position(order: tuple[str, ...]) -> pl.Expr:
+    """list_position(order, category) as SQL orders by it: unknown categories last."""
+    return pl.col("category").replace_strict({c: n for n, c in enumerate(order, start=1)}, default=None,
+                                             return_dtype=pl.Int64)
+
+
 def reply_classes(scope: Scope) -> pl.DataFrame:
-    return _cohort(
-        "s.reply_class as category, count(*) as count",
-        "and s.is_replied group by all order by category",
-        scope,
-    )
+    rows = _part(_cohort_counts(scope), "class")
+    return rows.select("category", "count").sort("category", nulls_last=True) if rows.width else rows
 
 
 def satisfaction(scope: Scope) -> pl.DataFrame:
-    return _cohort(
-        "coalesce(s.satisfaction, '未反馈') as category, count(*) as count",
-        "and s.is_replied group by all "
-        "order by min(list_position(['满意', '基本满意', '不满意', '未反馈'], coalesce(s.satisfaction, '未反馈'))) "
-        "nulls last, category",
-        scope,
-    )
+    rows = _part(_cohort_counts(scope), "rating")
+    return rows.select("category", "count").sort(_position(SATISFACTION_ORDER), "category", nulls_last=True) \
+        if rows.width else rows
 
 
 def funnel(scope: Scope) -> dict[str, int]:
@@ -485,6 +511,16 @@ def units_to_chase(scope: Scope) -> pl.DataFrame:
         "fct_suggestions", "s.lead_unit")
     if not has(table):
         return pl.DataFrame()
+    if table == "fct_suggestion_handling" and has("dash_unit_chase"):  # counted per day by the build
+        return query(
+            "select coalesce(c.unit_name, '（未填写）') as unit_name, p.prefecture_name, "
+            "cast(sum(c.unit_overdue) as bigint) as unit_overdue, cast(sum(c.unit_due_soon) as bigint) as unit_due_soon "
+            "from dash_unit_chase c left join prefectures p on c.prefecture_code = p.prefecture_code "
+            "where (? = '' or c.prefecture_code = ?) and (? = '' or c.county = ?) and c.assigned_on between ? and ? "
+            "group by all having unit_overdue + unit_due_soon > 0 "
+            "order by unit_overdue desc, unit_due_soon desc, unit_name",
+            *scope.params(),
+        )
     return query(
         f"select coalesce({unit}, '（未填写）') as unit_name, p.prefecture_name, "
         "count(*) filter (where s.is_overdue) as unit_overdue, "
@@ -518,6 +554,14 @@ def observer_meetings(scope: Scope) -> pl.DataFrame:
     """Per standing-committee meeting (meetings belong to a prefecture, not a county)."""
     if not has("fct_attendance"):
         return pl.DataFrame()
+    if has("dash_observer_meetings"):  # counted per meeting by the build; rows of a meeting added per name
+        return query(
+            "select a.meeting_id, a.start_date, p.prefecture_name, cast(sum(a.observers) as bigint) as observers "
+            "from dash_observer_meetings a left join prefectures p on a.prefecture_code = p.prefecture_code "
+            "where (? = '' or a.prefecture_code = ?) and a.start_date between ? and ? "
+            "group by all order by a.start_date, a.meeting_id",
+            scope.prefecture, scope.prefecture, scope.start, scope.end,
+        )
     return query(
         "select a.meeting_id, a.start_date, p.prefecture_name, "
         "count(*) filter (where a.status = '出席' and a.has_known_deputy) as observers "
@@ -713,13 +757,10 @@ def key_supervised_by_leader(scope: Scope) -> pl.DataFrame:
     """重点督办 suggestions of the cohort by who leads their supervision (empty = 未注明)."""
     if not has("fct_suggestions") or "supervising_leader" not in _columns("fct_suggestions"):
         return pl.DataFrame()
-    return _cohort(
-        "coalesce(s.supervising_leader, '未注明') as supervising_leader, count(*) as assigned, "
-        "count(*) filter (where s.is_replied) as replied, count(*) filter (where s.is_overdue) as overdue",
-        "and s.is_key_supervised group by all order by min(list_position("
-        "['党政主要领导', '政府副职领导', '常委会领导', '主任会议', '未注明'], coalesce(s.supervising_leader, '未注明')))",
-        scope,
-    )
+    rows = _part(_cohort_counts(scope), "leader")
+    return rows.sort(_position(LEADER_ORDER), "category", nulls_last=True).select(
+        pl.col("category").alias("supervising_leader"), pl.col("count").alias("assigned"), "replied", "overdue") \
+        if rows.width else rows
 
 
 def deputy_reply_history(deputy_id: str) -> pl.DataFrame:
@@ -743,6 +784,15 @@ def no_duty_record(prefecture: str, year: int) -> pl.DataFrame:
     elected in November is seen as such."""
     if not has("deputy_profile"):
         return pl.DataFrame()
+    if has("dash_no_duty_record"):  # picked by the build
+        return query(
+            "select p.prefecture_name, d.deputy_id, d.name, d.level, d.congress_code, d.served_from, d.served_until, "
+            "d.days_served, d.prefecture_code "
+            "from dash_no_duty_record d left join prefectures p on d.prefecture_code = p.prefecture_code "
+            "where d.year_number = ? and (? = '' or d.prefecture_code = ?) "
+            "order by d.prefecture_code, d.days_served desc, d.deputy_id",
+            year, prefecture, prefecture,
+        )
     return query(
         "select p.prefecture_name, d.deputy_id, d.name, d.level, d.congress_code, d.served_from, d.served_until, "
         "d.days_served, d.prefecture_code "
