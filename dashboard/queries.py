@@ -148,15 +148,16 @@ def previous_label(period_type: str, period_label: str) -> str:
 
 
 def period_rows(period_type: str, period_label: str, prefecture: str) -> pl.DataFrame:
-    """Every indicator in a period and the one before, for the region, every prefecture and the
-    counties of `prefecture` ('' = none): ~1,000 rows for the region."""
+    """Every indicator in a period for the region, every prefecture and the counties of `prefecture`
+    ('' = none), and in the period before for the scopes the cards of that view show (the region, or
+    the prefecture and its counties): ~530 rows for the region."""
     if not has("indicator_values"):
         return pl.DataFrame()
-    labels = [label for label in (period_label, previous_label(period_type, period_label)) if label]
     return query(
-        _VALUES + " where v.period_type = ? and list_contains(?, v.period_label) "
-        "and (v.scope_level in ('region', 'prefecture') or (v.scope_level = 'county' and v.scope_prefecture_code = ?))",
-        period_type, labels, prefecture,
+        _VALUES + " where v.period_type = ? and ((v.period_label = ? "
+        "and (v.scope_level in ('region', 'prefecture') or (v.scope_level = 'county' and v.scope_prefecture_code = ?))) "
+        "or (v.period_label = ? and ((? = '' and v.scope_level = 'region') or v.scope_prefecture_code = ?)))",
+        period_type, period_label, prefecture, previous_label(period_type, period_label), prefecture, prefecture,
     )
 
 
@@ -171,8 +172,15 @@ def quarter_rows(scope_codes: tuple[str, ...], since: date, until: date) -> pl.D
     )
 
 
-def _covered(scope_level: str, prefecture: str | None) -> bool:
-    return prefecture is not None and (scope_level in ("region", "prefecture") or bool(prefecture))
+def _covered(scope_level: str, scope_code: str, prefecture: str | None) -> bool:
+    """Whether period_rows(…, prefecture) holds this scope's rows of both periods."""
+    if prefecture is None:
+        return False
+    if scope_level == "region":
+        return prefecture == ""
+    if scope_level == "prefecture":
+        return scope_code == prefecture
+    return scope_level == "county" and prefecture != ""  # a county of the chosen prefecture
 
 
 def indicator_values(scope_level: str, scope_code: str, period_type: str, labels: tuple[str, ...],
@@ -180,7 +188,7 @@ def indicator_values(scope_level: str, scope_code: str, period_type: str, labels
     """Every indicator's row for one scope and the given period labels (current and previous)."""
     if not has("indicator_values"):
         return pl.DataFrame()
-    if _covered(scope_level, prefecture) and labels and set(labels) <= {labels[0], previous_label(period_type, labels[0])}:
+    if _covered(scope_level, scope_code, prefecture) and labels and set(labels) <= {labels[0], previous_label(period_type, labels[0])}:
         rows = period_rows(period_type, labels[0], prefecture)
         return rows.filter((pl.col("scope_level") == scope_level) & (pl.col("scope_code") == scope_code)
                            & pl.col("period_label").is_in(list(labels))) if rows.height else rows

@@ -123,6 +123,11 @@ def test_a_pages_indicator_rows_equal_asking_for_each_part(published, prefecture
     if prefecture:
         assert same_rows(queries.county_matrix(prefecture, period_type, label, from_page=True),
                          queries.county_matrix(prefecture, period_type, label))
+        for county in queries.counties(prefecture):  # a county's cards come out of its prefecture's rows
+            found = queries.indicator_values("county", county, period_type, labels, prefecture=prefecture)
+            assert same_rows(found, queries.indicator_values("county", county, period_type, labels)), county
+            assert queries.sparklines("county", county, since, until, scopes=(*scopes, county)).equals(
+                queries.sparklines("county", county, since, until)), county
 
 
 def test_previous_labels():
