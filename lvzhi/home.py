@@ -39,6 +39,12 @@ class Home:
         return self.warehouse_dir / "work.duckdb"
 
     @property
+    def marts_db(self) -> Path:
+        """What the build makes for analysts (schema marts, attached to the working warehouse as
+        `analyst`): publishing copies this file whole, so no table is re-compressed to publish."""
+        return self.warehouse_dir / "analyst.duckdb"
+
+    @property
     def lock_file(self) -> Path:
         return self.warehouse_dir / "writer.lock"
 

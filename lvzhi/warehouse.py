@@ -1,8 +1,9 @@
 """The working warehouse (one writer) and its published, read-only versions.
 
 DuckDB allows one writing process per file, and a reader blocks the writer. So ingest and dbt write
-to `work.duckdb` under a writer lock; `publish` copies the analyst schema into an immutable,
-versioned file and switches the `CURRENT` pointer atomically; readers attach that file read-only.
+to `work.duckdb` (and dbt the analyst schema to `analyst.duckdb`, attached to it) under a writer lock;
+`publish` copies `analyst.duckdb` into an immutable, versioned file and switches the `CURRENT` pointer
+atomically; readers attach that file read-only.
 """
 
 from __future__ import annotations
@@ -94,88 +95,46 @@ def remove_partials(home: Home) -> None:
         stale.unlink(missing_ok=True)
 
 
-MAX_FREE_SHARE = 0.4  # a copied version with more free blocks than this is rewritten whole (compact)
+def publish(home: Home, metadata: dict, source: Path | None = None) -> Path:
+    """A new version of the analyst schema, then switch readers to it.
 
-
-def publish(home: Home, metadata: dict, changed: set[str] | None = None, source: Path | None = None) -> Path:
-    """A new version of the analyst schema (of the working warehouse, or of `source`: the marts a
-    Spark build brought back), then switch readers to it.
-
-    `changed=None` copies every table into a fresh, compact file. Otherwise the previous version's
-    file is copied and only the `changed` tables (and tables it lacks) are replaced: the other
-    tables are the same bytes, so they need no re-compression. Readers see whole versions either way.
+    The build makes schema marts in a file of its own (`home.marts_db`; or `source`: the marts a
+    Spark build brought back), so a version is a byte copy of that file plus its publish_info:
+    no table is re-read or re-compressed, whatever changed. Readers see whole versions only: the
+    copy is written under a temporary name and renamed when complete.
     """
+    source = source or home.marts_db
     version = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     target = home.published_dir / f"lvzhi-{version}.duckdb"
     partial = target.with_suffix(".partial")
     remove_partials(home)
-    previous = current_published(home)
-    base = previous if changed is not None and previous is not None and _free_share(previous) <= MAX_FREE_SHARE else None
-    if base is not None:
-        shutil.copyfile(base, partial)
-        fault_point("publish_mid_copy")
-    con = duckdb.connect()
+    _checkpoint(source)  # everything in the main file, nothing left in a write-ahead log
+    shutil.copyfile(source, partial)
+    fault_point("publish_mid_copy")
+    con = duckdb.connect(str(partial))
     try:
-        con.execute(f"attach '{source or home.work_db}' as work (read_only)")
-        con.execute(f"attach '{partial}' as pub")
-        con.execute(f"create schema if not exists pub.{PUBLISHED_SCHEMA}")
-        tables = dict(con.sql(
-            "select table_name, comment from duckdb_tables() "
-            "where database_name = 'work' and schema_name = ? order by table_name",
-            params=[PUBLISHED_SCHEMA],
-        ).fetchall())
-        present = {t for (t,) in con.sql(
-            "select table_name from duckdb_tables() where database_name = 'pub' and schema_name = ?",
-            params=[PUBLISHED_SCHEMA]).fetchall()}
-        for gone in present - set(tables):
-            con.execute(f"drop table pub.{PUBLISHED_SCHEMA}.{gone}")
-        for table, comment in tables.items():
-            if base is not None and table in present and table not in changed:
-                continue
-            con.execute(f"create or replace table pub.{PUBLISHED_SCHEMA}.{table} as "
-                        f"select * from work.{PUBLISHED_SCHEMA}.{table}")
-            _copy_comments(con, table, comment)
-            fault_point("publish_mid_copy")
-        info = {**metadata, "version": version, "published_at": datetime.now().isoformat(timespec="seconds"),
-                "copied_from": base.name if base is not None else None}
-        con.execute(f"create or replace table pub.{PUBLISHED_SCHEMA}.publish_info as select ? as info_json",
+        info = {**metadata, "version": version, "published_at": datetime.now().isoformat(timespec="seconds")}
+        con.execute(f"create or replace table {PUBLISHED_SCHEMA}.publish_info as select ? as info_json",
                     [json.dumps(info, ensure_ascii=False)])
-        con.execute("checkpoint pub")
-        con.execute("detach pub")
+        con.execute("checkpoint")
     finally:
         con.close()
+    with open(partial, "rb") as written:
+        os.fsync(written.fileno())
     os.replace(partial, target)
     _switch(home, target)
     _prune(home)
     return target
 
 
-def _free_share(path: Path) -> float:
-    """Share of a published file's blocks that are free (replaced tables leave their old blocks)."""
-    con = duckdb.connect()
+def _checkpoint(path: Path) -> None:
+    if not path.exists():
+        raise FileNotFoundError(f"没有可发布的数据：{path} 不存在，请先运行 lvzhi build (nothing built yet)")
+    con = duckdb.connect(str(path))
     try:
-        con.execute(f"attach '{path}' as v (read_only)")
-        total, free = con.sql("select total_blocks, free_blocks from pragma_database_size() "
-                              "where database_name = 'v'").fetchall()[0]
-        return free / total if total else 0.0
+        con.execute("checkpoint")
     finally:
         con.close()
-
-
-def _copy_comments(con, table: str, comment: str | None) -> None:
-    """Keep the Chinese/English descriptions dbt wrote as comments (persist_docs)."""
-    def quote(text: str) -> str:
-        return "'" + text.replace("'", "''") + "'"
-
-    if comment:
-        con.execute(f"comment on table pub.{PUBLISHED_SCHEMA}.{table} is {quote(comment)}")
-    columns = con.sql(
-        "select column_name, comment from duckdb_columns() where database_name = 'work' "
-        "and schema_name = ? and table_name = ? and comment is not null",
-        params=[PUBLISHED_SCHEMA, table],
-    ).fetchall()
-    for column, text in columns:
-        con.execute(f"comment on column pub.{PUBLISHED_SCHEMA}.{table}.{column} is {quote(text)}")
 
 
 def _prune(home: Home) -> None:

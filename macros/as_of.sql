@@ -10,20 +10,31 @@
 {%- endmacro %}
 
 {# Every known row of a kind with its rank among its prefecture's versions of the key (1 = newest) and
-   the key's owner (the prefecture that delivered it first): what current_version and key_conflicts read. #}
-{% macro ranked_versions(kind, key_columns) -%}
+   the key's owner (the prefecture that delivered it first): what current_version and key_conflicts read.
+   `shared_only`: only keys more than one prefecture delivered (a hash aggregate first, so the two
+   window sorts run on the few shared keys, not on every row). #}
+{% macro ranked_versions(kind, key_columns, shared_only=false) -%}
     select
-        *,
+        known.*,
         row_number() over (
-            partition by prefecture_code, {{ key_columns | join(', ') }}
-            order by _batch_id desc, _row_number desc
+            partition by known.prefecture_code, {% for k in key_columns %}known.{{ k }}{% if not loop.last %}, {% endif %}{% endfor %}
+            order by known._batch_id desc, known._row_number desc
         ) as _version_rank,
-        first_value(prefecture_code) over (
-            partition by {{ key_columns | join(', ') }}
-            order by _batch_id, _row_number
+        first_value(known.prefecture_code) over (
+            partition by {% for k in key_columns %}known.{{ k }}{% if not loop.last %}, {% endif %}{% endfor %}
+            order by known._batch_id, known._row_number
             rows between unbounded preceding and unbounded following
         ) as _key_owner
     from ({{ known_rows(source('raw', kind)) }}) as known
+    {%- if shared_only %}
+    inner join (
+        select {{ key_columns | join(', ') }}
+        from ({{ known_rows(source('raw', kind)) }}) as keyed
+        group by {{ key_columns | join(', ') }}
+        having count(distinct prefecture_code) > 1
+    ) as shared
+        on {% for k in key_columns %}known.{{ k }} = shared.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
+    {%- endif %}
 {%- endmacro %}
 
 {# The newest submitted version of each key (append-only raw history -> current state).
@@ -65,7 +76,7 @@
         _key_owner as owner_prefecture_code,
         _source_file as source_file,
         _batch_id as batch_id
-    from ({{ ranked_versions(kind, key_columns) }}) as versions
+    from ({{ ranked_versions(kind, key_columns, shared_only=true) }}) as versions
     where _version_rank = 1 and prefecture_code <> _key_owner
 {%- endmacro %}
 

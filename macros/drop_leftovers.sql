@@ -6,7 +6,8 @@
         {% for node in graph.nodes.values() %}
             {% if node.resource_type in ('model', 'seed', 'snapshot') and node.schema != schema %}
                 {% set leftover = adapter.get_relation(
-                    database=node.database, schema=schema, identifier=node.alias or node.name) %}
+                    database=generate_database_name(none, {'config': {'schema': schema}}) | trim,
+                    schema=schema, identifier=node.alias or node.name) %}
                 {% if leftover is not none %}
                     {{ log('dropping ' ~ leftover ~ ': built in schema ' ~ node.schema ~ ' now', info=true) }}
                     {% do adapter.drop_relation(leftover) %}

@@ -1,7 +1,9 @@
 {# The grid every indicator family fills: each scope x each period, so a prefecture without data
    still has a row (numerator 0, value null) instead of silently missing. Calendar periods are
    crossed with every scope of the requested levels; a term (period_type 'term', label = congress
-   code) only with the scopes where that congress has deputies (int_term_scopes). #}
+   code) only with the scopes where that congress has deputies (int_term_scopes). Region and
+   prefecture grids read int_region_scopes: they do not depend on which counties, handling units
+   or deputies the records name, so such a family is not rebuilt when those change. #}
 {% macro scope_period_grid(scope_levels=['region', 'prefecture'], period_types=['month', 'quarter', 'year']) -%}
     {%- set calendar_types = period_types | reject('equalto', 'term') | list -%}
     {%- if calendar_types %}
@@ -13,7 +15,8 @@
         periods.period_start,
         periods.period_end,
         periods.measured_until
-    from {{ ref('int_scopes') }} as scopes
+    {%- set area_only = scope_levels | reject('in', ['region', 'prefecture']) | list | length == 0 %}
+    from {{ ref('int_region_scopes') if area_only else ref('int_scopes') }} as scopes
     cross join {{ ref('int_periods') }} as periods
     where scopes.scope_level in ('{{ scope_levels | join("', '") }}')
         and periods.period_type in ('{{ calendar_types | join("', '") }}')

@@ -43,7 +43,8 @@ def test_a_build_removes_stale_partials_when_it_starts(tmp_path, monkeypatch):
 
 def test_a_publish_removes_stale_partials(tmp_path):
     home = Home.at(tmp_path / "home")
-    con = duckdb.connect(str(home.work_db))
+    home.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(home.marts_db))
     con.execute(f"create schema {warehouse.PUBLISHED_SCHEMA}")
     con.execute(f"create table {warehouse.PUBLISHED_SCHEMA}.t as select 1 as x")
     con.close()

@@ -71,8 +71,8 @@ def test_kill_during_build_or_publish_keeps_published_version(built_home, tmp_pa
 
 
 def test_kill_during_an_incremental_publish_keeps_published_version(built_home, tmp_path):
-    """The default build after a new file copies the previous version and replaces what changed:
-    killed in the middle of that, readers keep the old version and the next build finishes it."""
+    """The default build after a new file rebuilds what changed and copies the analyst file:
+    killed in the middle of that copy, readers keep the old version and the next build finishes it."""
     changed = tmp_path / "650200_建议_更正.csv"
     changed.write_bytes((FIXTURES / "handmade" / "650200_建议.csv").read_bytes().replace("关于".encode(), "有关".encode(), 1))
     ingest(built_home, [changed], submitted_on=date(2025, 1, 5), say=quiet)

@@ -1,8 +1,9 @@
 -- Scopes an indicator is reported for: the region and the 14 prefectures (every indicator has a
--- row for each, no data = null value), counties as the records name them, handling units of
--- suggestions, and deputies (per-deputy indicators). prefecture_code: the prefecture a scope lies in.
-with prefectures as (
-    select * from {{ ref('prefectures') }}
+-- row for each, no data = null value; int_region_scopes), counties as the records name them,
+-- handling units of suggestions, and deputies (per-deputy indicators). prefecture_code: the
+-- prefecture a scope lies in.
+with region_and_prefectures as (
+    select * from {{ ref('int_region_scopes') }}
 ),
 
 counties as (
@@ -19,18 +20,7 @@ deputies as (
 ),
 
 final as (
-    select
-        'region' as scope_level,
-        '{{ var("region_code") }}' as scope_code,
-        '{{ var("region_name") }}' as scope_name,
-        cast(null as {{ dbt.type_string() }}) as prefecture_code
-    union all
-    select
-        'prefecture' as scope_level,
-        prefecture_code as scope_code,
-        prefecture_name as scope_name,
-        prefecture_code
-    from prefectures
+    select * from region_and_prefectures
     union all
     select
         'county' as scope_level,
