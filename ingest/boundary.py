@@ -47,10 +47,10 @@ def mismatch_errors(flagged: pl.DataFrame, prefecture: str | None, codes: tuple[
     if prefecture is None or "prefecture_code" not in flagged.columns:
         return None
     code = pl.col("prefecture_code")
-    wrong = flagged.lazy().filter(code.is_in(codes).fill_null(False) & (code != prefecture))
-    if wrong.select(pl.len()).collect().item() == 0:
+    wrong = flagged.filter(code.is_in(codes).fill_null(False) & (code != prefecture))  # once, not counted then redone
+    if not wrong.height:
         return None
-    return wrong.select(
+    return wrong.lazy().select(
         pl.col(ROW_NUMBER),
         pl.lit("prefecture_code").alias("column_name"),
         pl.lit("州市代码").alias("header"),

@@ -13,6 +13,7 @@ clear number) that validation reports under rule `bad_id_card`.
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 import unicodedata
 from datetime import date
@@ -31,7 +32,7 @@ EXCEL_HINT = ("Excel 只保留 15 位有效数字，超过 15 位的数字会被
 
 
 def check_digit(first17: str) -> str:
-    return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
+    return CHECK_CHARS[sum(map(operator.mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def _birth_ok(yyyymmdd: str) -> bool:
@@ -53,7 +54,8 @@ def classify(value: str | None) -> tuple[str | None, str | None]:
     scientific, rounded, checksum, birth_date, format; (None, None) for an empty cell."""
     if value is None or not value.strip():
         return None, None
-    text = normalise(value)
+    # Plain ASCII letters and digits (nearly every cell) are their own normal form.
+    text = value.upper() if value.isascii() and value.isalnum() else normalise(value)
     if not text:
         return None, None
     if _SCIENTIFIC.match(text):
@@ -96,6 +98,18 @@ def cleaned(value: str | None, salt: str) -> str | None:
     if problem is None:
         return None
     return f"{masked(value)}"
+
+
+def cleaned_series(values: pl.Series, salt: str) -> pl.Series:
+    """`cleaned` of a column, each distinct number worked out once."""
+    distinct = values.drop_nulls().unique().to_list()
+    if not distinct:
+        return values.cast(pl.String)
+    return values.replace_strict(distinct, [cleaned(v, salt) for v in distinct], default=None, return_dtype=pl.String)
+
+
+def cleaned_expr(cell: pl.Expr, salt: str) -> pl.Expr:
+    return cell.map_batches(lambda values: cleaned_series(values, salt), return_dtype=pl.String)
 
 
 def invalid(text: pl.Expr) -> pl.Expr:

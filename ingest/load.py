@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent import futures
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ingest import archive
 from ingest import notes as file_notes
 from ingest.notes import Note
 from ingest.readers import ROW_NUMBER, FileRejected
@@ -95,6 +97,8 @@ class PreparedFile:
     file_format: str | None = None
     period: str | None = None  # from the file name: 2024, 2024Q4, 2024-03
     full_replacement: bool = False  # declared in the file name: supersedes the same prefecture, kind, period
+    archive_columns: list[str] | None = None  # the columns of the archive written beside the rows
+    salt: str = ""  # of the home: ID-card hashes in the archive
     # (SheetTable, Checked, fraction of the file read); once exhausted, the outcome's counts are
     # complete, the original is archived and the report written.
     batches: Iterator = field(default_factory=lambda: iter(()))
@@ -110,15 +114,29 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
     # Files loaded before the run are known (prepare_file); the same file twice in one run is
     # caught by the unique sha256 of raw.batches below, without a lookup per file.
     loaded_at = datetime.now()
+    # The archive keeps the rows as read, minimised (ingest/archive.py), written as they are loaded
+    # (not by the reading thread, which validates): each batch in a helper thread while DuckDB
+    # inserts it (both release the GIL, and the archive's fsyncs are waits), one batch at a time so
+    # that memory stays bounded. An intact archive of the same file (a run killed after writing it)
+    # is reused.
+    keep, archiving = None, None
+    if prepared.archive and prepared.archive_columns is not None and not archive.is_intact(prepared.archive):
+        keep = archive.Writer(prepared.archive, prepared.archive.name.removesuffix(archive.SUFFIX), path.name,
+                              prepared.archive_columns)
     con.execute("begin transaction")
     try:
         batch_id = con.execute("select nextval('raw.batch_seq')").fetchall()[0][0]
         written = 0
         for table, checked, fraction in prepared.batches:
+            if keep:
+                archiving = _after(archiving, keep.add, table.kind.name, table.sheet, table.frame, ROW_NUMBER,
+                                   prepared.salt, table.facts().scrub)
             _insert_rows(con, table, checked, batch_id, path.name, prepared.prefecture, loaded_at)
             written += table.frame.height
             if progress:
                 progress(written, fraction)
+        if keep:
+            archiving = _after(archiving, keep.close)
         con.execute(
             "insert into raw.batches (batch_id, source_file, sha256, prefecture_code, kinds, file_format, encoding, "
             "submitted_on, loaded_at, rows_read, rows_loaded, rows_quarantined, archive_path, period, "
@@ -128,6 +146,9 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
              loaded_at, outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined, str(prepared.archive),
              prepared.period, prepared.full_replacement, outcome.ignored or None],
         )
+        if archiving:  # the archive is durable before the commit that names it
+            archiving.result()
+            archiving = None
         fault_point("ingest_before_commit")
         con.execute("commit")
     except FileRejected as rejected:  # found while reading on: the file is refused, nothing written
@@ -141,7 +162,22 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
     except BaseException:
         con.execute("rollback")
         raise
+    finally:
+        if archiving:
+            futures.wait([archiving])  # never abandon a writer the helper thread is still using
+        if keep:
+            keep.abandon()  # a no-op once closed
     return outcome
+
+
+_ARCHIVER = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="lvzhi-archive")
+
+
+def _after(previous: futures.Future | None, work: Callable, *args) -> futures.Future:
+    """`work(*args)` in the archive thread, once the previous step is done (its error raised here)."""
+    if previous:
+        previous.result()
+    return _ARCHIVER.submit(work, *args)
 
 
 def _insert_rows(con, table, checked, batch_id: int, source_file: str, prefecture: str | None,

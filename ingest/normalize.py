@@ -6,12 +6,13 @@ not parse becomes null, which validation reports as an error.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 
 import polars as pl
 
-from ingest.schemas import BOOL, CODE, DATE, ENUM, FLOAT, IDLIST, INT, Column
+from ingest.schemas import BOOL, CODE, DATE, ENUM, FLOAT, IDLIST, INT, Column, Kind
 
 EXCEL_EPOCH = date(1899, 12, 30)
 TRUE_WORDS = ("是", "Y", "YES", "1", "TRUE", "T", "√", "有", "✓", "✔", "☑", "☑️", "✅")
@@ -59,10 +60,14 @@ def _date(text: pl.Expr) -> pl.Expr:
     )
     serial = other.str.extract(r"^(\d{5})(?:\.0+)?$").cast(pl.Int64, strict=False)
     return pl.coalesce(
-        pl.when(plain).then(text).str.replace_all("/", "-", literal=True).str.to_date("%Y-%m-%d", strict=False),
+        _plain_date(pl.when(plain).then(text)),
         canonical.str.to_date("%Y-%m-%d", strict=False),
         pl.lit(EXCEL_EPOCH) + pl.duration(days=serial),
     )
+
+
+def _plain_date(text: pl.Expr) -> pl.Expr:
+    return text.str.replace_all("/", "-", literal=True).str.to_date("%Y-%m-%d", strict=False)
 
 
 def _plausible_year(day: pl.Expr) -> pl.Expr:
@@ -99,14 +104,14 @@ def _id_list(text: pl.Expr) -> pl.Expr:
     return text.str.replace_all(ID_SEPARATORS, ",").str.strip_chars(",")
 
 
-def _enum(column: Column) -> tuple[Step, ...]:
+def _enum(column: Column, ascii_only: bool = False) -> tuple[Step, ...]:
     upper = all(v.isascii() for v in column.values)  # A/B/C/D: a clerk's 'a' means 'A'
 
     def normalized(text: pl.Expr) -> pl.Expr:
         # An allowed value is its own normal form (tests/ingest/test_formats.py checks the schema):
         # only the other cells are normalised.
         other = pl.when(~text.is_in(column.values)).then(text)
-        spaced = _nfkc(other).str.replace_all(r"\s", "")  # 基本 满意 (a space typed inside) is 基本满意
+        spaced = (other if ascii_only else _nfkc(other)).str.replace_all(r"\s", "")  # 基本 满意 (a space typed inside) is 基本满意
         return pl.coalesce(spaced.str.to_uppercase() if upper else spaced, text)
 
     def allowed(text: pl.Expr) -> pl.Expr:
@@ -115,13 +120,31 @@ def _enum(column: Column) -> tuple[Step, ...]:
     return normalized, allowed
 
 
-def parse_steps(column: Column) -> tuple[Step, ...]:
+@functools.lru_cache(maxsize=64)
+def plain_tests(kind: Kind) -> dict[str, pl.Expr]:
+    """Per date and enumeration column, a test of a raw cell that needs no more than the plain parse:
+    a Y-M-D or Y/M/D date, an allowed value. (Cleaning cannot change such a cell: it has no space,
+    control character, 11-digit run or character beyond ASCII, and an allowed value is its own
+    normal form.) A batch whose column passes throughout skips the other forms' steps."""
+    # ASCII digits only: a regex's \d takes full-width ones too, which NFKC must turn into ASCII first.
+    tests = {c.name: pl.col(c.name).str.contains(r"^[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}$") for c in kind.columns if c.type == DATE}
+    return tests | {c.name: pl.col(c.name).is_in(c.values) for c in kind.columns if c.type == ENUM}
+
+
+def parse_steps(column: Column, ascii_only: bool = False, plain: bool = False) -> tuple[Step, ...]:
     """How a column's cleaned text becomes its typed value, as steps: each step reads only the
     previous step's result. Validation materialises every step as a column, because Polars does not
-    share a subexpression used twice inside one expression (a date parse computed NFKC four times)."""
+    share a subexpression used twice inside one expression (a date parse computed NFKC four times).
+    `ascii_only`: no cell of the column goes beyond ASCII, its own NFKC form: that step is left out.
+    `plain`: every cell passed the column's plain_tests: only the plain parse is needed."""
+    if plain and column.type == DATE:
+        return _plain_date, _plausible_year
+    if plain and column.type == ENUM:
+        return ()  # every cell is an allowed value: the value is the text
     if column.type == ENUM:
-        return _enum(column)
-    return {
+        return _enum(column, ascii_only)
+    steps = {
         DATE: (_nfkc, _date, _plausible_year), BOOL: (_nfkc, _bool), INT: (_nfkc, _number, _whole),
         FLOAT: (_nfkc, _percent_number), CODE: (_nfkc, _code), IDLIST: (_nfkc, _id_list),
     }.get(column.type, ())
+    return steps[1:] if ascii_only and steps else steps

@@ -23,6 +23,7 @@ from ingest.headers import (
     HEADER_LOOKUP, HeaderMatch, HeaderRejected, flatten_advice, match_header, normalize_header, row_matches, two_level,
 )
 from ingest.naming import kind_from_name
+from ingest.normalize import plain_tests
 from ingest.notes import Note
 from ingest.rows import split_records
 from ingest.schemas import KINDS, PERCENT_FIELDS, Kind
@@ -49,6 +50,13 @@ class SheetTable:
     ignored_headers: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)  # rows of this batch skipped as no records
     may_hold_hash: bool = True  # False when no cell starts with '#': no Excel error value to look for
+    _facts: guards.ColumnFacts | None = field(default=None, repr=False)
+
+    def facts(self) -> guards.ColumnFacts:
+        """guards.column_facts of the frame, found once for validation and the archive."""
+        if self._facts is None:
+            self._facts = guards.column_facts(self.frame, plain_tests(self.kind))
+        return self._facts
 
 
 @dataclass
@@ -121,11 +129,10 @@ def _read_header(rows: list[list], kind: Kind, index: int, sheet: str | None, he
 
 
 def _records(frame: pl.DataFrame, header: _Header, first_row_number: int,
-             sheet: str | None, raw: bytes | None = None, header_lines: int = 0) -> tuple[pl.DataFrame, list[Note]]:
+             sheet: str | None) -> tuple[pl.DataFrame, list[Note]]:
     """Data rows with canonical names, numbered as the clerk sees them; rows that are not records
     (blank, totals, notes, repeated headers, example rows) left out and noted."""
-    kept, notes = split_records(frame, header.cells, header.match.renames, header.kind, first_row_number, sheet,
-                                raw, header_lines)
+    kept, notes = split_records(frame, header.cells, header.match.renames, header.kind, first_row_number, sheet)
     renames = header.match.renames
     notes += _unnamed_columns(kept, header, sheet)
     data = kept.select(ROW_NUMBER, *[pl.col(frame.columns[p]).alias(n) for p, n in renames.items() if p < frame.width])
@@ -332,7 +339,7 @@ def read_csv(path: Path, data: bytes | None = None) -> ReadResult:
                 lines_read = frame.height
             else:  # only blank lines: Polars reads none, yet they count as rows
                 frame, lines_read = pl.DataFrame(schema=schema), piece.count(b"\n")
-            records, notes = _records(frame, header, next_row, None, piece, skip)
+            records, notes = _records(frame, header, next_row, None)
             skip = 0
             yield SheetTable(kind, None, records, header_index + 1, header.match.ignored, notes,
                              b"#" in piece), fraction

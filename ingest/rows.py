@@ -24,7 +24,6 @@ _SIGNATURE = re.compile(r"(填\s*表\s*人|填报人|制表人|审\s*核\s*人|�
                         r"报送日期|联系电话|填报单位|联系人)\s*[:：]")
 _NOTE = re.compile(r"^(注|備註|备注|说明|注释|附注)\s*\d*\s*[:：、.]")
 EXAMPLE_MARK = "示例"
-SMALL_PIECE = 256 << 10  # bytes: a CSV piece up to this size is first tested on its bytes (the regex costs ~30 ms/MB)
 _MARKERS = r"^\s*(合\s*计|小\s*计|总\s*计|共\s*计|累\s*计|注|备注|说明|附注|填|审|制表|报送|负责|联系|示例)"
 
 
@@ -67,26 +66,11 @@ def _flags(columns: tuple[str, ...], key_positions: tuple[int, ...], key_headers
     return blank.alias("__blank"), candidate.fill_null(True).alias("__candidate")
 
 
-_MARKER_LINE = re.compile(("(?:^|\n)(?:[^,\t;|\n]*[,\t;|]){0," + str(FIRST_CELLS - 1) + "}[\\s\"']*"
-                           "(?:合|小|总|共|累|注|备注|说明|附注|填|审|制表|报送|负责|联系|示例)").encode())
-
-
-def _plain(raw: bytes, key_headers: tuple[str, ...], header_lines: int) -> bool:
-    """True when a CSV piece cannot hold a non-record row other than blank ones: no line starts
-    (in its first cells) with a marker and no key header repeats. A cheap test on the bytes that
-    spares most batches the flag query."""
-    if _MARKER_LINE.search(raw):
-        return False
-    return not any(raw.count(text.encode()) > header_lines for text in key_headers if text)
-
-
 def split_records(frame: pl.DataFrame, header: list, positions: dict[int, str], kind: Kind,
-                  first_row_number: int, sheet: str | None, raw: bytes | None = None,
-                  header_lines: int = 0) -> tuple[pl.DataFrame, list[Note]]:
+                  first_row_number: int, sheet: str | None) -> tuple[pl.DataFrame, list[Note]]:
     """The full-width text rows under a header -> (rows that may be records, with _row_number, all
     columns kept), and a note per skipped row. Blank rows are dropped; a run of blank rows between
-    records is one note. `raw`: the CSV piece the frame was read from (with `header_lines` lines
-    holding the header), for the fast path."""
+    records is one note."""
     columns = list(frame.columns)
     number = pl.int_range(first_row_number, first_row_number + pl.len(), dtype=pl.Int64).alias(ROW_NUMBER)
     if not columns or not frame.height:
@@ -94,12 +78,6 @@ def split_records(frame: pl.DataFrame, header: list, positions: dict[int, str], 
     header = [*(("" if h is None else str(h)) for h in header), *[""] * max(0, len(columns) - len(header))]
     key_positions = tuple(p for p, name in sorted(positions.items()) if name in kind.key and p < len(columns))
     key_headers = tuple(re.sub(r"[\s*]", "", header[p]) for p in key_positions)
-    if raw is not None and len(raw) <= SMALL_PIECE and _plain(raw, key_headers, header_lines):
-        numbered = frame.with_row_index(ROW_NUMBER, offset=first_row_number).with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
-        mapped = [columns[p] for p in sorted(positions) if p < len(columns)] or columns
-        kept = numbered.filter(pl.concat_str(mapped, ignore_nulls=True).str.strip_chars().str.len_bytes() > 0)
-        if kept.height == numbered.height:
-            return kept, []  # no blank row either
     # One query numbers the rows and flags the candidates (most batches have none).
     flagged = frame.lazy().select(number, *columns, *_flags(tuple(columns), key_positions, key_headers)).collect(engine="in-memory")
     frame = flagged.drop("__blank", "__candidate")

@@ -127,20 +127,18 @@ def prepare_file(home: Home, path: Path, submitted_on: date | None = None,
     # No prefecture in the name: the file belongs to the prefecture its rows name (issue 15).
     prefecture = prefecture or boundary.prefecture_of_file(result.tables, PREFECTURE_CODES)
     prepared = PreparedFile(outcome, digest, submitted_on, prefecture, result.encoding, archived,
-                            file_format=result.file_format, period=period, full_replacement=full)
+                            file_format=result.file_format, period=period, full_replacement=full,
+                            archive_columns=sorted({c.name for s in result.tables for c in s.kind.columns}),
+                            salt=home.salt())
     prepared.batches = _validated(home, prepared, result.tables)
     return prepared
 
 
 def _validated(home: Home, prepared: PreparedFile, sheets: list[Sheet]) -> Iterator:
-    """Every batch of every sheet, validated; then the archive copy and the clerk's report."""
-    outcome, path, salt = prepared.outcome, prepared.outcome.path, home.salt()
+    """Every batch of every sheet, validated; then the clerk's report. (The writer archives the
+    rows as it loads them: ingest.load.load_prepared.)"""
+    outcome, path, salt = prepared.outcome, prepared.outcome.path, prepared.salt
     reports = []
-    # The archive keeps the rows as read, minimised (ingest/archive.py), written as they pass; an
-    # intact archive of the same file (a run killed after writing it) is reused.
-    keep = None if archive.is_intact(prepared.archive) else archive.Writer(
-        prepared.archive, prepared.archive.name.removesuffix(archive.SUFFIX), path.name,
-        sorted({c.name for s in sheets for c in s.kind.columns}))
     try:
         across = _sheet_conflicts(sheets, prepared.prefecture, salt)
         for sheet in sheets:
@@ -166,19 +164,11 @@ def _validated(home: Home, prepared: PreparedFile, sheets: list[Sheet]) -> Itera
                     reports.append(checked.errors.with_columns(
                         pl.lit(path.name).alias("source_file"), pl.lit(table.sheet, pl.String).alias("sheet"),
                     ))
-                if keep:
-                    keep.add(table.kind.name, table.sheet, table.frame, ROW_NUMBER, salt)
                 yield table, checked, fraction
-        if keep:
-            keep.close()
-            keep = None
     except FileRejected as rejected:  # found while reading on (a record too long, a broken quote)
         outcome.status, outcome.message = "rejected", str(rejected)
         outcome.report = _rejected(home, path, prepared.digest, str(rejected)).report
         raise
-    finally:
-        if keep:
-            keep.abandon()
     if outcome.notes:
         reports.append(notes_frame(outcome.notes, path.name))
     # A file without problems gets no report: writing one cost as much as validating a small file.

@@ -14,7 +14,7 @@ from datetime import date
 import polars as pl
 
 from ingest import boundary, guards, idcard
-from ingest.normalize import INVISIBLE, cleaned_text, parse_steps
+from ingest.normalize import INVISIBLE, cleaned_text, parse_steps, plain_tests
 from ingest.readers import ROW_NUMBER, SheetTable
 from ingest.schemas import BOOL, DATE, ENUM, FLOAT, INT, SUBSTANTIVE_REPLY_TYPES, Column, Kind
 from lvzhi import pii, reference
@@ -208,12 +208,12 @@ def hash_id_card(value: str | None, salt: str) -> str | None:
     return idcard.cleaned(value, salt)
 
 
-def _cleaned(column: Column, cell: pl.Expr, prefecture_code: str | None, salt: str) -> pl.Expr:
+def _cleaned(column: Column, cell: pl.Expr, prefecture_code: str | None, salt: str, scrub: bool) -> pl.Expr:
     if column.name == "id_card_no":
         # The clear ID number leaves here, before it can reach any table or report: a valid number
         # becomes its salted hash, an invalid one a masked form that rule bad_id_card reports.
-        cell = cell.map_elements(lambda v: idcard.cleaned(v, salt), return_dtype=pl.String)
-    else:
+        cell = idcard.cleaned_expr(cell, salt)
+    elif scrub:  # only a column column_facts named: elsewhere both steps leave every cell as it is
         cell = guards.printable(cell)
         if column.name != "phone":  # ID- or mobile-shaped text typed anywhere else is masked
             cell = pii.mask_expr(cell)
@@ -224,12 +224,14 @@ def _cleaned(column: Column, cell: pl.Expr, prefecture_code: str | None, salt: s
 
 
 @functools.lru_cache(maxsize=512)
-def _parse_stages(columns: tuple[Column, ...], prefecture_code: str | None, salt: str) -> tuple[list[pl.Expr], ...]:
+def _parse_stages(columns: tuple[Column, ...], prefecture_code: str | None, salt: str,
+                  facts: guards.ColumnFacts) -> tuple[list[pl.Expr], ...]:
     """`with_columns` stages that turn each raw cell column `<name>` into `<name>__text` (cleaned)
-    and `<name>` (typed). Built once per kind and prefecture, not per file: building them cost
-    about as much as running them on a small file."""
-    steps = {c.name: parse_steps(c) for c in columns}
-    stages = [[_cleaned(c, pl.col(c.name), prefecture_code, salt).alias(_text(c.name)) for c in columns]]
+    and `<name>` (typed). Built once per kind, prefecture and column facts, not per file: building
+    them cost about as much as running them on a small file."""
+    steps = {c.name: parse_steps(c, c.name not in facts.non_ascii, c.name in facts.plain) for c in columns}
+    stages = [[_cleaned(c, pl.col(c.name), prefecture_code, salt, c.name in facts.scrub).alias(_text(c.name))
+               for c in columns]]
     for number in range(max([1, *map(len, steps.values())])):
         stage = []
         for c in columns:
@@ -247,30 +249,34 @@ def _parse_stages(columns: tuple[Column, ...], prefecture_code: str | None, salt
 
 
 def _typed_query(frame: pl.LazyFrame, columns: tuple[Column, ...], prefecture_code: str | None,
-                 salt: str) -> pl.LazyFrame:
+                 salt: str, facts: guards.ColumnFacts) -> pl.LazyFrame:
     # Sequential: a batch's expressions are small, and fanning them out to Polars' threads cost more
     # CPU than it saved while the writer thread needs the other core.
-    for stage in _parse_stages(columns, prefecture_code, salt):
+    # Facts of these columns only: fewer variants of the cached stages.
+    for stage in _parse_stages(columns, prefecture_code, salt, facts.of({c.name for c in columns})):
         frame = frame.with_columns_seq(stage)
     return frame
 
 
 def typed_columns(frame: pl.DataFrame, kind: Kind, prefecture_code: str | None, salt: str,
-                  columns: tuple[Column, ...] | None = None) -> pl.LazyFrame:
+                  columns: tuple[Column, ...] | None = None, facts: guards.ColumnFacts | None = None) -> pl.LazyFrame:
     """Row number and, per column, its cleaned text (`<name>__text`) and typed value (`<name>`).
+    `facts`: guards.column_facts of the frame, when the caller has them.
 
     In a big batch each distinct cell value is cleaned and parsed once and mapped back: dates,
     codes and enumerations repeat a lot, and parsing every cell cost ~2.5x more on 17 k-row
     files. A small batch parses every cell in one query: there, one query per column costs more.
     """
     columns = columns or kind.columns
+    if facts is None:
+        facts = guards.column_facts(frame.select(c.name for c in columns if c.name in frame.columns), plain_tests(kind))
     frame = frame.with_columns(pl.lit(None, pl.String).alias(c.name) for c in columns if c.name not in frame.columns)
     parts = [x for c in columns for x in (_text(c.name), c.name)]
     if frame.height < DISTINCT_MIN_ROWS:
-        return _typed_query(frame.lazy(), columns, prefecture_code, salt).select(ROW_NUMBER, *parts)
+        return _typed_query(frame.lazy(), columns, prefecture_code, salt, facts).select(ROW_NUMBER, *parts)
     lookups = pl.collect_all(engine=ENGINE, lazy_frames=[
         _typed_query(frame.lazy().select(pl.col(c.name).unique()).with_columns(pl.col(c.name).alias("__cell")),
-                     (c,), prefecture_code, salt)
+                     (c,), prefecture_code, salt, facts)
         for c in columns
     ])
     return frame.lazy().select(ROW_NUMBER, *(
@@ -361,7 +367,8 @@ def check(table: SheetTable, prefecture_code: str | None, submitted_on: date, sa
     excel_rules, excel_any = _excel_rules(kind)
     if not getattr(table, "may_hold_hash", True):  # no cell starts with '#': no Excel error value
         excel_any = pl.lit(False).alias("__excel_any")
-    flagged = typed_columns(table.frame, kind, prefecture_code, salt).with_columns_seq([*flag_exprs, excel_any]).collect(engine=ENGINE)
+    facts = table.facts() if isinstance(table, SheetTable) else None
+    flagged = typed_columns(table.frame, kind, prefecture_code, salt, facts=facts).with_columns_seq([*flag_exprs, excel_any]).collect(engine=ENGINE)
     parts = [_errors(flagged.lazy(), f"__rule_{i}", rule) for i, rule in enumerate(rules)
              if flagged.get_column(f"__rule_{i}").any()]
     if flagged.get_column("__excel_any").any():

@@ -46,7 +46,7 @@ class BuildResult:
     failures: list[str]
     published: Path | None = None
     plan: Plan | None = None
-    rebuilt: list[str] = field(default_factory=list)  # models dbt built (published ones among them republished)
+    rebuilt: list[str] = field(default_factory=list)  # the models and seeds dbt built, in any schema
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
         for node in outcome.result.results:
             if str(node.status) in ("error", "fail"):
                 failures.append(f"{node.node.name}: {node.message}")
-            elif node.node.resource_type in ("model", "seed") and node.node.schema == warehouse.PUBLISHED_SCHEMA:
+            elif node.node.resource_type in ("model", "seed"):
                 rebuilt.append(node.node.alias or node.node.name)
     if outcome.exception is not None:
         failures.append(str(outcome.exception))

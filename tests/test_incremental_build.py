@@ -71,6 +71,11 @@ def test_the_default_build_rebuilds_only_what_the_new_batch_touched(homes):
     assert {"fct_suggestions", "indicator_values"} <= set(refresh.rebuilt)
     # Rosters, meetings, trainings and stations did not change: their facts are not rebuilt.
     assert not {"dim_deputy", "fct_attendance", "fct_trainings", "dim_station", "fct_activities"} & set(refresh.rebuilt)
+    # Nor the families reported for the region and prefectures only (int_region_scopes), the
+    # current versions of other kinds, or the activity half of deputy_profile.
+    assert {"stg_raw__suggestions", "int_deputy_year_signatures", "deputy_profile"} <= set(refresh.rebuilt)
+    assert not {"ind_activities", "ind_meetings", "ind_trainings", "ind_liaison", "ind_projects",
+                "stg_raw__activities", "stg_raw__deputies", "int_deputy_year_duties"} & set(refresh.rebuilt)
 
 
 def test_the_refresh_publishes_exactly_what_a_full_build_publishes(homes):
