@@ -8,6 +8,7 @@ Both dashboard.db and dashboard.auth read it here, so neither imports the other 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from pathlib import Path
@@ -21,10 +22,17 @@ class NotPublished(Exception):
 
 
 def home() -> Home:
+    # Asked ~40 times a page: the command line is parsed once per (arguments, LVZHI_HOME, folder).
+    return _home(tuple(sys.argv[1:]), os.environ.get("LVZHI_HOME"), os.getcwd())
+
+
+@functools.lru_cache(maxsize=8)
+def _home(argv: tuple[str, ...], environment: str | None, folder: str) -> Home:
+    del folder  # a relative --home resolves from it
     parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     parser.add_argument("--home")
-    known, _ = parser.parse_known_args(sys.argv[1:])
-    root = known.home or os.environ.get("LVZHI_HOME") or DEFAULT_HOME
+    known, _ = parser.parse_known_args(argv)
+    root = known.home or environment or DEFAULT_HOME
     return Home(Path(root).resolve())  # not Home.at(): a reader creates no folders
 
 

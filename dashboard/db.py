@@ -49,9 +49,34 @@ def _cached(path: str, sql: str, params: tuple) -> pl.DataFrame:
     return _run(path, sql, params)
 
 
-@st.cache_resource(max_entries=40, show_spinner=False)
+_KEPT: dict[str, dict[tuple, object]] = {}  # version -> (kind, sql, params) -> result
+_KEPT_VERSIONS = 2  # as _connection: the version being read and the one before
+
+
+def _keep(path: str, key: tuple, make):
+    """Per published version, for as long as the process runs (a version never changes). A plain
+    dictionary, not st.cache_resource: `has()` and `reference()` are asked ~30 times a page, and
+    Streamlit's cache hashed the SQL text of each call (~0.2 ms each)."""
+    kept = _KEPT.get(path)
+    if kept is None:
+        kept = _KEPT.setdefault(path, {})
+        for old in list(_KEPT)[:-_KEPT_VERSIONS]:
+            _KEPT.pop(old, None)
+    if key not in kept:
+        kept[key] = make()
+    return kept[key]
+
+
 def _kept(path: str, sql: str, params: tuple) -> pl.DataFrame:
-    return _run(path, sql, params)
+    return _keep(path, ("rows", sql, params), lambda: _run(path, sql, params))
+
+
+def _kept_by(path: str, sql: str, keys: tuple[str, ...]) -> dict[tuple, pl.DataFrame]:
+    def split() -> dict[tuple, pl.DataFrame]:
+        rows = _run(path, sql, ())
+        return {key: part.drop(keys) for key, part in rows.group_by(keys, maintain_order=True)} if rows.height else {}
+
+    return _keep(path, ("split", sql, keys), split)
 
 
 def _path() -> str:
@@ -90,12 +115,18 @@ def reference(sql: str, *params) -> pl.DataFrame:
     return _kept(_path(), sql, tuple(params))
 
 
+def kept_by(sql: str, keys: tuple[str, ...]) -> dict[tuple, pl.DataFrame]:
+    """Like `reference`, for a whole table a page reads one part of (e.g. one scope's terms): read
+    once per version and split by `keys`, so each part is a dictionary look-up. Only for rows
+    without a prefecture column (`only_allowed` has nothing to filter in them)."""
+    return _kept_by(_path(), sql, keys)
+
+
 def tables() -> frozenset[str]:
-    names = reference(
-        "select table_name from duckdb_tables() where database_name = 'wh' and schema_name = ?",
-        warehouse.PUBLISHED_SCHEMA,
-    )
-    return frozenset(names["table_name"].to_list())
+    path = _path()
+    return _keep(path, ("tables",), lambda: frozenset(_kept(
+        path, "select table_name from duckdb_tables() where database_name = 'wh' and schema_name = ?",
+        (warehouse.PUBLISHED_SCHEMA,))["table_name"].to_list()))
 
 
 def has(table: str) -> bool:

@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import charts, links, queries
 from dashboard.filters import Filters
-from dashboard.i18n import lang, status_label, t
+from dashboard.i18n import lang, status_labels, t
 from lvzhi import format as fmt
 
 OFF_TARGET = ("amber", "red")
@@ -25,15 +25,16 @@ GREY = ("insufficient", "no_data", "none")
 CHASE_ROWS = 12
 
 
-def short_name(row: dict) -> str:
-    return row["name_en"] if lang() == "en" else row["name_zh"]
+def short_name(row: dict, language: str | None = None) -> str:
+    return row["name_en"] if (language or lang()) == "en" else row["name_zh"]
 
 
 def render(f: Filters, shown_ids: list[str]) -> None:
     """The three parts, for the indicators the overview shows (in its order)."""
     st.subheader(t("exceptions"), anchor="exceptions")
     # The same query (and so the same cached result) as the cards below: this and the previous period.
-    here = queries.indicator_values(f.scope_level, f.scope_code, f.period_type, (f.period_label, f.previous_label))
+    here = queries.indicator_values(f.scope_level, f.scope_code, f.period_type, (f.period_label, f.previous_label),
+                                    prefecture=f.prefecture)
     if here.height:
         here = here.filter(pl.col("indicator_id").is_in(shown_ids) & (pl.col("period_label") == f.period_label))
     _summary(f, here)
@@ -59,23 +60,24 @@ def _summary(f: Filters, here: pl.DataFrame) -> None:
     text = t("exceptions_summary", scope=scope, period=period, off=off.height, total=targeted.height, red=red,
              amber=off.height - red, met=met, unknown=targeted.height - off.height - met)
     items = []
+    link, language, statuses = links.linker(), lang(), status_labels()
     for row in off.sort(pl.col("status").replace_strict({"red": 0, "amber": 1}, return_dtype=pl.Int64)).iter_rows(named=True):
-        url = links.href("overview", indicator=row["indicator_id"]) + "#ranking"
-        label = f"{short_name(row)} {fmt.value(row['value'], row['unit'], lang())}（{status_label(row['status'])}）"
+        url = link("overview", indicator=row["indicator_id"]) + "#ranking"
+        label = f"{short_name(row, language)} {fmt.value(row['value'], row['unit'], language)}（{statuses[row['status']]}）"
         items.append(f'<li class="lvzhi-{row["status"]}">{links.anchor(label, url)}</li>')
     st.markdown(f'<div class="lvzhi-summary">{escape(text)}<ul class="lvzhi-off">{"".join(items)}</ul></div>',
                 unsafe_allow_html=True)
 
 
-def _cell(row: dict | None, url: str) -> str:
+def _cell(row: dict | None, url: str, language: str, statuses: dict) -> str:
     if row is None:
         return '<td class="lvzhi-cell lvzhi-no_data">—</td>'
     status = row["status"] or "no_data"
     grey = status in GREY
     colour = charts.STATUS_COLOURS.get(status, charts.STATUS_COLOURS["no_data"])
     text = "#212121" if grey or status == "amber" else "#ffffff"
-    value = fmt.value(row["value"], row["unit"], lang())
-    title = f"{row['scope_name']} · {short_name(row)}：{status_label(status)}"
+    value = fmt.value(row["value"], row["unit"], language)
+    title = f"{row['scope_name']} · {short_name(row, language)}：{statuses[status]}"
     return (f'<td class="lvzhi-cell lvzhi-{status}" style="background:{colour};color:{text}">'
             f'<a href="{escape(url)}" target="_self" title="{escape(title)}" style="color:{text}">'
             f'{value}<br><span class="lvzhi-n">n={fmt.count(row["denominator"] or 0)}</span></a></td>')
@@ -88,10 +90,10 @@ def _matrix(f: Filters, shown_ids: list[str]) -> None:
     if not order:
         return
     by_county = bool(f.prefecture)
-    rows = queries.county_matrix(f.prefecture, f.period_type, f.period_label) if by_county else \
-        queries.matrix(f.period_type, f.period_label)
+    rows = queries.county_matrix(f.prefecture, f.period_type, f.period_label, from_page=True) if by_county else \
+        queries.matrix(f.period_type, f.period_label, prefecture=f.prefecture)
     if by_county and rows.filter(pl.col("scope_level") == "county").height == 0:
-        by_county, rows = False, queries.matrix(f.period_type, f.period_label)
+        by_county, rows = False, queries.matrix(f.period_type, f.period_label, prefecture=f.prefecture)
     if rows.height == 0:
         return
     rows = rows.filter(pl.col("indicator_id").is_in(order))
@@ -103,8 +105,9 @@ def _matrix(f: Filters, shown_ids: list[str]) -> None:
     scopes = rows.select("scope_level", "scope_code", "scope_name").unique(maintain_order=True)
     level_order = {"region": 0, "prefecture": 1, "county": 2}
     scopes = scopes.sort(pl.col("scope_level").replace_strict(level_order, return_dtype=pl.Int64), "scope_code")
-    names = {r["indicator_id"]: short_name(r) for r in catalogue.iter_rows(named=True)}
-    head = "".join(f'<th class="lvzhi-col"><a href="{escape(links.href("overview", indicator=i) + "#ranking")}" '
+    link, language, statuses = links.linker(), lang(), status_labels()
+    names = {r["indicator_id"]: short_name(r, language) for r in catalogue.iter_rows(named=True)}
+    head = "".join(f'<th class="lvzhi-col"><a href="{escape(link("overview", indicator=i) + "#ranking")}" '
                    f'target="_self">{escape(names[i])}</a></th>' for i in order)
     body = []
     for scope in scopes.iter_rows(named=True):
@@ -117,9 +120,9 @@ def _matrix(f: Filters, shown_ids: list[str]) -> None:
             target = {"prefecture": None, "county": None}
         misses = sum(1 for i in order if (cells.get((code, i)) or {}).get("status") in OFF_TARGET)
         chosen = " lvzhi-chosen" if code in (f.prefecture, f.county) or (level == "region" and not f.prefecture) else ""
-        name = links.anchor(scope["scope_name"] or code, links.href("overview", **target))
-        row_cells = "".join(_cell(cells.get((code, i)), links.href("overview", indicator=i, **target) + "#ranking")
-                            for i in order)
+        name = links.anchor(scope["scope_name"] or code, link("overview", **target))
+        row_cells = "".join(_cell(cells.get((code, i)), link("overview", indicator=i, **target) + "#ranking",
+                                  language, statuses) for i in order)
         badge = f'<span class="lvzhi-misses" title="{escape(t("misses", n=misses))}">{misses}</span>' if misses else ""
         body.append(f'<tr class="lvzhi-row{chosen}"><th class="lvzhi-rowhead">{name}{badge}</th>{row_cells}</tr>')
     caption = t("matrix_counties", name=f.prefecture_name) if by_county else t("matrix")
@@ -141,13 +144,14 @@ def _chase(f: Filters) -> None:
         return
     totals = (int(units["unit_overdue"].sum()), int(units["unit_due_soon"].sum()))
     lines = []
+    link = links.linker()
     for row in units.head(CHASE_ROWS).iter_rows(named=True):
         unit = row["unit_name"]
-        overdue = links.anchor(fmt.count(row["unit_overdue"]), links.href("records", state="overdue", unit=unit)) \
+        overdue = links.anchor(fmt.count(row["unit_overdue"]), link("records", state="overdue", unit=unit)) \
             if row["unit_overdue"] else "0"
-        soon = links.anchor(fmt.count(row["unit_due_soon"]), links.href("records", state="due_soon", unit=unit)) \
+        soon = links.anchor(fmt.count(row["unit_due_soon"]), link("records", state="due_soon", unit=unit)) \
             if row["unit_due_soon"] else "0"
-        lines.append(f'<tr><td>{links.anchor(unit, links.href("records", state="open", unit=unit))}</td>'
+        lines.append(f'<tr><td>{links.anchor(unit, link("records", state="open", unit=unit))}</td>'
                      f'<td>{escape(row["prefecture_name"] or "—")}</td><td class="lvzhi-num lvzhi-overdue">{overdue}</td>'
                      f'<td class="lvzhi-num">{soon}</td></tr>')
     all_overdue = links.anchor(fmt.count(totals[0]), links.href("records", state="overdue"))

@@ -9,6 +9,7 @@ default used instead. The current filters live in `st.session_state` for the pag
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -68,6 +69,11 @@ class Filters:
     @property
     def scope(self) -> queries.Scope:
         return queries.Scope(self.prefecture, self.county, self.start, self.end)
+
+    @property
+    def trend_scopes(self) -> tuple[str, ...]:
+        """The region, and the chosen prefecture and county: the lines of the trend chart."""
+        return tuple(code for code in (queries.REGION_CODE, self.prefecture, self.county) if code)
 
     @property
     def trend_window(self) -> tuple[date, date]:
@@ -170,8 +176,9 @@ def sidebar() -> Filters:
     spans = {r["period_label"]: (r["period_start"], r["period_end"]) for r in terms.iter_rows(named=True)} \
         if terms.height else {}
     _seed("term", ["", *spans], "")
-    st.sidebar.selectbox(t("term"), ["", *spans], key="term",
-                         format_func=lambda term: congress_label(term, names) if term else t("no_term"),
+    # Each option's label is asked for on every run (1,083 terms for the region): one dictionary.
+    term_labels = {"": t("no_term"), **_term_labels(tuple(spans), tuple(names.items()), lang())}
+    st.sidebar.selectbox(t("term"), ["", *spans], key="term", format_func=term_labels.get,
                          help=t("term_help"))
     term = st.session_state["term"]
     for key, value, default in (("year", st.session_state["year"], default_year),
@@ -186,14 +193,20 @@ def sidebar() -> Filters:
     return filters
 
 
-def congress_label(term: str, names: dict[str, str] | None = None) -> str:
+@functools.lru_cache(maxsize=64)
+def _term_labels(terms: tuple[str, ...], names: tuple[tuple[str, str], ...], language: str) -> dict[str, str]:
+    known = dict(names)
+    return {term: congress_label(term, known, language) for term in terms}
+
+
+def congress_label(term: str, names: dict[str, str] | None = None, language: str | None = None) -> str:
     """A congress code with its term (654000-15) in words: 伊犁哈萨克自治州人大 第15届; a county or
     township congress whose name the warehouse does not hold: 代码 654002101 第19届."""
     code, _, number = term.partition("-")
     if names is None:
         prefectures = queries.prefectures()
         names = dict(zip(prefectures["prefecture_code"], _names(prefectures), strict=True))
-    if lang() == "en":
+    if (language or lang()) == "en":
         return f"{names.get(code, code)} congress, term {number}" if number else term
     if not number:
         return term

@@ -284,6 +284,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "words and similar text), most widely raised first; pick one to list its suggestions (art. 27).",
     ),
     "topics_pick": ("查看问题", "Problem"),
+    "topics_show": ("归并问题并列出相似建议", "Group the problems and list similar suggestions"),
+    "topics_show_help": (
+        "逐条比较所选范围和期间的全部建议标题，全区一年的建议需要较长时间；结果按数据版本和范围缓存。",
+        "Compares every suggestion title of the chosen scope and period; a whole region's year takes a while. "
+        "The result is kept per data version and scope.",
+    ),
+    "topics_computing": ("正在归并建议标题…", "Grouping the suggestion titles…"),
     "topics_members": ("该问题的建议 {n} 件", "{n} suggestions on this problem"),
     "similar_title": ("相似建议", "Similar suggestions"),
     "similar_note": ("内容相近的建议两两列出，供合并交办参考", "Pairs of suggestions with near-identical content, for joint assignment"),
@@ -437,3 +444,10 @@ def family_label(family: str) -> str:
 
 def status_label(status: str | None) -> str:
     return t(f"status_{status}") if status else t("status_no_data")
+
+
+def status_labels() -> dict[str | None, str]:
+    """Every status's label in the interface language, for a loop or a column (one language look-up)."""
+    english = lang() == "en"
+    return {**{status: pair[english] for status, pair in labels.STATUSES.items()},
+            None: labels.STATUSES["no_data"][english]}

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import polars as pl
 
-from dashboard.db import has, only_allowed, query, reference
+from dashboard.db import has, kept_by, only_allowed, query, reference
 from lvzhi import reference as facts
 
 REGION_CODE = facts.region_code()
@@ -74,14 +74,22 @@ def years() -> list[str]:
 
 def terms(scope_level: str, scope_code: str) -> pl.DataFrame:
     """The terms (届期, period_type 'term', labelled by congress code) with values for this scope, and
-    the dates they span."""
+    the dates they span. The sidebar asks on every page: every scope's terms are read once per
+    published version (~28,000 rows at region scale) and kept by scope."""
     if not has("indicator_values"):
         return pl.DataFrame()
-    return query(
-        "select period_label, min(period_start) as period_start, max(period_end) as period_end "
-        "from indicator_values where period_type = 'term' and scope_level = ? and scope_code = ? "
-        "group by all order by period_label",
-        scope_level, scope_code,
+    return _terms_by_scope().get((scope_level, scope_code), _NO_TERMS)
+
+
+_NO_TERMS = pl.DataFrame(schema={"period_label": pl.String, "period_start": pl.Date, "period_end": pl.Date})
+
+
+def _terms_by_scope() -> dict[tuple[str, str], pl.DataFrame]:
+    return kept_by(
+        "select scope_level, scope_code, period_label, min(period_start) as period_start, "
+        "max(period_end) as period_end from indicator_values where period_type = 'term' "
+        "group by all order by scope_level, scope_code, period_label",
+        ("scope_level", "scope_code"),
     )
 
 
@@ -120,10 +128,71 @@ _VALUES = """
 """
 
 
-def indicator_values(scope_level: str, scope_code: str, period_type: str, labels: tuple[str, ...]) -> pl.DataFrame:
+# A page reads indicator_values in two queries, whatever it draws from them (issue 20): the period's
+# rows (this period and the one before, the region, every prefecture and the counties of the chosen
+# prefecture: the cards, the matrix, the rankings) and the quarters of the trend window (the
+# sparklines, the trend). Each function below takes its rows from one of the two when its caller
+# says which prefecture is chosen (`prefecture=`), and asks DuckDB itself otherwise; every row still
+# passes `only_allowed`, which keeps rows, so filtering afterwards gives what the narrower query gave.
+# Neither is ordered in SQL (0.7 ms): each function sorts what it takes as its own query did.
+
+
+def previous_label(period_type: str, period_label: str) -> str:
+    """The period before (2024 -> 2023, 2024Q1 -> 2023Q4); none for a term."""
+    if period_type == "year" and period_label.isdigit():
+        return str(int(period_label) - 1)
+    if period_type == "quarter" and "Q" in period_label:
+        year, quarter = period_label.split("Q")
+        return f"{int(year) - 1}Q4" if quarter == "1" else f"{year}Q{int(quarter) - 1}"
+    return ""
+
+
+def period_rows(period_type: str, period_label: str, prefecture: str) -> pl.DataFrame:
+    """Every indicator in a period and the one before, for the region, every prefecture and the
+    counties of `prefecture` ('' = none): ~960 rows for the region. (Asking for the period before
+    only for the scopes the cards show halves the rows but cannot use the row groups' min/max:
+    5 ms became 9-27 ms.)"""
+    if not has("indicator_values"):
+        return pl.DataFrame()
+    labels = [label for label in (period_label, previous_label(period_type, period_label)) if label]
+    return query(
+        _VALUES + " where v.period_type = ? and list_contains(?, v.period_label) "
+        "and (v.scope_level in ('region', 'prefecture') or (v.scope_level = 'county' and v.scope_prefecture_code = ?))",
+        period_type, labels, prefecture,
+    )
+
+
+def quarter_rows(scope_codes: tuple[str, ...], since: date, until: date) -> pl.DataFrame:
+    """Every indicator's quarters starting between the dates, for the given scopes (region, prefecture, county)."""
+    if not has("indicator_values"):
+        return pl.DataFrame()
+    return query(
+        _VALUES + " where v.period_type = 'quarter' and list_contains(?, v.scope_code) "
+        "and v.scope_level in ('region', 'prefecture', 'county') and v.period_start between ? and ?",
+        list(scope_codes), since, until,
+    )
+
+
+def _covered(scope_level: str, scope_code: str, prefecture: str | None) -> bool:
+    """Whether period_rows(…, prefecture) holds this scope's rows of both periods."""
+    if prefecture is None:
+        return False
+    if scope_level == "region":
+        return prefecture == ""
+    if scope_level == "prefecture":
+        return scope_code == prefecture
+    return scope_level == "county" and prefecture != ""  # a county of the chosen prefecture
+
+
+def indicator_values(scope_level: str, scope_code: str, period_type: str, labels: tuple[str, ...],
+                     prefecture: str | None = None) -> pl.DataFrame:
     """Every indicator's row for one scope and the given period labels (current and previous)."""
     if not has("indicator_values"):
         return pl.DataFrame()
+    if _covered(scope_level, scope_code, prefecture) and labels and set(labels) <= {labels[0], previous_label(period_type, labels[0])}:
+        rows = period_rows(period_type, labels[0], prefecture)
+        return rows.filter((pl.col("scope_level") == scope_level) & (pl.col("scope_code") == scope_code)
+                           & pl.col("period_label").is_in(list(labels))) if rows.height else rows
     return query(
         _VALUES + " where v.scope_level = ? and v.scope_code = ? and v.period_type = ? "
         "and list_contains(?, v.period_label)",
@@ -131,10 +200,15 @@ def indicator_values(scope_level: str, scope_code: str, period_type: str, labels
     )
 
 
-def ranking(indicator_id: str, period_type: str, period_label: str) -> pl.DataFrame:
+def ranking(indicator_id: str, period_type: str, period_label: str, prefecture: str | None = None) -> pl.DataFrame:
     """One indicator for every prefecture in one period."""
     if not has("indicator_values"):
         return pl.DataFrame()
+    if prefecture is not None:
+        rows = period_rows(period_type, period_label, prefecture)
+        return rows.filter((pl.col("indicator_id") == indicator_id) & (pl.col("scope_level") == "prefecture")
+                           & (pl.col("period_label") == period_label)).sort("scope_code", "indicator_id") \
+            if rows.height else rows
     return query(
         _VALUES + " where v.indicator_id = ? and v.scope_level = 'prefecture' and v.period_type = ? "
         "and v.period_label = ? order by v.scope_code",
@@ -142,10 +216,16 @@ def ranking(indicator_id: str, period_type: str, period_label: str) -> pl.DataFr
     )
 
 
-def trend(indicator_id: str, scope_codes: tuple[str, ...], since: date, until: date) -> pl.DataFrame:
-    """Quarterly values of one indicator for the given scopes, quarters starting between the dates."""
+def trend(indicator_id: str, scope_codes: tuple[str, ...], since: date, until: date,
+          from_page: bool = False) -> pl.DataFrame:
+    """Quarterly values of one indicator for the given scopes, quarters starting between the dates
+    (`from_page`: out of the page's quarter_rows for the same scopes and dates)."""
     if not has("indicator_values"):
         return pl.DataFrame()
+    if from_page:
+        rows = quarter_rows(scope_codes, since, until)
+        return rows.filter(pl.col("indicator_id") == indicator_id).sort(
+            "scope_level", "period_label", descending=[True, False]) if rows.height else rows
     return query(
         _VALUES + " where v.indicator_id = ? and v.period_type = 'quarter' "
         "and list_contains(?, v.scope_code) and v.scope_level in ('region', 'prefecture', 'county') "
@@ -154,10 +234,17 @@ def trend(indicator_id: str, scope_codes: tuple[str, ...], since: date, until: d
     )
 
 
-def county_ranking(indicator_id: str, prefecture: str, period_type: str, period_label: str) -> pl.DataFrame:
+def county_ranking(indicator_id: str, prefecture: str, period_type: str, period_label: str,
+                   from_page: bool = False) -> pl.DataFrame:
     """One indicator for every county of a prefecture in one period (where the indicator has county rows)."""
     if not has("indicator_values"):
         return pl.DataFrame()
+    if from_page:
+        rows = period_rows(period_type, period_label, prefecture)
+        return rows.filter((pl.col("indicator_id") == indicator_id) & (pl.col("scope_level") == "county")
+                           & (pl.col("scope_prefecture_code") == prefecture)
+                           & (pl.col("period_label") == period_label)).sort("scope_code", "indicator_id") \
+            if rows.height else rows
     return query(
         _VALUES + " where v.indicator_id = ? and v.scope_level = 'county' and v.scope_prefecture_code = ? "
         "and v.period_type = ? and v.period_label = ? order by v.scope_code",
@@ -165,10 +252,17 @@ def county_ranking(indicator_id: str, prefecture: str, period_type: str, period_
     )
 
 
-def sparklines(scope_level: str, scope_code: str, since: date, until: date) -> pl.DataFrame:
-    """Every indicator's quarterly values for one scope (the cards' sparklines), in one query."""
+def sparklines(scope_level: str, scope_code: str, since: date, until: date,
+               scopes: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Every indicator's quarterly values for one scope (the cards' sparklines), in one query
+    (with `scopes`, out of the page's quarter_rows for those scopes)."""
     if not has("indicator_values"):
         return pl.DataFrame()
+    if scope_code in scopes:
+        rows = quarter_rows(scopes, since, until)
+        return rows.filter((pl.col("scope_level") == scope_level) & (pl.col("scope_code") == scope_code)).select(
+            "indicator_id", "period_label", "period_end", "value", "unit").sort(
+            "indicator_id", "period_label") if rows.height else rows
     return query(
         "select indicator_id, period_label, period_end, value, unit from indicator_values "
         "where scope_level = ? and scope_code = ? and period_type = 'quarter' and period_start between ? and ? "
@@ -177,10 +271,15 @@ def sparklines(scope_level: str, scope_code: str, since: date, until: date) -> p
     )
 
 
-def matrix(period_type: str, period_label: str) -> pl.DataFrame:
+def matrix(period_type: str, period_label: str, prefecture: str | None = None) -> pl.DataFrame:
     """Every targeted indicator for every prefecture and the region in one period (the exceptions matrix)."""
     if not has("indicator_values"):
         return pl.DataFrame()
+    if prefecture is not None:
+        rows = period_rows(period_type, period_label, prefecture)
+        return rows.filter(pl.col("scope_level").is_in(["region", "prefecture"])
+                           & (pl.col("period_label") == period_label)).sort("scope_code", "indicator_id") \
+            if rows.height else rows
     return query(
         _VALUES + " where v.scope_level in ('region', 'prefecture') and v.period_type = ? and v.period_label = ? "
         "order by v.scope_code",
@@ -188,10 +287,16 @@ def matrix(period_type: str, period_label: str) -> pl.DataFrame:
     )
 
 
-def county_matrix(prefecture: str, period_type: str, period_label: str) -> pl.DataFrame:
+def county_matrix(prefecture: str, period_type: str, period_label: str, from_page: bool = False) -> pl.DataFrame:
     """Every indicator for a prefecture and its counties in one period (the matrix of a prefecture)."""
     if not has("indicator_values"):
         return pl.DataFrame()
+    if from_page:
+        rows = period_rows(period_type, period_label, prefecture)
+        return rows.filter(pl.col("scope_level").is_in(["prefecture", "county"])
+                           & (pl.col("scope_prefecture_code") == prefecture)
+                           & (pl.col("period_label") == period_label)).sort(
+            "scope_level", "scope_code", "indicator_id", descending=[True, False, False]) if rows.height else rows
     return query(
         _VALUES + " where v.scope_level in ('prefecture', 'county') and v.scope_prefecture_code = ? "
         "and v.period_type = ? and v.period_label = ? order by v.scope_level desc, v.scope_code",
@@ -203,17 +308,18 @@ def county_matrix(prefecture: str, period_type: str, period_label: str) -> pl.Da
 
 
 def freshness() -> pl.DataFrame:
+    """Each prefecture's last file and load (every page's header): once per published version."""
     if not has("data_freshness"):
         return pl.DataFrame()
     errors = "0"
     if has("dq_reference_errors"):
         errors = ("(select count(*) from dq_reference_errors e "
                   "where e.prefecture_code = f.prefecture_code)")
-    return query(
+    return only_allowed(reference(
         f"select f.prefecture_code, f.prefecture_name, f.files_loaded, f.last_submitted_on, f.last_loaded_at, "
         f"cast(f.rows_loaded as bigint) as rows_loaded, cast(f.rows_quarantined as bigint) as rows_quarantined, "
         f"{errors} as open_errors from data_freshness f order by f.prefecture_code"
-    )
+    ))
 
 
 def quarantine(prefecture: str) -> pl.DataFrame:
@@ -305,22 +411,48 @@ def by_unit(scope: Scope) -> pl.DataFrame:
     )
 
 
+SATISFACTION_ORDER = ("满意", "基本满意", "不满意", "未反馈")
+LEADER_ORDER = ("党政主要领导", "政府副职领导", "常委会领导", "主任会议", "未注明")
+
+
+def _cohort_counts(scope: Scope) -> pl.DataFrame:
+    """The cohort's replies by class and by rating and its 重点督办 by leader, in one query (three
+    round trips before): rows (part, category, count, replied, overdue)."""
+    if not has("fct_suggestions"):
+        return pl.DataFrame()
+    leader = "supervising_leader" in _columns("fct_suggestions")
+    parts = [
+        f"select 'class' as part, s.reply_class as category, count(*) as count, 0 as replied, 0 as overdue {_COHORT} "
+        "and s.is_replied group by all",
+        f"select 'rating' as part, coalesce(s.satisfaction, '未反馈') as category, count(*) as count, 0 as replied, "
+        f"0 as overdue {_COHORT} and s.is_replied group by all",
+    ]
+    if leader:
+        parts.append(f"select 'leader' as part, coalesce(s.supervising_leader, '未注明') as category, count(*) as count, "
+                     "count(*) filter (where s.is_replied) as replied, count(*) filter (where s.is_overdue) as overdue "
+                     f"{_COHORT} and s.is_key_supervised group by all")
+    return query(" union all ".join(parts), *(scope.params() * len(parts)))
+
+
+def _part(rows: pl.DataFrame, part: str) -> pl.DataFrame:
+    return rows.filter(pl.col("part") == part).drop("part") if "part" in rows.columns else rows
+
+
+def _position(order: tuple[str, ...]) -> pl.Expr:
+    """list_position(order, category) as SQL orders by it: unknown categories last."""
+    return pl.col("category").replace_strict({c: n for n, c in enumerate(order, start=1)}, default=None,
+                                             return_dtype=pl.Int64)
+
+
 def reply_classes(scope: Scope) -> pl.DataFrame:
-    return _cohort(
-        "s.reply_class as category, count(*) as count",
-        "and s.is_replied group by all order by category",
-        scope,
-    )
+    rows = _part(_cohort_counts(scope), "class")
+    return rows.select("category", "count").sort("category", nulls_last=True) if rows.width else rows
 
 
 def satisfaction(scope: Scope) -> pl.DataFrame:
-    return _cohort(
-        "coalesce(s.satisfaction, '未反馈') as category, count(*) as count",
-        "and s.is_replied group by all "
-        "order by min(list_position(['满意', '基本满意', '不满意', '未反馈'], coalesce(s.satisfaction, '未反馈'))) "
-        "nulls last, category",
-        scope,
-    )
+    rows = _part(_cohort_counts(scope), "rating")
+    return rows.select("category", "count").sort(_position(SATISFACTION_ORDER), "category", nulls_last=True) \
+        if rows.width else rows
 
 
 def funnel(scope: Scope) -> dict[str, int]:
@@ -388,6 +520,16 @@ def units_to_chase(scope: Scope) -> pl.DataFrame:
         "fct_suggestions", "s.lead_unit")
     if not has(table):
         return pl.DataFrame()
+    if table == "fct_suggestion_handling" and has("dash_unit_chase"):  # counted per day by the build
+        return query(
+            "select coalesce(c.unit_name, '（未填写）') as unit_name, p.prefecture_name, "
+            "cast(sum(c.unit_overdue) as bigint) as unit_overdue, cast(sum(c.unit_due_soon) as bigint) as unit_due_soon "
+            "from dash_unit_chase c left join prefectures p on c.prefecture_code = p.prefecture_code "
+            "where (? = '' or c.prefecture_code = ?) and (? = '' or c.county = ?) and c.assigned_on between ? and ? "
+            "group by all having unit_overdue + unit_due_soon > 0 "
+            "order by unit_overdue desc, unit_due_soon desc, unit_name",
+            *scope.params(),
+        )
     return query(
         f"select coalesce({unit}, '（未填写）') as unit_name, p.prefecture_name, "
         "count(*) filter (where s.is_overdue) as unit_overdue, "
@@ -421,6 +563,14 @@ def observer_meetings(scope: Scope) -> pl.DataFrame:
     """Per standing-committee meeting (meetings belong to a prefecture, not a county)."""
     if not has("fct_attendance"):
         return pl.DataFrame()
+    if has("dash_observer_meetings"):  # counted per meeting by the build; rows of a meeting added per name
+        return query(
+            "select a.meeting_id, a.start_date, p.prefecture_name, cast(sum(a.observers) as bigint) as observers "
+            "from dash_observer_meetings a left join prefectures p on a.prefecture_code = p.prefecture_code "
+            "where (? = '' or a.prefecture_code = ?) and a.start_date between ? and ? "
+            "group by all order by a.start_date, a.meeting_id",
+            scope.prefecture, scope.prefecture, scope.start, scope.end,
+        )
     return query(
         "select a.meeting_id, a.start_date, p.prefecture_name, "
         "count(*) filter (where a.status = '出席' and a.has_known_deputy) as observers "
@@ -503,16 +653,23 @@ def station_flags(prefecture: str, county: str, as_of: date) -> pl.DataFrame:
     """Per 十有 flag: stations established by the as-of date (or undated) having it, as the indicator counts."""
     if not has("dim_station"):
         return pl.DataFrame()
-    unpivot = " union all ".join(
-        f"select {number} as flag_order, '{flag}' as flag, count(*) filter (where {flag}) as stations_with, "
-        f"count(*) as stations from chosen" for number, flag in enumerate(STATION_FLAGS))
-    return query(
-        "with chosen as (select * from dim_station where not is_missing_member "
+    # One pass over the stations counting every flag, unpivoted here (ten counts of a union: twice as slow).
+    counted = ", ".join(f"count(*) filter (where {flag}) as {flag}" for flag in STATION_FLAGS)
+    row = query(
+        "select count(*) as stations, " + counted + " from dim_station where not is_missing_member "
         "and (established_on is null or established_on <= ?) and (? = '' or prefecture_code = ?) "
-        f"and (? = '' or county = ?)) select flag, stations_with, stations, "
-        f"stations_with / nullif(stations, 0) as share from ({unpivot}) order by flag_order",
+        "and (? = '' or county = ?)",
         as_of, prefecture, prefecture, county, county,
     )
+    if row.height == 0:
+        return pl.DataFrame()
+    stations = row["stations"][0]
+    return pl.DataFrame({
+        "flag": list(STATION_FLAGS),
+        "stations_with": [row[flag][0] for flag in STATION_FLAGS],
+        "stations": [stations] * len(STATION_FLAGS),
+    }, schema={"flag": pl.String, "stations_with": pl.Int64, "stations": pl.Int64}).with_columns(
+        share=pl.col("stations_with") / pl.when(pl.col("stations") != 0).then(pl.col("stations")))
 
 
 def receptions(scope: Scope) -> pl.DataFrame:
@@ -609,13 +766,10 @@ def key_supervised_by_leader(scope: Scope) -> pl.DataFrame:
     """重点督办 suggestions of the cohort by who leads their supervision (empty = 未注明)."""
     if not has("fct_suggestions") or "supervising_leader" not in _columns("fct_suggestions"):
         return pl.DataFrame()
-    return _cohort(
-        "coalesce(s.supervising_leader, '未注明') as supervising_leader, count(*) as assigned, "
-        "count(*) filter (where s.is_replied) as replied, count(*) filter (where s.is_overdue) as overdue",
-        "and s.is_key_supervised group by all order by min(list_position("
-        "['党政主要领导', '政府副职领导', '常委会领导', '主任会议', '未注明'], coalesce(s.supervising_leader, '未注明')))",
-        scope,
-    )
+    rows = _part(_cohort_counts(scope), "leader")
+    return rows.sort(_position(LEADER_ORDER), "category", nulls_last=True).select(
+        pl.col("category").alias("supervising_leader"), pl.col("count").alias("assigned"), "replied", "overdue") \
+        if rows.width else rows
 
 
 def deputy_reply_history(deputy_id: str) -> pl.DataFrame:
@@ -639,6 +793,15 @@ def no_duty_record(prefecture: str, year: int) -> pl.DataFrame:
     elected in November is seen as such."""
     if not has("deputy_profile"):
         return pl.DataFrame()
+    if has("dash_no_duty_record"):  # picked by the build
+        return query(
+            "select p.prefecture_name, d.deputy_id, d.name, d.level, d.congress_code, d.served_from, d.served_until, "
+            "d.days_served, d.prefecture_code "
+            "from dash_no_duty_record d left join prefectures p on d.prefecture_code = p.prefecture_code "
+            "where d.year_number = ? and (? = '' or d.prefecture_code = ?) "
+            "order by d.prefecture_code, d.days_served desc, d.deputy_id",
+            year, prefecture, prefecture,
+        )
     return query(
         "select p.prefecture_name, d.deputy_id, d.name, d.level, d.congress_code, d.served_from, d.served_until, "
         "d.days_served, d.prefecture_code "
@@ -652,7 +815,7 @@ def no_duty_record(prefecture: str, year: int) -> pl.DataFrame:
 
 
 def _columns(table: str) -> set[str]:
-    return set(query(f"select * from {table} limit 0").columns)
+    return set(reference(f"select * from {table} limit 0").columns)
 
 
 def reply_errors(prefecture: str) -> pl.DataFrame:

@@ -3,6 +3,13 @@ scope and period (reports/topics.py), most widely raised first; choosing a topic
 
 The suggestions pass `db.query` (so `only_allowed`): a prefecture user groups only their own rows.
 The grouping is cached per published version, scope and the user's allowed prefectures.
+
+The grouping compares every title with every other (reports/topics.py): at region scale a year's
+~30,000 titles took over a minute, far too long for the page. It is therefore computed only when the
+user turns on the toggle (`topics=1` in the URL, so a shared link or the PDF export shows it too),
+with a spinner; the rest of 建议办理 does not wait for it. Precomputing it in `lvzhi build` would add
+that minute to every build for each scope and period, and a background warm-up per published version
+would hold a core of the two for as long while pages are served.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from dashboard.i18n import t
 from reports import topics as topic_model
 
 TOPICS_SHOWN = 20
+SHOW_KEY = "topics_show"
+URL_KEY = "topics"
 SIMILAR_SHOWN = 50
 
 _SUGGESTIONS = """
@@ -66,13 +75,31 @@ def grouped(f: Filters) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     return _grouped(str(context.published_path()), scope.params(), auth.allowed_prefectures())
 
 
+def wanted() -> bool:
+    """The toggle, seeded from and kept in the URL (`topics=1`)."""
+    asked = st.query_params.get(URL_KEY) == "1"
+    if st.session_state.get("_topics_seen") != asked:  # a link (or the PDF print) says what to show
+        st.session_state[SHOW_KEY] = asked
+    on = st.toggle(t("topics_show"), key=SHOW_KEY, help=t("topics_show_help"))
+    if on != asked:
+        if on:
+            st.query_params[URL_KEY] = "1"
+        else:
+            st.query_params.pop(URL_KEY, None)
+    st.session_state["_topics_seen"] = on
+    return on
+
+
 def panel(f: Filters) -> None:
     st.subheader(t("topics_title"))
     st.caption(t("topics_note"))
     if not db.has("fct_suggestions"):
         st.caption(t("no_rows"))
         return
-    table, members, similar = grouped(f)
+    if not wanted():
+        return
+    with st.spinner(t("topics_computing")):
+        table, members, similar = grouped(f)
     if table.height == 0:
         st.caption(t("no_rows"))
         return

@@ -31,7 +31,8 @@ st.caption(t("records_note"))
 rows = queries.suggestion_records(f.scope, state, unit)
 st.metric(labels[state], ui.format_value(rows.height, "count"))
 if rows.height:  # each row leads to its lead deputy's record (代表履职档案)
-    rows = rows.with_columns(pl.col("deputy_id").map_elements(lambda d: links.href("deputy", deputy=d),
-                                                              return_dtype=pl.String).alias("link"))
+    link = links.linker()
+    rows = rows.with_columns(pl.Series("link", [None if d is None else link("deputy", deputy=d) for d in rows["deputy_id"]],
+                                       dtype=pl.String))
 ui.table(rows, f"records_{state}", f, link_columns=("link",))
 st.markdown(links.anchor(t("records_back"), links.href("overview")), unsafe_allow_html=True)

@@ -57,8 +57,10 @@ if unit_rows.height:
     st.caption(t("unit_ranking_note"), help=ui.definition(first))
 ranked_units = ui.ranked_table(unit_rows)
 if ranked_units.height:  # each unit leads to its suggestions not yet replied (建议明细)
-    ranked_units = ranked_units.with_columns(pl.col("scope_name").map_elements(
-        lambda unit: links.href("records", state="open", unit=unit), return_dtype=pl.String).alias("link"))
+    link = links.linker()
+    ranked_units = ranked_units.with_columns(pl.Series("link", [
+        None if unit is None else link("records", state="open", unit=unit)
+        for unit in ranked_units["scope_name"]], dtype=pl.String))
 ui.table(ranked_units, "unit_ranking", f, percent=("value",), link_columns=("link",))
 
 st.subheader(t("key_supervised"))

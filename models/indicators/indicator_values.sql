@@ -72,3 +72,8 @@ final as (
 )
 
 select * from final
+-- Stored sorted by the filters every dashboard query has (scope level and period type): a page's
+-- query then reads the one or two of the ~10 row groups (at region scale) holding its rows and DuckDB
+-- skips the rest by their min/max (cards 5.4 -> 2.0 ms, the matrix 8.7 -> 3.2 ms at region scale).
+-- Sorting on scope, indicator and period too was no faster for the pages and cost ~0.5 s more to build.
+order by scope_level, period_type

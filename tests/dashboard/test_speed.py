@@ -78,3 +78,120 @@ def test_concurrent_sessions_share_one_connection(published):
         results = list(pool.map(lambda label: db._run(path, sql, (label,)), labels))
     for label, result in zip(labels, results, strict=True):
         assert result.height and result.equals(warehouse.read_published(published, sql, [label]))
+
+
+# ------------------------------------------------------------------ issue 20: fewer queries, serving marts
+
+SCOPES = [(""), (KARAMAY), ("654000")]
+PERIODS = [("year", "2024"), ("year", "2023"), ("quarter", "2024Q2"), ("quarter", "2024Q1")]
+
+
+def without(monkeypatch, table: str) -> None:
+    """As if the published version had no `table`: the page's functions count from the facts again."""
+    real = queries.has
+    monkeypatch.setattr(queries, "has", lambda name: name != table and real(name))
+
+
+def same_rows(left: pl.DataFrame, right: pl.DataFrame) -> bool:
+    return left.columns == right.columns and left.sort(left.columns).equals(right.sort(right.columns))
+
+
+@pytest.mark.parametrize("prefecture", SCOPES)
+@pytest.mark.parametrize("period_type, label", PERIODS)
+def test_a_pages_indicator_rows_equal_asking_for_each_part(published, prefecture, period_type, label):
+    """The cards, rankings and matrices taken from one query of the period's rows, and the sparklines
+    and trends from one of the trend window's quarters, equal the queries each part ran before."""
+    previous = queries.previous_label(period_type, label)
+    labels = (label, previous)
+    level, code = ("prefecture", prefecture) if prefecture else ("region", REGION)
+    cards = queries.indicator_values(level, code, period_type, labels, prefecture=prefecture)
+    assert cards.height and same_rows(cards, queries.indicator_values(level, code, period_type, labels))
+    assert queries.matrix(period_type, label, prefecture=prefecture).equals(queries.matrix(period_type, label).sort(
+        "scope_code", "indicator_id"))
+    scopes = tuple(c for c in (REGION, prefecture) if c)
+    since, until = date(int(label[:4]) - 1, 1, 1), date(2024, 6, 30)
+    sparks = queries.sparklines(level, code, since, until, scopes=scopes)
+    assert sparks.height and sparks.equals(queries.sparklines(level, code, since, until))
+    for indicator in queries.catalogue()["indicator_id"]:
+        ranked = queries.ranking(indicator, period_type, label, prefecture=prefecture)
+        assert ranked.equals(queries.ranking(indicator, period_type, label)), indicator
+        assert queries.trend(indicator, scopes, since, until, from_page=True).equals(
+            queries.trend(indicator, scopes, since, until)), indicator
+        if prefecture:
+            assert queries.county_ranking(indicator, prefecture, period_type, label, from_page=True).equals(
+                queries.county_ranking(indicator, prefecture, period_type, label)), indicator
+    if prefecture:
+        assert same_rows(queries.county_matrix(prefecture, period_type, label, from_page=True),
+                         queries.county_matrix(prefecture, period_type, label))
+        for county in queries.counties(prefecture):  # a county's cards come out of its prefecture's rows
+            found = queries.indicator_values("county", county, period_type, labels, prefecture=prefecture)
+            assert same_rows(found, queries.indicator_values("county", county, period_type, labels)), county
+            assert queries.sparklines("county", county, since, until, scopes=(*scopes, county)).equals(
+                queries.sparklines("county", county, since, until)), county
+
+
+def test_previous_labels():
+    assert [queries.previous_label(*p) for p in [("year", "2024"), ("quarter", "2024Q1"), ("quarter", "2024Q3"),
+                                                 ("term", "650000-14")]] == ["2023", "2023Q4", "2024Q2", ""]
+
+
+COHORTS = [queries.Scope(p, "", start, end) for p in SCOPES for start, end in [
+    (date(2024, 1, 1), date(2024, 12, 31)), (date(2023, 1, 1), date(2023, 12, 31)), (date(2023, 2, 20), date(2024, 5, 9))]]
+
+
+@pytest.mark.parametrize("scope", COHORTS)
+def test_cohort_counts_in_one_query_equal_one_query_each(published, scope):
+    def each(select: str, tail: str) -> pl.DataFrame:
+        return queries._cohort(select, tail, scope)
+
+    classes = each("s.reply_class as category, count(*) as count", "and s.is_replied group by all order by category")
+    ratings = each("coalesce(s.satisfaction, '未反馈') as category, count(*) as count",
+                   "and s.is_replied group by all order by min(list_position(['满意', '基本满意', '不满意', '未反馈'], "
+                   "coalesce(s.satisfaction, '未反馈'))) nulls last, category")
+    leaders = each("coalesce(s.supervising_leader, '未注明') as supervising_leader, count(*) as assigned, "
+                   "count(*) filter (where s.is_replied) as replied, count(*) filter (where s.is_overdue) as overdue",
+                   "and s.is_key_supervised group by all order by min(list_position(['党政主要领导', '政府副职领导', "
+                   "'常委会领导', '主任会议', '未注明'], coalesce(s.supervising_leader, '未注明'))), supervising_leader")
+    for expected, found in ((classes, queries.reply_classes(scope)), (ratings, queries.satisfaction(scope)),
+                            (leaders, queries.key_supervised_by_leader(scope))):
+        assert (expected.height == found.height == 0) or expected.equals(found), (expected, found)
+
+
+@pytest.mark.parametrize("prefecture", SCOPES)
+@pytest.mark.parametrize("as_of", [date(2024, 6, 30), date(2023, 6, 30), date(2000, 1, 1)])
+def test_station_flags_in_one_pass_equal_a_count_per_flag(published, prefecture, as_of):
+    unpivot = " union all ".join(
+        f"select {n} as flag_order, '{flag}' as flag, count(*) filter (where {flag}) as stations_with, "
+        f"count(*) as stations from chosen" for n, flag in enumerate(queries.STATION_FLAGS))
+    expected = db.query(
+        "with chosen as (select * from dim_station where not is_missing_member "
+        "and (established_on is null or established_on <= ?) and (? = '' or prefecture_code = ?) and (? = '' or county = ?)) "
+        f"select flag, stations_with, stations, stations_with / nullif(stations, 0) as share from ({unpivot}) "
+        "order by flag_order", as_of, prefecture, prefecture, "", "")
+    assert queries.station_flags(prefecture, "", as_of).equals(expected)
+
+
+@pytest.mark.parametrize("scope", COHORTS + [queries.Scope(KARAMAY, "白碱滩区", date(2023, 1, 1), date(2024, 12, 31))])
+def test_serving_marts_equal_counting_the_facts(published, monkeypatch, scope):
+    """dash_unit_chase (总览 催办) and dash_observer_meetings (列席) against grouping the facts as the pages did."""
+    found = {"chase": queries.units_to_chase(scope), "observers": queries.observer_meetings(scope)}
+    without(monkeypatch, "dash_unit_chase")
+    without(monkeypatch, "dash_observer_meetings")
+    expected = {"chase": queries.units_to_chase(scope), "observers": queries.observer_meetings(scope)}
+    for part in found:
+        assert same_rows(found[part], expected[part]), part
+
+
+def test_serving_marts_hold_rows(published):
+    """Each mart has rows in the hand-made records, so the comparisons above compare something."""
+    whole = queries.Scope("", "", date(2015, 1, 1), date(2030, 12, 31))
+    assert queries.units_to_chase(whole).height and queries.observer_meetings(whole).height
+    assert any(queries.no_duty_record("", year).height for year in (2023, 2024))
+
+
+@pytest.mark.parametrize("prefecture", SCOPES)
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_dash_no_duty_record_equals_filtering_the_profiles(published, monkeypatch, prefecture, year):
+    found = queries.no_duty_record(prefecture, year)
+    without(monkeypatch, "dash_no_duty_record")
+    assert found.equals(queries.no_duty_record(prefecture, year))
