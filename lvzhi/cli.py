@@ -326,7 +326,7 @@ def parser() -> argparse.ArgumentParser:
     sub = command("watch", cmd_watch, "监视收件目录：新文件自动导入、构建并发布 / ingest and publish files as they arrive")
     sub.add_argument("inbox", help="收件目录 / the folder clerks' files arrive in")
     sub.add_argument("--as-of", type=_date, default=None, help="统计日，默认每次刷新时的今天")
-    sub.add_argument("--interval", type=float, default=0.5, help="检查间隔（秒）")
+    sub.add_argument("--interval", type=float, default=0.25, help="检查间隔（秒）")
 
     sub = command("indicators", cmd_indicators, "输出指标表 / print indicator_values")
     sub.add_argument("--as-of", type=_date, default=None, help="核对已发布数据的统计日")

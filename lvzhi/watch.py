@@ -1,6 +1,6 @@
 """lvzhi watch INBOX: files dropped into a folder reach the dashboard in seconds.
 
-One long-running process polls the inbox (listing a folder twice a second costs nothing); a new
+One long-running process polls the inbox (listing a folder four times a second costs nothing); a new
 file whose size has stopped changing is ingested (its clerk's report written as always), then the
 default build rebuilds what it touched and publishes, with dbt imported and the project parsed once,
 at start, for the whole session.
@@ -18,7 +18,7 @@ from lvzhi.build import build, warm_up
 from lvzhi.home import Home
 
 
-def watch(home: Home, inbox: Path, as_of: date | None = None, interval: float = 0.5,
+def watch(home: Home, inbox: Path, as_of: date | None = None, interval: float = 0.25,
           stop: threading.Event | None = None, say=print) -> None:
     """Until `stop` is set (or Ctrl-C): ingest new files of `inbox`, then build and publish.
     `as_of` None: today's date, taken afresh for each refresh."""
