@@ -14,14 +14,15 @@
    `shared_only`: only keys more than one prefecture delivered (a hash aggregate first, so the two
    window sorts run on the few shared keys, not on every row). #}
 {% macro ranked_versions(kind, key_columns, shared_only=false) -%}
+    {%- set known_keys = [] %}{% for k in key_columns %}{% do known_keys.append('known.' ~ k) %}{% endfor %}
     select
         known.*,
         row_number() over (
-            partition by known.prefecture_code, {% for k in key_columns %}known.{{ k }}{% if not loop.last %}, {% endif %}{% endfor %}
+            partition by known.prefecture_code, {{ known_keys | join(', ') }}
             order by known._batch_id desc, known._row_number desc
         ) as _version_rank,
         first_value(known.prefecture_code) over (
-            partition by {% for k in key_columns %}known.{{ k }}{% if not loop.last %}, {% endif %}{% endfor %}
+            partition by {{ known_keys | join(', ') }}
             order by known._batch_id, known._row_number
             rows between unbounded preceding and unbounded following
         ) as _key_owner

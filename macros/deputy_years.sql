@@ -1,6 +1,6 @@
-{# Per deputy and year, what they did while serving: `events` is a CTE of (deputy_id, event_on,
-   component, quantity); the CTEs `deputies` (int_deputy_terms) and `weights` (duty_score_weights)
-   must exist. One count column per component, and the weighted points of them all. #}
+{# Per deputy and year, what they did while serving (int_deputy_terms): `events` is a CTE of
+   (deputy_id, event_on, component, quantity). One count column per component, and the points of
+   them all weighted by duty_score_weights. #}
 {% macro served_counts_per_year(components) -%}
 served_events as (
     select
@@ -10,8 +10,8 @@ served_events as (
         events.quantity,
         events.quantity * coalesce(weights.weight, 0) as points
     from events
-    inner join deputies on events.deputy_id = deputies.deputy_id
-    left join weights on events.component = weights.component
+    inner join {{ ref('int_deputy_terms') }} as deputies on events.deputy_id = deputies.deputy_id
+    left join {{ ref('duty_score_weights') }} as weights on events.component = weights.component
     where {{ is_serving('events.event_on', 'deputies') }}
 ),
 

@@ -1,15 +1,7 @@
 -- Sessions, meetings observed, speeches, activities, receptions and trainings of a deputy per year
 -- while serving, with their points (duty_score_weights): the part of deputy_profile that motions
 -- and suggestions do not change (a suggestions file does not recount 1.5 M activity rows).
-with deputies as (
-    select * from {{ ref('int_deputy_terms') }}
-),
-
-weights as (
-    select * from {{ ref('duty_score_weights') }}
-),
-
-congress_sessions as (
+with congress_sessions as (
     select * from {{ ref('fct_congress_attendance') }}
 ),
 

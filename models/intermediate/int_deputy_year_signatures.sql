@@ -1,14 +1,6 @@
 -- Motions and suggestions a deputy led or co-signed per year while serving, with their points
 -- (duty_score_weights): the part of deputy_profile a motions or suggestions file changes.
-with deputies as (
-    select * from {{ ref('int_deputy_terms') }}
-),
-
-weights as (
-    select * from {{ ref('duty_score_weights') }}
-),
-
-signers as (
+with signers as (
     select * from {{ ref('int_signers') }}
 ),
 
