@@ -61,11 +61,9 @@ def _piece(key: str, value) -> str:
 
 def _href(carried: dict[str, str], page: str, params: dict) -> str:
     path = "./" if page == DEFAULT_PAGE else page  # the default page lives at /, not at /overview
-    if carried.keys().isdisjoint(params):  # the usual link: the filters, then its own keys
-        pieces = [*carried.values(), *(_piece(key, value) for key, value in params.items())]
-    else:  # a param replaces a filter in place
-        pieces = {**carried, **{key: _piece(key, value) for key, value in params.items()}}.values()
-    query = "&".join(piece for piece in pieces if piece)
+    # The filters, then the link's own keys; a key of its own replaces a filter in place.
+    pieces = {**carried, **{key: _piece(key, value) for key, value in params.items()}}
+    query = "&".join(piece for piece in pieces.values() if piece)
     return f"{path}?{query}" if query else path
 
 

@@ -28,6 +28,8 @@ import duckdb
 import polars as pl
 
 from devtools.synth import generate
+from lvzhi import warehouse
+from lvzhi.home import Home
 
 SCALE = os.environ.get("BENCH_SCALE", "region")
 STAGES = os.environ.get("BENCH_STAGES", "all")  # "ingest": stages 1-2 only (a few minutes less)
@@ -119,13 +121,11 @@ def watched_file(home: Path, update: Path) -> float:
                 break
         said: list[str] = []  # what it says next is read on (a full pipe would stall it) and kept
         threading.Thread(target=lambda: said.extend(child.stdout), daemon=True).start()
-        pointer = home / "published" / "CURRENT"
-        before = pointer.read_text()
-        staged = WORK / f"staged_{update.name}"
-        shutil.copyfile(update, staged)
+        watched = Home.at(home)
+        before = warehouse.current_published(watched)
         started = time.perf_counter()
-        os.replace(staged, inbox / update.name)  # lands whole, as a clerk's copy finishes
-        while pointer.read_text() == before:
+        os.replace(update, inbox / update.name)  # lands whole, as a clerk's copy finishes
+        while warehouse.current_published(watched) == before:
             if time.perf_counter() - started > 300 or child.poll() is not None:
                 print("".join(said))
                 return float("nan")
@@ -140,13 +140,11 @@ def topic_scores(home: Path, year: int) -> tuple[str, dict]:
     """Pair precision / recall of the title grouping (reports/topics.py) against the problems synth planted,
     on the region's suggestions assigned in `year` of the published warehouse."""
     from devtools.synth.topics import planted_topic
-    from lvzhi.home import Home
-    from lvzhi.warehouse import read_published
     from reports import topics
 
-    rows = read_published(Home.at(home), "select suggestion_id, title, prefecture_code, lead_deputy_id, cosigner_ids "
+    rows = warehouse.read_published(Home.at(home), "select suggestion_id, title, prefecture_code, lead_deputy_id, cosigner_ids "
                           "from fct_suggestions where year(assigned_on) = ?", [year])
-    places = read_published(Home.at(home), "select prefecture_name as place from prefectures union select distinct "
+    places = warehouse.read_published(Home.at(home), "select prefecture_name as place from prefectures union select distinct "
                             "county from fct_suggestions union select distinct township from dim_station")
     started = time.perf_counter()
     found = topics.group(rows, tuple(p for p in places["place"].to_list() if p))

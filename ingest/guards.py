@@ -50,7 +50,7 @@ def printable(cell: pl.Expr) -> pl.Expr:
     return pl.coalesce(dirty.str.replace_all(_CONTROL, ""), cell)
 
 
-_SCRUB = f"{_CONTROL}|{pii._CANDIDATE}"
+_SCRUB = f"{_CONTROL}|{pii.CANDIDATE}"
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ _PL_ID18 = (f"{_B}([1-9\uff11-\uff19][{_DIGIT}]{{3}})[{_DIGIT}]{{10}}([{_DIGIT}]
 _PL_ID15 = (f"{_B}([1-9\uff11-\uff19][{_DIGIT}]{{3}})[{_DIGIT}]{{8}}([{_DIGIT}]{{3}})([^{_DIGIT}Xx]|$)",
             "${1}${2}********${3}${4}")
 _PL_MOBILE = (f"{_B}([1\uff11][3-9\uff13-\uff19][{_DIGIT}])[{_DIGIT}]{{4}}([{_DIGIT}]{{4}}){_E}", "${1}${2}****${3}${4}")
-_CANDIDATE = f"[{_DIGIT}]{{11}}"  # a run of 11 digits: nothing shorter can be an ID or a mobile
+CANDIDATE = f"[{_DIGIT}]{{11}}"  # a run of 11 digits: nothing shorter can be an ID or a mobile (ingest.guards too)
 
 
 def mask_text(text: str | None) -> str | None:
@@ -43,7 +43,7 @@ def mask_text(text: str | None) -> str | None:
 
 def mask_expr(text: pl.Expr) -> pl.Expr:
     """mask_text as a Polars expression; only cells with a run of 11 digits run the patterns."""
-    candidate = pl.when(text.str.contains(_CANDIDATE)).then(text)
+    candidate = pl.when(text.str.contains(CANDIDATE)).then(text)
     for pattern, replacement in (_PL_ID18, _PL_ID15, _PL_MOBILE):
         candidate = candidate.str.replace_all(pattern, replacement).str.replace_all(pattern, replacement)
     return pl.coalesce(candidate, text)
