@@ -69,6 +69,7 @@ def main() -> None:
     parser.add_argument("--home", default=os.environ.get("LVZHI_HOME", "data"))
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--prefecture", default="", help="例如 654000；默认全区")
+    parser.add_argument("--pages", nargs="+", choices=PAGES, default=PAGES, help="只测这些页面 / only these pages")
     parser.add_argument("--json", default=None, help="也把每页的毫秒数写入此 JSON 文件 / also write figures here")
     args = parser.parse_args()
     set_log_level("error")  # AppTest outside a server warns about the missing runtime on every run
@@ -79,7 +80,7 @@ def main() -> None:
     login = bench_login(Home.at(args.home))
     print(f"{'page':<12} {'median ms':>10} {'p95 ms':>8}")
     figures = {}
-    for page in PAGES:
+    for page in args.pages:
         seconds = sorted(time_page(page, args.runs, query, login))
         p95 = seconds[min(len(seconds) - 1, round(0.95 * (len(seconds) - 1)))]
         print(f"{page:<12} {1000 * statistics.median(seconds):>10.0f} {1000 * p95:>8.0f}")
