@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, context, filters, links, queries, style
+from dashboard import auth, context, db, filters, links, queries, style
 from dashboard.i18n import lang, t
 from lvzhi import format as fmt
 
@@ -39,6 +39,7 @@ ONLY_FOR = {"sql": auth.can_sql, "admin": auth.is_admin}  # pages a role does no
 st.set_page_config(page_title="履职 lvzhi", page_icon=str(Path(__file__).resolve().parent / "static" / "favicon.png"),
                    layout="wide")
 style.apply()
+db.new_run()
 filters.language_switch()
 login = auth.session()
 auth.write_cookie()  # after a login or logout: the session cookie set or cleared in the browser

@@ -86,8 +86,30 @@ def _path() -> str:
     return str(path)
 
 
+RUN_KEY = "_queries_this_run"
+
+
+def new_run() -> None:
+    """Called at the top of every script run (app.py): forget the previous run's results."""
+    st.session_state[RUN_KEY] = {}
+
+
+def once_per_run(key: tuple, make):
+    """Within one run a page asks the same thing several times (the cards, the matrix, the ranking
+    and the trend all take from the period's rows): each repeat is a look-up here, not another hash
+    of the SQL and copy out of st.cache_data (~0.3 ms each, ~10 a page). Outside a page run (tests,
+    scripts) nothing is kept."""
+    memo = st.session_state.get(RUN_KEY)
+    if memo is None:
+        return make()
+    key = (_path(), *key)
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
 def query(sql: str, *params) -> pl.DataFrame:
-    return only_allowed(_cached(_path(), sql, tuple(params)))
+    return once_per_run(("query", sql, repr(params)), lambda: only_allowed(_cached(_path(), sql, tuple(params))))
 
 
 def only_allowed(rows: pl.DataFrame) -> pl.DataFrame:
