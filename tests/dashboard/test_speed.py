@@ -173,20 +173,41 @@ def test_station_flags_in_one_pass_equal_a_count_per_flag(published, prefecture,
 
 @pytest.mark.parametrize("scope", COHORTS + [queries.Scope(KARAMAY, "白碱滩区", date(2023, 1, 1), date(2024, 12, 31))])
 def test_serving_marts_equal_counting_the_facts(published, monkeypatch, scope):
-    """dash_unit_chase (总览 催办) and dash_observer_meetings (列席) against grouping the facts as the pages did."""
-    found = {"chase": queries.units_to_chase(scope), "observers": queries.observer_meetings(scope)}
-    without(monkeypatch, "dash_unit_chase")
-    without(monkeypatch, "dash_observer_meetings")
-    expected = {"chase": queries.units_to_chase(scope), "observers": queries.observer_meetings(scope)}
+    """dash_unit_chase (总览 催办), dash_observer_meetings (列席) and dash_suggestion_lists (建议办理's
+    overdue and key-supervised lists) against the facts as the pages read them before."""
+    def parts() -> dict[str, pl.DataFrame]:
+        return {"chase": queries.units_to_chase(scope), "observers": queries.observer_meetings(scope),
+                "overdue": queries.overdue(scope), "key": queries.key_supervised(scope)}
+
+    found = parts()
+    for table in ("dash_unit_chase", "dash_observer_meetings", "dash_suggestion_lists"):
+        without(monkeypatch, table)
+    expected = parts()
     for part in found:
         assert same_rows(found[part], expected[part]), part
+    assert found["overdue"].equals(expected["overdue"]) and found["key"].equals(expected["key"]), "list order"
 
 
 def test_serving_marts_hold_rows(published):
     """Each mart has rows in the hand-made records, so the comparisons above compare something."""
     whole = queries.Scope("", "", date(2015, 1, 1), date(2030, 12, 31))
     assert queries.units_to_chase(whole).height and queries.observer_meetings(whole).height
+    assert queries.overdue(whole).height
     assert any(queries.no_duty_record("", year).height for year in (2023, 2024))
+
+
+@pytest.mark.parametrize("scope", [queries.Scope("", "", date(2023, 1, 1), date(2024, 6, 30)),
+                                   queries.Scope("652300", "昌吉市", date(2024, 1, 1), date(2024, 6, 30))])
+def test_suggestion_lists_equal_reading_the_facts(replies_home, monkeypatch, scope):
+    """建议办理's overdue and key-supervised lists out of dash_suggestion_lists equal the same lists out
+    of fct_suggestions, rows and order (the reply histories have both kinds)."""
+    monkeypatch.setenv("LVZHI_HOME", str(replies_home.root))
+    found = queries.overdue(scope), queries.key_supervised(scope)
+    without(monkeypatch, "dash_suggestion_lists")
+    expected = queries.overdue(scope), queries.key_supervised(scope)
+    assert found[0].equals(expected[0]) and found[1].equals(expected[1]), (found, expected)
+    whole = queries.Scope("", "", date(2015, 1, 1), date(2030, 12, 31))
+    assert queries.key_supervised(whole).height  # the hand-made home has the overdue ones
 
 
 @pytest.mark.parametrize("prefecture", SCOPES)
