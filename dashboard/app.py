@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import auth, context, db, filters, links, queries, style
-from dashboard.i18n import lang, t
+from dashboard.i18n import fix_language, lang, t
 from lvzhi import format as fmt
 
 VIEWS = Path(__file__).resolve().parent / "views"
@@ -38,9 +38,11 @@ ONLY_FOR = {"sql": auth.can_sql, "admin": auth.is_admin}  # pages a role does no
 # host, which an offline intranet does not reach.
 st.set_page_config(page_title="履职 lvzhi", page_icon=str(Path(__file__).resolve().parent / "static" / "favicon.png"),
                    layout="wide")
-style.apply()
 db.new_run()
+fix_language(None)
+style.apply()
 filters.language_switch()
+fix_language(lang())
 login = auth.session()
 auth.write_cookie()  # after a login or logout: the session cookie set or cleared in the browser
 if login is None:

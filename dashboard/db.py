@@ -11,6 +11,7 @@ so a new publish is read at the next rerun without a restart.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import duckdb
@@ -79,19 +80,26 @@ def _kept_by(path: str, sql: str, keys: tuple[str, ...]) -> dict[tuple, pl.DataF
     return _keep(path, ("split", sql, keys), split)
 
 
-def _path() -> str:
-    path = context.published_path()
-    if path is None:
-        raise NotPublished(str(context.home().root))
-    return str(path)
-
-
-RUN_KEY = "_queries_this_run"
+_RUN = threading.local()  # the current script run's version and results (a run executes in one thread)
 
 
 def new_run() -> None:
-    """Called at the top of every script run (app.py): forget the previous run's results."""
-    st.session_state[RUN_KEY] = {}
+    """Called first in every script run (app.py): the published version is looked up once per run
+    (its pointer file was read ~50 times a page) and the previous run's results are forgotten."""
+    _RUN.path = None
+    _RUN.memo = {}
+
+
+def _path() -> str:
+    path = getattr(_RUN, "path", None)
+    if path is None:
+        found = context.published_path()
+        if found is None:
+            raise NotPublished(str(context.home().root))
+        path = str(found)
+        if getattr(_RUN, "memo", None) is not None:  # outside a page run (tests, scripts) nothing is kept
+            _RUN.path = path
+    return path
 
 
 def once_per_run(key: tuple, make):
@@ -99,7 +107,7 @@ def once_per_run(key: tuple, make):
     and the trend all take from the period's rows): each repeat is a look-up here, not another hash
     of the SQL and copy out of st.cache_data (~0.3 ms each, ~10 a page). Outside a page run (tests,
     scripts) nothing is kept."""
-    memo = st.session_state.get(RUN_KEY)
+    memo = getattr(_RUN, "memo", None)
     if memo is None:
         return make()
     key = (_path(), *key)
