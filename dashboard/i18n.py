@@ -6,6 +6,8 @@ Exports always use the Chinese labels (`label(column, "zh")`), whatever the inte
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from lvzhi import labels
@@ -421,7 +423,19 @@ TEXT |= {
 }
 
 
+_RUN = threading.local()  # the current script run's language (a run executes in one thread)
+
+
+def fix_language(language: str | None) -> None:
+    """Set by app.py once the language switch has run (None at the start of a run): lang() is asked
+    ~600 times a page, and each session-state read cost a few microseconds."""
+    _RUN.lang = language
+
+
 def lang() -> str:
+    fixed = getattr(_RUN, "lang", None)
+    if fixed is not None:
+        return fixed
     return "en" if st.session_state.get(LANG_KEY) else "zh"
 
 
