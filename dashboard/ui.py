@@ -551,17 +551,21 @@ def table(df: pl.DataFrame, name: str, f: Filters, percent: tuple[str, ...] = ()
         plain = df.drop(link_columns) if link_columns else df
         # The download is in Chinese: the table just prepared when the page is too.
         ready = shown.drop(link_columns) if language == "zh" else _prepare(plain, percent, "zh")
-        download_buttons(ready.rename(_headers(plain, percent, "zh")), name, f)
+        download_buttons(ready, name, f, _headers(plain, percent, "zh"))
 
 
-def download_buttons(df: pl.DataFrame, name: str, f: Filters) -> None:
+def download_buttons(df: pl.DataFrame, name: str, f: Filters, headers: dict[str, str] | None = None) -> None:
+    """Excel and CSV of `df` (its columns renamed to `headers`), made only when one is clicked."""
+    def ready() -> pl.DataFrame:
+        return df.rename(headers) if headers else df
+
     stem = f"{name}_{f.scope_code}_{f.period_label}_asof{f.as_of}"
     row = st.container(horizontal=True)
-    row.download_button(t("download_excel"), lambda: to_excel(df, export_notes(f)), f"{stem}.xlsx",
+    row.download_button(t("download_excel"), lambda: to_excel(ready(), export_notes(f)), f"{stem}.xlsx",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          icon=":material/download:", key=f"xlsx_{name}",
                          on_click=auth.record_download, args=(f"{stem}.xlsx", df.height))
-    row.download_button(t("download_csv"), lambda: to_csv(df), f"{stem}.csv", mime="text/csv",
+    row.download_button(t("download_csv"), lambda: to_csv(ready()), f"{stem}.csv", mime="text/csv",
                         icon=":material/download:", key=f"csv_{name}",
                         on_click=auth.record_download, args=(f"{stem}.csv", df.height))
 
