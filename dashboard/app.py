@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, context, db, filters, links, queries, style
+from dashboard import auth, context, db, filters, links, memory, queries, style
 from dashboard.i18n import fix_language, lang, t
 from lvzhi import format as fmt
 
@@ -66,3 +66,4 @@ page = st.navigation(pages, expanded=True)  # all pages listed, none behind "Vie
 st.session_state[links.PAGE_KEY] = page.url_path or "overview"
 auth.record_page_view(page.url_path or "overview")
 page.run()
+memory.settle()  # once per process, after a first page (not reached when a page stops or switches)
