@@ -418,14 +418,19 @@ def by_unit(scope: Scope) -> pl.DataFrame:
     return query(
         f"select coalesce({unit}, '（未填写）') as unit_name, count(*) as assigned, "
         "count(*) filter (where s.is_replied) as replied, "
-        "count(*) filter (where s.is_replied or s.due_on < a.as_of) as due_or_replied, "
+        "count(*) filter (where s.is_replied or s.due_on < ?) as due_or_replied, "
         "count(*) filter (where s.is_replied_on_time) as on_time, "
         "count(*) filter (where s.is_overdue) as overdue "
-        f"from {table} s cross join (select max(as_of) as as_of from fct_suggestions) a "
+        f"from {table} s "
         "where s.has_known_deputy and (? = '' or s.prefecture_code = ?) and (? = '' or s.county = ?) "
         "and s.assigned_on between ? and ? group by all order by overdue desc, assigned desc, unit_name",
-        *scope.params(),
+        _suggestions_as_of(), *scope.params(),
     )
+
+
+def _suggestions_as_of() -> date | None:
+    """The suggestions' as-of date, read once per version (a scan of fct_suggestions in every query before)."""
+    return reference("select max(as_of) as as_of from fct_suggestions")["as_of"][0]
 
 
 SATISFACTION_ORDER = ("满意", "基本满意", "不满意", "未反馈")

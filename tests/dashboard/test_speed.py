@@ -157,6 +157,22 @@ def test_cohort_counts_in_one_query_equal_one_query_each(published, scope):
         assert (expected.height == found.height == 0) or expected.equals(found), (expected, found)
 
 
+@pytest.mark.parametrize("scope", COHORTS)
+def test_units_with_the_as_of_date_passed_equal_reading_it_in_the_query(published, scope):
+    """建议办理's handling-unit table: the as-of date read once per version gives what the query's own
+    max(as_of) over fct_suggestions gave."""
+    expected = db.query(
+        "select coalesce(s.unit_name, '（未填写）') as unit_name, count(*) as assigned, "
+        "count(*) filter (where s.is_replied) as replied, "
+        "count(*) filter (where s.is_replied or s.due_on < a.as_of) as due_or_replied, "
+        "count(*) filter (where s.is_replied_on_time) as on_time, count(*) filter (where s.is_overdue) as overdue "
+        "from fct_suggestion_handling s cross join (select max(as_of) as as_of from fct_suggestions) a "
+        "where s.has_known_deputy and (? = '' or s.prefecture_code = ?) and (? = '' or s.county = ?) "
+        "and s.assigned_on between ? and ? group by all order by overdue desc, assigned desc, unit_name",
+        *scope.params())
+    assert queries.by_unit(scope).equals(expected)
+
+
 @pytest.mark.parametrize("prefecture", SCOPES)
 @pytest.mark.parametrize("as_of", [date(2024, 6, 30), date(2023, 6, 30), date(2000, 1, 1)])
 def test_station_flags_in_one_pass_equal_a_count_per_flag(published, prefecture, as_of):
@@ -192,7 +208,7 @@ def test_serving_marts_hold_rows(published):
     """Each mart has rows in the hand-made records, so the comparisons above compare something."""
     whole = queries.Scope("", "", date(2015, 1, 1), date(2030, 12, 31))
     assert queries.units_to_chase(whole).height and queries.observer_meetings(whole).height
-    assert queries.overdue(whole).height
+    assert queries.overdue(whole).height and queries.by_unit(whole).height
     assert any(queries.no_duty_record("", year).height for year in (2023, 2024))
 
 
