@@ -383,29 +383,36 @@ def _cohort(sql_select: str, tail: str, scope: Scope, table: str = "fct_suggesti
     return query(f"select {sql_select} {_COHORT.format(table=table)} {tail}", *scope.params())
 
 
-def _listed() -> str:
-    """The overdue and key-supervised lists read their rows (and titles) from dash_suggestion_lists,
-    the only suggestions they can show, when the build made it."""
-    return "dash_suggestion_lists" if has("dash_suggestion_lists") else "fct_suggestions"
+def _listed(scope: Scope) -> pl.DataFrame:
+    """The rows of the overdue and the key-supervised lists, in one query (two before), from
+    dash_suggestion_lists (the only suggestions they can show) when the build made it."""
+    table = "dash_suggestion_lists" if has("dash_suggestion_lists") else "fct_suggestions"
+    return _cohort("s.suggestion_id, s.title, p.prefecture_name, s.lead_unit, s.assigned_on, s.due_on, s.replied_on, "
+                   "s.reply_class, s.is_replied, s.is_overdue, s.days_overdue, s.is_key_supervised",
+                   "and (s.is_overdue or s.is_key_supervised)", scope, table)
 
 
 def overdue(scope: Scope) -> pl.DataFrame:
-    return _cohort(
-        "s.suggestion_id, s.title, p.prefecture_name, s.lead_unit, s.assigned_on, s.due_on, s.days_overdue, "
-        "s.is_key_supervised",
-        "and s.is_overdue order by s.days_overdue desc, s.suggestion_id",
-        scope, _listed(),
-    )
+    rows = _listed(scope)
+    if rows.width == 0:
+        return rows
+    # As SQL's `order by days_overdue desc, suggestion_id` (DuckDB puts nulls last).
+    return rows.filter(pl.col("is_overdue")).sort("days_overdue", "suggestion_id", descending=[True, False],
+                                                  nulls_last=True).select(
+        "suggestion_id", "title", "prefecture_name", "lead_unit", "assigned_on", "due_on", "days_overdue",
+        "is_key_supervised")
 
 
 def key_supervised(scope: Scope) -> pl.DataFrame:
-    return _cohort(
-        "s.suggestion_id, s.title, p.prefecture_name, s.lead_unit, s.assigned_on, s.due_on, s.replied_on, "
-        "s.reply_class, case when s.is_replied then 'replied' when s.is_overdue then 'overdue' else 'open' end "
-        "as state, s.days_overdue",
-        "and s.is_key_supervised order by s.is_replied, s.days_overdue desc nulls last, s.suggestion_id",
-        scope, _listed(),
-    )
+    rows = _listed(scope)
+    if rows.width == 0:
+        return rows
+    state = pl.when(pl.col("is_replied")).then(pl.lit("replied")).when(pl.col("is_overdue")).then(
+        pl.lit("overdue")).otherwise(pl.lit("open")).alias("state")
+    return rows.filter(pl.col("is_key_supervised")).sort(
+        "is_replied", "days_overdue", "suggestion_id", descending=[False, True, False], nulls_last=True).select(
+        "suggestion_id", "title", "prefecture_name", "lead_unit", "assigned_on", "due_on", "replied_on", "reply_class",
+        state, "days_overdue")
 
 
 def by_unit(scope: Scope) -> pl.DataFrame:

@@ -189,19 +189,16 @@ def test_station_flags_in_one_pass_equal_a_count_per_flag(published, prefecture,
 
 @pytest.mark.parametrize("scope", COHORTS + [queries.Scope(KARAMAY, "白碱滩区", date(2023, 1, 1), date(2024, 12, 31))])
 def test_serving_marts_equal_counting_the_facts(published, monkeypatch, scope):
-    """dash_unit_chase (总览 催办), dash_observer_meetings (列席) and dash_suggestion_lists (建议办理's
-    overdue and key-supervised lists) against the facts as the pages read them before."""
+    """dash_unit_chase (总览 催办) and dash_observer_meetings (列席) against grouping the facts as the pages did."""
     def parts() -> dict[str, pl.DataFrame]:
-        return {"chase": queries.units_to_chase(scope), "observers": queries.observer_meetings(scope),
-                "overdue": queries.overdue(scope), "key": queries.key_supervised(scope)}
+        return {"chase": queries.units_to_chase(scope), "observers": queries.observer_meetings(scope)}
 
     found = parts()
-    for table in ("dash_unit_chase", "dash_observer_meetings", "dash_suggestion_lists"):
+    for table in ("dash_unit_chase", "dash_observer_meetings"):
         without(monkeypatch, table)
     expected = parts()
     for part in found:
         assert same_rows(found[part], expected[part]), part
-    assert found["overdue"].equals(expected["overdue"]) and found["key"].equals(expected["key"]), "list order"
 
 
 def test_serving_marts_hold_rows(published):
@@ -212,18 +209,59 @@ def test_serving_marts_hold_rows(published):
     assert any(queries.no_duty_record("", year).height for year in (2023, 2024))
 
 
+def lists_as_sql(scope: queries.Scope) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """建议办理's overdue and key-supervised lists as each was one query over fct_suggestions."""
+    overdue = queries._cohort(
+        "s.suggestion_id, s.title, p.prefecture_name, s.lead_unit, s.assigned_on, s.due_on, s.days_overdue, "
+        "s.is_key_supervised", "and s.is_overdue order by s.days_overdue desc, s.suggestion_id", scope)
+    key = queries._cohort(
+        "s.suggestion_id, s.title, p.prefecture_name, s.lead_unit, s.assigned_on, s.due_on, s.replied_on, "
+        "s.reply_class, case when s.is_replied then 'replied' when s.is_overdue then 'overdue' else 'open' end "
+        "as state, s.days_overdue",
+        "and s.is_key_supervised order by s.is_replied, s.days_overdue desc nulls last, s.suggestion_id", scope)
+    return overdue, key
+
+
+@pytest.mark.parametrize("table", ["dash_suggestion_lists", "fct_suggestions"])
 @pytest.mark.parametrize("scope", [queries.Scope("", "", date(2023, 1, 1), date(2024, 6, 30)),
-                                   queries.Scope("652300", "昌吉市", date(2024, 1, 1), date(2024, 6, 30))])
-def test_suggestion_lists_equal_reading_the_facts(replies_home, monkeypatch, scope):
-    """建议办理's overdue and key-supervised lists out of dash_suggestion_lists equal the same lists out
-    of fct_suggestions, rows and order (the reply histories have both kinds)."""
-    monkeypatch.setenv("LVZHI_HOME", str(replies_home.root))
+                                   queries.Scope("652300", "昌吉市", date(2024, 1, 1), date(2024, 6, 30)),
+                                   queries.Scope("", "", date(2015, 1, 1), date(2030, 12, 31))])
+@pytest.mark.parametrize("home", ["handmade_home", "replies_home"])
+def test_suggestion_lists_equal_one_query_each(request, monkeypatch, home, scope, table):
+    """The two lists out of one query (of dash_suggestion_lists, or of the facts without it) equal
+    each list's own query of fct_suggestions, rows and order. The hand-made home has overdue
+    suggestions, the reply histories key-supervised ones."""
+    monkeypatch.setenv("LVZHI_HOME", str(request.getfixturevalue(home).root))
+    if table == "fct_suggestions":
+        without(monkeypatch, "dash_suggestion_lists")
+    expected = lists_as_sql(scope)
     found = queries.overdue(scope), queries.key_supervised(scope)
-    without(monkeypatch, "dash_suggestion_lists")
-    expected = queries.overdue(scope), queries.key_supervised(scope)
     assert found[0].equals(expected[0]) and found[1].equals(expected[1]), (found, expected)
     whole = queries.Scope("", "", date(2015, 1, 1), date(2030, 12, 31))
-    assert queries.key_supervised(whole).height  # the hand-made home has the overdue ones
+    assert queries.overdue(whole).height if home == "handmade_home" else queries.key_supervised(whole).height
+
+
+def test_list_order_is_the_sql_order(monkeypatch):
+    """The lists' order in polars is the order their SQL gave (nulls last, ties by id), on rows where
+    every sort key matters."""
+    import duckdb
+
+    s = pl.DataFrame({
+        "suggestion_id": ["S3", "S1", "S2", "S4", "S5", "S6"], "title": list("abcdef"), "prefecture_name": ["昌吉州"] * 6,
+        "lead_unit": ["u"] * 6, "assigned_on": [date(2024, 1, 1)] * 6, "due_on": [date(2024, 4, 1)] * 6,
+        "replied_on": [None, date(2024, 3, 1), None, None, date(2024, 5, 1), None], "reply_class": [None, "A", None, None, "B", None],
+        "is_replied": [False, True, False, False, True, False], "is_overdue": [True, False, True, False, False, True],
+        "days_overdue": [5, 20, 12, None, 3, 5], "is_key_supervised": [True, True, True, True, False, True]})
+    monkeypatch.setattr(queries, "_listed", lambda scope: s)
+    scope = queries.Scope("", "", date(2024, 1, 1), date(2024, 12, 31))
+    overdue = duckdb.sql("select suggestion_id, title, prefecture_name, lead_unit, assigned_on, due_on, days_overdue, "
+                         "is_key_supervised from s where is_overdue order by days_overdue desc, suggestion_id").pl()
+    key = duckdb.sql("select suggestion_id, title, prefecture_name, lead_unit, assigned_on, due_on, replied_on, reply_class, "
+                     "case when is_replied then 'replied' when is_overdue then 'overdue' else 'open' end as state, "
+                     "days_overdue from s where is_key_supervised "
+                     "order by is_replied, days_overdue desc nulls last, suggestion_id").pl()
+    assert queries.overdue(scope).equals(overdue)
+    assert queries.key_supervised(scope).equals(key)
 
 
 @pytest.mark.parametrize("prefecture", SCOPES)
