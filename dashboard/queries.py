@@ -715,14 +715,16 @@ def receptions(scope: Scope) -> pl.DataFrame:
         return pl.DataFrame()
     station = "coalesce(d.name, r.station_id)" if has("dim_station") else "r.station_id"
     join = "left join dim_station d on r.station_id = d.station_id" if has("dim_station") else ""
+    # Counted per station first, then named (one name per station): joining every reception to its
+    # station's name before counting cost ~1.5 ms at region scale.
     return query(
-        f"select r.station_id, {station} as station_name, r.county, count(*) as receptions, "
-        "cast(sum(r.visitors) as bigint) as visitors, cast(sum(r.opinions_collected) as bigint) as opinions_collected, "
-        "cast(sum(r.opinions_resolved) as bigint) as opinions_resolved, "
-        "sum(r.opinions_resolved) / nullif(sum(r.opinions_collected), 0) as resolved_share "
-        f"from fct_receptions r {join} "
-        "where (? = '' or r.prefecture_code = ?) and (? = '' or r.county = ?) and r.reception_date between ? and ? "
-        "group by all order by r.station_id",
+        f"select r.station_id, {station} as station_name, r.county, r.receptions, r.visitors, r.opinions_collected, "
+        "r.opinions_resolved, r.resolved_share from (select station_id, county, count(*) as receptions, "
+        "cast(sum(visitors) as bigint) as visitors, cast(sum(opinions_collected) as bigint) as opinions_collected, "
+        "cast(sum(opinions_resolved) as bigint) as opinions_resolved, "
+        "sum(opinions_resolved) / nullif(sum(opinions_collected), 0) as resolved_share from fct_receptions "
+        "where (? = '' or prefecture_code = ?) and (? = '' or county = ?) and reception_date between ? and ? "
+        f"group by station_id, county) r {join} order by r.station_id",
         *scope.params(),
     )
 

@@ -241,6 +241,20 @@ def test_suggestion_lists_equal_one_query_each(request, monkeypatch, home, scope
     assert queries.overdue(whole).height if home == "handmade_home" else queries.key_supervised(whole).height
 
 
+@pytest.mark.parametrize("scope", COHORTS)
+def test_receptions_counted_then_named_equal_naming_then_counting(published, scope):
+    expected = db.query(
+        "select r.station_id, coalesce(d.name, r.station_id) as station_name, r.county, count(*) as receptions, "
+        "cast(sum(r.visitors) as bigint) as visitors, cast(sum(r.opinions_collected) as bigint) as opinions_collected, "
+        "cast(sum(r.opinions_resolved) as bigint) as opinions_resolved, "
+        "sum(r.opinions_resolved) / nullif(sum(r.opinions_collected), 0) as resolved_share "
+        "from fct_receptions r left join dim_station d on r.station_id = d.station_id "
+        "where (? = '' or r.prefecture_code = ?) and (? = '' or r.county = ?) and r.reception_date between ? and ? "
+        "group by all order by r.station_id", *scope.params())
+    assert queries.receptions(scope).equals(expected)
+    assert queries.receptions(queries.Scope("", "", date(2015, 1, 1), date(2030, 12, 31))).height
+
+
 def test_list_order_is_the_sql_order(monkeypatch):
     """The lists' order in polars is the order their SQL gave (nulls last, ties by id), on rows where
     every sort key matters."""
