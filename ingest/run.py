@@ -233,7 +233,8 @@ def _rejected(home: Home, path: Path, digest: str, message: str) -> FileResult:
 
 
 PREFETCH = 2  # files being read and validated ahead of the one being written
-AHEAD = 2  # validated batches of a file waiting for the writer (bounds memory on big files)
+AHEAD = 3  # validated batches of a file waiting for the writer (bounds memory on big files); with 2, a
+# one-batch file (header, batch, end) held the reader until the writer took it: the writer waited for files
 
 
 def ingest(home: Home, paths: list[Path], submitted_on: date | None = None, say=print) -> list[FileResult]:
