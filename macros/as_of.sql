@@ -9,33 +9,49 @@
     {% if var('known_at') %} where _loaded_at <= cast('{{ var("known_at") }}' as timestamp) {% endif %}
 {%- endmacro %}
 
-{# Every known row of a kind with its rank among its prefecture's versions of the key (1 = newest) and
-   the key's owner (the prefecture that delivered it first): what current_version and key_conflicts read.
-   `shared_only`: only keys more than one prefecture delivered (a hash aggregate first, so the two
-   window sorts run on the few shared keys, not on every row). #}
-{% macro ranked_versions(kind, key_columns, shared_only=false) -%}
-    {%- set known_keys = [] %}{% for k in key_columns %}{% do known_keys.append('known.' ~ k) %}{% endfor %}
+{# Key columns of two relations equal, nulls included. #}
+{% macro same_key(left, right, key_columns) -%}
+    {% for k in key_columns %}{{ left }}.{{ k }} is not distinct from {{ right }}.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
+{%- endmacro %}
+
+{# Per prefecture and key: the first and the newest batch that delivered it. A file holds a key once
+   (ingest quarantines a repeated key, also across sheets), so a batch and a key name one raw row;
+   hash aggregates, then, instead of window sorts over every row. `shared_only`: only keys more than
+   one prefecture delivered (a cheaper aggregate first, for dq_key_conflicts). #}
+{% macro prefecture_versions(kind, key_columns, shared_only=false) -%}
     select
-        known.*,
-        row_number() over (
-            partition by known.prefecture_code, {{ known_keys | join(', ') }}
-            order by known._batch_id desc, known._row_number desc
-        ) as _version_rank,
-        first_value(known.prefecture_code) over (
-            partition by {{ known_keys | join(', ') }}
-            order by known._batch_id, known._row_number
-            rows between unbounded preceding and unbounded following
-        ) as _key_owner
+        known.prefecture_code,
+        {% for k in key_columns %}known.{{ k }},{% endfor %}
+        min(known._batch_id) as first_batch,
+        max(known._batch_id) as newest_batch
     from ({{ known_rows(source('raw', kind)) }}) as known
     {%- if shared_only %}
     inner join (
         select {{ key_columns | join(', ') }}
         from ({{ known_rows(source('raw', kind)) }}) as keyed
         group by {{ key_columns | join(', ') }}
-        having count(distinct prefecture_code) > 1
+        having min(prefecture_code) <> max(prefecture_code)
     ) as shared
-        on {% for k in key_columns %}known.{{ k }} = shared.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
+        on {{ same_key('known', 'shared', key_columns) }}
     {%- endif %}
+    group by known.prefecture_code{% for k in key_columns %}, known.{{ k }}{% endfor %}
+{%- endmacro %}
+
+{# Versions withheld: per key more than one prefecture delivered, the newest version of each
+   prefecture but its owner (the prefecture whose first batch is the key's first). #}
+{% macro withheld_versions(kind, key_columns) -%}
+    select *
+    from (
+        select
+            shared_versions.*,
+            first_value(prefecture_code) over (
+                partition by {{ key_columns | join(', ') }}
+                order by first_batch
+                rows between unbounded preceding and unbounded following
+            ) as owner_prefecture_code
+        from ({{ prefecture_versions(kind, key_columns, shared_only=true) }}) as shared_versions
+    ) as versions
+    where prefecture_code <> owner_prefecture_code
 {%- endmacro %}
 
 {# The newest submitted version of each key (append-only raw history -> current state).
@@ -48,37 +64,47 @@
    withdrawn from the current state (its rows stay in raw; a key it contains has a newer version
    anyway). #}
 {% macro current_version(kind, key_columns) -%}
-    select newest.*
-    from (
-        select *
-        from ({{ ranked_versions(kind, key_columns) }}) as versions
-        where _version_rank = 1 and prefecture_code = _key_owner
-    ) as newest
+    select known.*
+    from ({{ known_rows(source('raw', kind)) }}) as known
+    inner join ({{ prefecture_versions(kind, key_columns) }}) as own_versions
+        on known.prefecture_code = own_versions.prefecture_code
+        and {{ same_key('known', 'own_versions', key_columns) }}
+        and known._batch_id = own_versions.newest_batch
     where not exists (
+        select 1
+        from ({{ withheld_versions(kind, key_columns) }}) as withheld
+        where withheld.prefecture_code = known.prefecture_code
+            and {{ same_key('withheld', 'known', key_columns) }}
+    )
+    and not exists (
         select 1
         from {{ source('raw', 'batches') }} as own_batch
         inner join {{ source('raw', 'batches') }} as replacement
             on replacement.period = own_batch.period
             and replacement.batch_id > own_batch.batch_id
-        where own_batch.batch_id = newest._batch_id
+        where own_batch.batch_id = known._batch_id
             and replacement.full_replacement
-            and replacement.prefecture_code = newest.prefecture_code
+            and replacement.prefecture_code = known.prefecture_code
             and concat(',', replacement.kinds, ',') like '%,{{ kind }},%'
             {% if var('known_at') %} and replacement.loaded_at <= cast('{{ var("known_at") }}' as timestamp) {% endif %}
     )
 {%- endmacro %}
 
-{# Keys delivered by more than one prefecture: the owner's version is current, the others withheld. #}
+{# Keys delivered by more than one prefecture: the owner's version is current, the others' newest
+   versions are withheld and listed here. #}
 {% macro key_conflicts(kind, key_columns) -%}
     select
         '{{ kind }}' as kind,
-        concat_ws(' / ', {% for k in key_columns %}cast({{ k }} as {{ dbt.type_string() }}){% if not loop.last %}, {% endif %}{% endfor %}) as key_value,
-        prefecture_code,
-        _key_owner as owner_prefecture_code,
-        _source_file as source_file,
-        _batch_id as batch_id
-    from ({{ ranked_versions(kind, key_columns, shared_only=true) }}) as versions
-    where _version_rank = 1 and prefecture_code <> _key_owner
+        concat_ws(' / ', {% for k in key_columns %}cast(known.{{ k }} as {{ dbt.type_string() }}){% if not loop.last %}, {% endif %}{% endfor %}) as key_value,
+        known.prefecture_code,
+        withheld.owner_prefecture_code,
+        known._source_file as source_file,
+        known._batch_id as batch_id
+    from ({{ known_rows(source('raw', kind)) }}) as known
+    inner join ({{ withheld_versions(kind, key_columns) }}) as withheld
+        on known.prefecture_code = withheld.prefecture_code
+        and {{ same_key('known', 'withheld', key_columns) }}
+        and known._batch_id = withheld.newest_batch
 {%- endmacro %}
 
 {# Is a deputy (columns from int_deputy_terms) serving on day `d`? Left office on left_on: not serving from that day. #}

@@ -42,12 +42,9 @@ collective_quarters as (
     where activities.is_collective
 ),
 
--- Deputies x periods while serving (at the period's measured_until): one join serves both the
--- groups that exist in a period and the participation denominator.
-serving_periods as (
-    select
-        deputies.deputy_id,
-        deputies.prefecture_code,
+-- Groups existing in a period: at least one member serving at its measured_until.
+group_periods as (
+    select distinct
         deputies.group_id,
         periods.period_type,
         periods.period_label,
@@ -56,21 +53,9 @@ serving_periods as (
         periods.measured_until
     from deputies
     inner join periods
-        on periods.period_type in ('month', 'quarter', 'year')
+        on periods.period_type in ('quarter', 'year')
         and {{ is_serving('periods.measured_until', 'deputies') }}
-),
-
--- Groups existing in a period: at least one member serving at its measured_until.
-group_periods as (
-    select distinct
-        group_id,
-        period_type,
-        period_label,
-        period_start,
-        period_end,
-        measured_until
-    from serving_periods
-    where group_id is not null and period_type in ('quarter', 'year')
+    where deputies.group_id is not null
 ),
 
 -- Quarters of the period that have begun by its measured_until: 1 for a quarter, up to 4 for a year.
@@ -131,62 +116,84 @@ group_counts as (
     {{ fill_grid('group_grid', 'group_aggregated', ['group_count', 'groups_compliant']) }}
 ),
 
--- Deputies x periods in which they served at least one day (the participation denominator).
-served_periods as (
+-- Participation counts per prefecture (the deputy's; a deputy has one, so the region adds them up):
+-- deputies who served on at least one day of the period (the denominator) ...
+served_counts as (
     select
-        deputies.deputy_id,
         deputies.prefecture_code,
         periods.period_type,
         periods.period_label,
         periods.period_start,
-        periods.period_end
+        periods.period_end,
+        count(*) as serving
     from deputies
     inner join periods
         on periods.period_type in ('month', 'quarter', 'year')
         and {{ served_during('periods.period_start', 'periods.measured_until', 'deputies') }}
+    group by
+        deputies.prefecture_code, periods.period_type, periods.period_label, periods.period_start, periods.period_end
 ),
 
--- Participation: the months each deputy was active in while serving (one row per deputy and
--- month, so a busy deputy is not repeated).
+-- ... and those of them active in it: the months each deputy was active in while serving, then the
+-- quarters and years holding them. An activity while serving (dated by the as-of date, as
+-- fct_activities is) falls in a period the deputy served in, so no join back to served periods.
 active_months as (
     select distinct
         activities.deputy_id,
-        cast({{ dbt.date_trunc('month', 'activities.activity_date') }} as date) as month_start
+        deputies.prefecture_code,
+        cast({{ dbt.date_trunc('month', 'activities.activity_date') }} as date) as period_start
     from activities
     inner join deputies on activities.deputy_id = deputies.deputy_id
     where {{ is_serving('activities.activity_date', 'deputies') }}
 ),
 
 active_periods as (
-    select distinct
-        active_months.deputy_id,
-        period_days.period_type,
-        period_days.period_label
+    select deputy_id, prefecture_code, 'month' as period_type, period_start from active_months
+    union all
+    select distinct deputy_id, prefecture_code, 'quarter' as period_type,
+        cast({{ dbt.date_trunc('quarter', 'period_start') }} as date) as period_start
     from active_months
-    inner join period_days on active_months.month_start = period_days.date_day
+    union all
+    select distinct deputy_id, prefecture_code, 'year' as period_type,
+        cast({{ dbt.date_trunc('year', 'period_start') }} as date) as period_start
+    from active_months
 ),
 
-deputy_periods as (
+active_counts as (
     select
-        served_periods.*,
-        case when active_periods.deputy_id is not null then 1 else 0 end as is_active
-    from served_periods
-    left join active_periods
-        on served_periods.deputy_id = active_periods.deputy_id
-        and served_periods.period_type = active_periods.period_type
-        and served_periods.period_label = active_periods.period_label
+        active_periods.prefecture_code,
+        periods.period_type,
+        periods.period_label,
+        periods.period_start,
+        periods.period_end,
+        count(*) as active
+    from active_periods
+    inner join periods
+        on active_periods.period_type = periods.period_type
+        and active_periods.period_start = periods.period_start
+    group by
+        active_periods.prefecture_code, periods.period_type, periods.period_label, periods.period_start,
+        periods.period_end
 ),
 
-deputies_scoped as (
-    {{ in_scopes('deputy_periods', ['region', 'prefecture']) }}
+prefecture_participation as (
+    select prefecture_code, period_type, period_label, period_start, period_end, serving, 0 as active
+    from served_counts
+    union all
+    select prefecture_code, period_type, period_label, period_start, period_end, 0 as serving, active
+    from active_counts
+),
+
+participation_scoped as (
+    {{ in_scopes('prefecture_participation', ['region', 'prefecture']) }}
 ),
 
 participation_aggregated as (
     select
         scope_level, scope_code, period_type, period_label, period_start, period_end,
-        count(deputy_id) as serving,
-        sum(is_active) as active
-    from deputies_scoped
+        sum(serving) as serving,
+        sum(active) as active
+    from participation_scoped
     group by scope_level, scope_code, period_type, period_label, period_start, period_end
 ),
 
@@ -198,18 +205,25 @@ participation_counts as (
     {{ fill_grid('participation_grid', 'participation_aggregated', ['serving', 'active']) }}
 ),
 
+-- The drill-down: each deputy's years served, active (1/1) or not (0/1).
 deputy_rows as (
     select
         'deputy' as scope_level,
-        deputy_id as scope_code,
-        period_type,
-        period_label,
-        period_start,
-        period_end,
+        deputies.deputy_id as scope_code,
+        periods.period_type,
+        periods.period_label,
+        periods.period_start,
+        periods.period_end,
         1 as serving,
-        is_active as active
-    from deputy_periods
-    where period_type = 'year'
+        case when active_periods.deputy_id is not null then 1 else 0 end as active
+    from deputies
+    inner join periods
+        on periods.period_type = 'year'
+        and {{ served_during('periods.period_start', 'periods.measured_until', 'deputies') }}
+    left join active_periods
+        on deputies.deputy_id = active_periods.deputy_id
+        and active_periods.period_type = 'year'
+        and periods.period_start = active_periods.period_start
 ),
 
 final as (
