@@ -42,15 +42,20 @@ def prefecture_of_file(sheets, codes: tuple[str, ...]) -> str | None:
     return None
 
 
-def mismatch_errors(flagged: pl.DataFrame, prefecture: str | None, codes: tuple[str, ...]) -> pl.LazyFrame | None:
-    """Error rows for rows whose (valid) 州市代码 is not the file's prefecture."""
-    if prefecture is None or "prefecture_code" not in flagged.columns:
+def mismatched(prefecture: str | None, codes: tuple[str, ...]) -> pl.Expr:
+    """Flag `__mismatch`: the row's (valid) 州市代码 is not the file's prefecture (false without one)."""
+    if prefecture is None:
+        return pl.lit(False).alias("__mismatch")
+    code = pl.col("prefecture_code")
+    return (code.is_in(codes).fill_null(False) & (code != prefecture)).alias("__mismatch")
+
+
+def mismatch_errors(flagged: pl.DataFrame, prefecture: str | None) -> pl.LazyFrame | None:
+    """Error rows for the rows `mismatched` flagged (a column of the caller's one query)."""
+    if not flagged.get_column("__mismatch").any():
         return None
     code = pl.col("prefecture_code")
-    wrong = flagged.filter(code.is_in(codes).fill_null(False) & (code != prefecture))  # once, not counted then redone
-    if not wrong.height:
-        return None
-    return wrong.lazy().select(
+    return flagged.lazy().filter(pl.col("__mismatch")).select(
         pl.col(ROW_NUMBER),
         pl.lit("prefecture_code").alias("column_name"),
         pl.lit("州市代码").alias("header"),

@@ -96,7 +96,7 @@ def render_key_conflicts() -> str:
     """dq_key_conflicts: every kind by the key ingest checks (a hand-kept list once named a kind by
     fewer columns than its current version used)."""
     parts = "\nunion all\n".join(
-        "{{ key_conflicts('%s', [%s]) }}" % (kind.name, ", ".join(f"'{k}'" for k in kind.key)) for kind in KINDS)
+        f"{{{{ key_conflicts('{kind.name}', [{', '.join(repr(k) for k in kind.key)}]) }}}}" for kind in KINDS)
     return f"""-- 主键冲突：同一编号已由另一州市先报送。先报送的州市拥有该编号；后来州市的这条记录不进入
 -- 当前版本（不能改写别的州市的记录），在此列出以便核对、改号后重报。
 -- Rendered from ingest/schemas.py by `python -m ingest.dbt_sources`: each kind's key as ingest checks it.

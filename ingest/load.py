@@ -97,8 +97,8 @@ class PreparedFile:
     file_format: str | None = None
     period: str | None = None  # from the file name: 2024, 2024Q4, 2024-03
     full_replacement: bool = False  # declared in the file name: supersedes the same prefecture, kind, period
-    archive_columns: list[str] | None = None  # the columns of the archive written beside the rows
-    salt: str = ""  # of the home: ID-card hashes in the archive
+    archiving: Archiving | None = None  # the archive written beside the rows
+    salt: str = ""  # of the home: ID-card hashes in validation and the archive
     # (SheetTable, Checked, fraction of the file read); once exhausted, the outcome's counts are
     # complete, the original is archived and the report written.
     batches: Iterator = field(default_factory=lambda: iter(()))
@@ -114,29 +114,15 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
     # Files loaded before the run are known (prepare_file); the same file twice in one run is
     # caught by the unique sha256 of raw.batches below, without a lookup per file.
     loaded_at = datetime.now()
-    # The archive keeps the rows as read, minimised (ingest/archive.py), written as they are loaded
-    # (not by the reading thread, which validates): each batch in a helper thread while DuckDB
-    # inserts it (both release the GIL, and the archive's fsyncs are waits), one batch at a time so
-    # that memory stays bounded. An intact archive of the same file (a run killed after writing it)
-    # is reused.
-    keep, archiving = None, None
-    if prepared.archive and prepared.archive_columns is not None and not archive.is_intact(prepared.archive):
-        keep = archive.Writer(prepared.archive, prepared.archive.name.removesuffix(archive.SUFFIX), path.name,
-                              prepared.archive_columns)
     con.execute("begin transaction")
     try:
         batch_id = con.execute("select nextval('raw.batch_seq')").fetchall()[0][0]
         written = 0
         for table, checked, fraction in prepared.batches:
-            if keep:
-                archiving = _after(archiving, keep.add, table.kind.name, table.sheet, table.frame, ROW_NUMBER,
-                                   prepared.salt, table.facts().scrub)
             _insert_rows(con, table, checked, batch_id, path.name, prepared.prefecture, loaded_at)
             written += table.frame.height
             if progress:
                 progress(written, fraction)
-        if keep:
-            archiving = _after(archiving, keep.close)
         con.execute(
             "insert into raw.batches (batch_id, source_file, sha256, prefecture_code, kinds, file_format, encoding, "
             "submitted_on, loaded_at, rows_read, rows_loaded, rows_quarantined, archive_path, period, "
@@ -146,38 +132,84 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
              loaded_at, outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined, str(prepared.archive),
              prepared.period, prepared.full_replacement, outcome.ignored or None],
         )
-        if archiving:  # the archive is durable before the commit that names it
-            archiving.result()
-            archiving = None
+        if prepared.archiving:  # the archive is durable before the commit that names it
+            prepared.archiving.durable()
         fault_point("ingest_before_commit")
         con.execute("commit")
-    except FileRejected as rejected:  # found while reading on: the file is refused, nothing written
+    except BaseException as error:
         con.execute("rollback")
-        return FileResult(path, "rejected", message=str(rejected), report=outcome.report)
-    except duckdb.ConstraintException:
-        con.execute("rollback")
-        if con.execute("select 1 from raw.batches where sha256 = ?", [prepared.digest]).fetchall():
+        if prepared.archiving:
+            prepared.archiving.abandon()  # a no-op once it is complete
+        if isinstance(error, FileRejected):  # found while reading on: the file is refused, nothing written
+            return FileResult(path, "rejected", message=str(error), report=outcome.report)
+        if isinstance(error, duckdb.ConstraintException) and con.execute(
+                "select 1 from raw.batches where sha256 = ?", [prepared.digest]).fetchall():
             return FileResult(path, "duplicate", message=f"{path.name}：同一文件已导入过，跳过")
         raise
-    except BaseException:
-        con.execute("rollback")
-        raise
-    finally:
-        if archiving:
-            futures.wait([archiving])  # never abandon a writer the helper thread is still using
-        if keep:
-            keep.abandon()  # a no-op once closed
     return outcome
 
 
 _ARCHIVER = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="lvzhi-archive")
 
 
-def _after(previous: futures.Future | None, work: Callable, *args) -> futures.Future:
-    """`work(*args)` in the archive thread, once the previous step is done (its error raised here)."""
-    if previous:
-        previous.result()
-    return _ARCHIVER.submit(work, *args)
+class Archiving:
+    """A file's archive (ingest/archive.py: its rows as read, minimised), written in a helper thread
+    batch by batch as the batches are validated, ahead of the writer: the writer only waits for it
+    to be durable before its commit (waiting for each batch's archive held the writer a quarter of
+    its time). Every step runs in that one thread in order, so memory stays bounded, and the same
+    file twice in a run finds the first one's archive complete. An intact archive of the same file
+    (a run killed after writing it) is reused."""
+
+    def __init__(self, target: Path, columns: list[str], source_name: str, salt: str) -> None:
+        self.target, self.columns, self.source_name, self.salt = target, columns, source_name, salt
+        self.writer: archive.Writer | None = None
+        self.last: futures.Future | None = None
+        self.given_up = False
+
+    def _then(self, work: Callable[[], None], always: bool = False) -> futures.Future:
+        previous = self.last
+
+        def step() -> None:
+            if previous and always:
+                futures.wait([previous])
+            elif previous:
+                previous.result()  # a failed step stops the ones after it
+            if always or not self.given_up:
+                work()
+
+        self.last = _ARCHIVER.submit(step)
+        return self.last
+
+    def _open(self) -> None:
+        if not archive.is_intact(self.target):
+            self.writer = archive.Writer(self.target, self.target.name.removesuffix(archive.SUFFIX),
+                                         self.source_name, self.columns)
+
+    def add(self, table) -> None:
+        """A validated batch (readers.SheetTable)."""
+        if self.last is None:
+            self._then(self._open)
+        self._then(lambda: self.writer and self.writer.add(
+            table.kind.name, table.sheet, table.frame, ROW_NUMBER, self.salt, table.facts().scrub))
+
+    def close(self) -> None:
+        if self.last is None:
+            self._then(self._open)
+        self._then(lambda: self.writer and self.writer.close())
+
+    def durable(self) -> None:
+        """Wait for the archive to be complete (raises its error)."""
+        if self.last:
+            self.last.result()
+
+    def abandon(self) -> None:
+        """The file is not loaded: an archive still being written is removed (the steps queued
+        after this do nothing)."""
+        if self.given_up:
+            return
+        self.given_up = True
+        if self.last:
+            futures.wait([self._then(lambda: self.writer and self.writer.abandon(), always=True)])
 
 
 def _insert_rows(con, table, checked, batch_id: int, source_file: str, prefecture: str | None,

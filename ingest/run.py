@@ -19,7 +19,7 @@ import duckdb
 import polars as pl
 
 from ingest import archive, boundary
-from ingest.load import SUPPORTED_SUFFIXES, FileResult, PreparedFile, ensure_raw_schema, load_prepared
+from ingest.load import SUPPORTED_SUFFIXES, Archiving, FileResult, PreparedFile, ensure_raw_schema, load_prepared
 from ingest.naming import is_full_replacement, period_from_name, prefecture_from_name
 from ingest.readers import ROW_NUMBER, UNSUPPORTED, FileRejected, Sheet, read_file
 from ingest.report import notes_frame, write_report
@@ -127,18 +127,18 @@ def prepare_file(home: Home, path: Path, submitted_on: date | None = None,
     # No prefecture in the name: the file belongs to the prefecture its rows name (issue 15).
     prefecture = prefecture or boundary.prefecture_of_file(result.tables, PREFECTURE_CODES)
     prepared = PreparedFile(outcome, digest, submitted_on, prefecture, result.encoding, archived,
-                            file_format=result.file_format, period=period, full_replacement=full,
-                            archive_columns=sorted({c.name for s in result.tables for c in s.kind.columns}),
-                            salt=home.salt())
+                            file_format=result.file_format, period=period, full_replacement=full, salt=home.salt())
+    prepared.archiving = Archiving(archived, sorted({c.name for s in result.tables for c in s.kind.columns}),
+                                   path.name, prepared.salt)
     prepared.batches = _validated(home, prepared, result.tables)
     return prepared
 
 
 def _validated(home: Home, prepared: PreparedFile, sheets: list[Sheet]) -> Iterator:
-    """Every batch of every sheet, validated; then the clerk's report. (The writer archives the
-    rows as it loads them: ingest.load.load_prepared.)"""
+    """Every batch of every sheet, validated and handed to the archive; then the clerk's report."""
     outcome, path, salt = prepared.outcome, prepared.outcome.path, prepared.salt
     reports = []
+    complete = False
     try:
         across = _sheet_conflicts(sheets, prepared.prefecture, salt)
         for sheet in sheets:
@@ -164,11 +164,17 @@ def _validated(home: Home, prepared: PreparedFile, sheets: list[Sheet]) -> Itera
                     reports.append(checked.errors.with_columns(
                         pl.lit(path.name).alias("source_file"), pl.lit(table.sheet, pl.String).alias("sheet"),
                     ))
+                prepared.archiving.add(table)
                 yield table, checked, fraction
+        prepared.archiving.close()
+        complete = True
     except FileRejected as rejected:  # found while reading on (a record too long, a broken quote)
         outcome.status, outcome.message = "rejected", str(rejected)
         outcome.report = _rejected(home, path, prepared.digest, str(rejected)).report
         raise
+    finally:
+        if not complete:  # refused, failed, or no longer wanted by the writer
+            prepared.archiving.abandon()
     if outcome.notes:
         reports.append(notes_frame(outcome.notes, path.name))
     # A file without problems gets no report: writing one cost as much as validating a small file.
@@ -227,7 +233,8 @@ def _rejected(home: Home, path: Path, digest: str, message: str) -> FileResult:
 
 
 PREFETCH = 2  # files being read and validated ahead of the one being written
-AHEAD = 2  # validated batches of a file waiting for the writer (bounds memory on big files)
+AHEAD = 3  # validated batches of a file waiting for the writer (bounds memory on big files); with 2, a
+# one-batch file (header, batch, end) held the reader until the writer took it: the writer waited for files
 
 
 def ingest(home: Home, paths: list[Path], submitted_on: date | None = None, say=print) -> list[FileResult]:
@@ -284,6 +291,7 @@ class _Stream:
             if self._put(prepared):
                 for item in batches:
                     if not self._put(item):
+                        batches.close()  # the writer gave up: an archive begun is removed now, in order
                         return
                 self._put(_DONE)
         except BaseException as error:  # handed to the writer, which rejects the file

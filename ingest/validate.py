@@ -368,19 +368,23 @@ def check(table: SheetTable, prefecture_code: str | None, submitted_on: date, sa
     if not getattr(table, "may_hold_hash", True):  # no cell starts with '#': no Excel error value
         excel_any = pl.lit(False).alias("__excel_any")
     facts = table.facts() if isinstance(table, SheetTable) else None
-    flagged = typed_columns(table.frame, kind, prefecture_code, salt, facts=facts).with_columns_seq([*flag_exprs, excel_any]).collect(engine=ENGINE)
+    # Without the sheet's duplicates (one batch): a key seen twice in the batch (empty keys too:
+    # _duplicate_keys leaves those out).
+    repeated = pl.struct(kind.key).is_duplicated() if duplicates is None else pl.lit(False)
+    flagged = typed_columns(table.frame, kind, prefecture_code, salt, facts=facts).with_columns_seq([
+        *flag_exprs, excel_any, boundary.mismatched(prefecture_code, PREFECTURE_CODES), repeated.alias("__repeated"),
+    ]).collect(engine=ENGINE)
     parts = [_errors(flagged.lazy(), f"__rule_{i}", rule) for i, rule in enumerate(rules)
              if flagged.get_column(f"__rule_{i}").any()]
     if flagged.get_column("__excel_any").any():
         excel = flagged.with_columns(rule.failed.fill_null(False).alias(f"__excel_{i}") for i, rule in enumerate(excel_rules))
         parts += [_errors(excel.lazy(), f"__excel_{i}", rule) for i, rule in enumerate(excel_rules)
                   if excel.get_column(f"__excel_{i}").any()]
-    if (mismatch := boundary.mismatch_errors(flagged, prefecture_code, PREFECTURE_CODES)) is not None:
+    if (mismatch := boundary.mismatch_errors(flagged, prefecture_code)) is not None:
         parts.append(mismatch)
-    if duplicates is None:
-        if flagged.select(kind.key).is_duplicated().any():  # rows with empty keys are no duplicates: checked below
-            parts.append(_duplicate_keys(flagged.lazy(), kind))
-    elif duplicates.height:
+    if flagged.get_column("__repeated").any():
+        parts.append(_duplicate_keys(flagged.lazy(), kind))
+    elif duplicates is not None and duplicates.height:
         parts.append(duplicates.lazy().filter(pl.col(ROW_NUMBER).is_in(flagged.get_column(ROW_NUMBER).implode())))
     names = [c.name for c in kind.columns]
     errors = pl.concat(parts, how="vertical_relaxed").sort(ROW_NUMBER, "column_name", "rule_id").collect(engine=ENGINE) if parts else None
