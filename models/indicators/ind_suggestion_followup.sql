@@ -6,41 +6,10 @@
 -- each suggestion once per unit with the unit's own replies (fct_suggestion_handling), each reply
 -- row by the unit that sent it. key_supervised_count has no handling-unit rows (supervision is of
 -- the suggestion); its split by supervising_leader is a breakdown in fct_suggestions.
-with suggestions as (
-    select
-        suggestion_id,
-        prefecture_code,
-        county,
-        cast(null as {{ dbt.type_string() }}) as handling_unit_id,
-        congress_code,
-        assigned_on,
-        has_dissatisfaction,
-        is_rehandled,
-        satisfaction,
-        has_feedback,
-        is_due_soon,
-        is_key_supervised
-    from {{ ref('fct_suggestions') }}
-    where assigned_on is not null and has_known_deputy
-),
-
-handling as (
-    select
-        suggestion_id,
-        prefecture_code,
-        county,
-        handling_unit_id,
-        congress_code,
-        assigned_on,
-        has_dissatisfaction,
-        is_rehandled,
-        satisfaction,
-        has_feedback,
-        is_due_soon,
-        false as is_key_supervised
-    from {{ ref('fct_suggestion_handling') }}
-    where assigned_on is not null and has_known_deputy
-),
+with {{ suggestion_cohort(
+    ['has_dissatisfaction', 'is_rehandled', 'satisfaction', 'has_feedback', 'is_due_soon', 'is_key_supervised'],
+    handling_values={'is_key_supervised': 'false'},
+) }},
 
 replies as (
     select
@@ -61,22 +30,8 @@ replies as (
     where is_substantive and assigned_on is not null and has_known_deputy
 ),
 
-suggestion_periods as (
-    {{ in_periods('suggestions', 'assigned_on', 'congress_code') }}
-),
-
-handling_periods as (
-    {{ in_periods('handling', 'assigned_on', 'congress_code', period_types=['year', 'term']) }}
-),
-
 reply_periods as (
     {{ in_periods('replies', 'assigned_on', 'congress_code') }}
-),
-
-suggestions_scoped as (
-    {{ in_scopes('suggestion_periods', ['region', 'prefecture', 'county']) }}
-    union all
-    {{ in_scopes('handling_periods', ['handling_unit']) }}
 ),
 
 replies_scoped as (

@@ -2,63 +2,10 @@
 -- Scopes: region, prefecture, county (as the suggestion names it) - each suggestion once - and
 -- handling unit - each suggestion once per unit (lead and co-units), years and terms only. Periods: month, quarter,
 -- year, and the term of the lead deputy's congress.
-with suggestions as (
-    select
-        suggestion_id,
-        prefecture_code,
-        county,
-        cast(null as {{ dbt.type_string() }}) as handling_unit_id,
-        congress_code,
-        assigned_on,
-        is_replied,
-        is_replied_on_time,
-        due_on,
-        concluded_on,
-        reply_class,
-        satisfaction,
-        has_feedback,
-        has_extension,
-        is_overdue,
-        days_to_reply
-    from {{ ref('fct_suggestions') }}
-    where assigned_on is not null and has_known_deputy
-),
-
-handling as (
-    select
-        suggestion_id,
-        prefecture_code,
-        county,
-        handling_unit_id,
-        congress_code,
-        assigned_on,
-        is_replied,
-        is_replied_on_time,
-        due_on,
-        concluded_on,
-        reply_class,
-        satisfaction,
-        has_feedback,
-        has_extension,
-        is_overdue,
-        days_to_reply
-    from {{ ref('fct_suggestion_handling') }}
-    where assigned_on is not null and has_known_deputy
-),
-
-suggestion_periods as (
-    {{ in_periods('suggestions', 'assigned_on', 'congress_code') }}
-),
-
-handling_periods as (
-    {{ in_periods('handling', 'assigned_on', 'congress_code', period_types=['year', 'term']) }}
-),
-
-scoped as (
-    {{ in_scopes('suggestion_periods', ['region', 'prefecture', 'county']) }}
-    union all
-    {{ in_scopes('handling_periods', ['handling_unit']) }}
-),
+with {{ suggestion_cohort([
+    'is_replied', 'is_replied_on_time', 'due_on', 'concluded_on', 'reply_class', 'satisfaction', 'has_feedback',
+    'has_extension', 'is_overdue', 'days_to_reply',
+]) }},
 
 aggregated as (
     select
@@ -81,7 +28,7 @@ aggregated as (
         count(case when has_extension then 1 end) as extended,
         count(case when is_overdue then 1 end) as overdue,
         {{ median('days_to_reply') }} as median_days_to_reply
-    from scoped
+    from suggestions_scoped
     group by scope_level, scope_code, period_type, period_label, period_start, period_end
 ),
 
