@@ -17,7 +17,8 @@
 {# Per prefecture and key: the first and the newest batch that delivered it. A file holds a key once
    (ingest quarantines a repeated key, also across sheets), so a batch and a key name one raw row;
    hash aggregates, then, instead of window sorts over every row. `shared_only`: only keys more than
-   one prefecture delivered (a cheaper aggregate first, for dq_key_conflicts). #}
+   one prefecture delivered (a cheaper aggregate first, for withheld_versions: the owner's window
+   then sorts those few keys only). #}
 {% macro prefecture_versions(kind, key_columns, shared_only=false) -%}
     select
         known.prefecture_code,
