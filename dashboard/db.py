@@ -52,6 +52,10 @@ def _cached(path: str, sql: str, params: tuple) -> pl.DataFrame:
 
 _KEPT: dict[str, dict[tuple, object]] = {}  # version -> (kind, sql, params) -> result
 _KEPT_VERSIONS = 2  # as _connection: the version being read and the one before
+# Per version: page results (`kept_query`) are one per filter combination asked; the oldest go first.
+# The largest (a region's 4,000 stations, 1,300 units) are a few hundred kB each.
+_KEPT_ENTRIES = 400
+_KEPT_LOCK = threading.Lock()
 
 
 def _keep(path: str, key: tuple, make):
@@ -63,13 +67,19 @@ def _keep(path: str, key: tuple, make):
         kept = _KEPT.setdefault(path, {})
         for old in list(_KEPT)[:-_KEPT_VERSIONS]:
             _KEPT.pop(old, None)
-    if key not in kept:
-        kept[key] = make()
-    return kept[key]
+    found = kept.get(key, _KEPT_LOCK)  # the lock stands for "not there" (a result may be None)
+    if found is _KEPT_LOCK:
+        found = make()
+        with _KEPT_LOCK:  # sessions' threads add at once
+            kept[key] = found
+            while len(kept) > _KEPT_ENTRIES:
+                kept.pop(next(iter(kept)))
+    return found
 
 
 def _kept(path: str, sql: str, params: tuple) -> pl.DataFrame:
-    return _keep(path, ("rows", sql, params), lambda: _run(path, sql, params))
+    # repr: a parameter may be a list (list_contains), which cannot be a key
+    return _keep(path, ("rows", sql, repr(params)), lambda: _run(path, sql, params))
 
 
 def _kept_by(path: str, sql: str, keys: tuple[str, ...]) -> dict[tuple, pl.DataFrame]:
@@ -118,6 +128,15 @@ def once_per_run(key: tuple, make):
 
 def query(sql: str, *params) -> pl.DataFrame:
     return once_per_run(("query", sql, repr(params)), lambda: only_allowed(_cached(_path(), sql, tuple(params))))
+
+
+def kept_query(sql: str, *params) -> pl.DataFrame:
+    """Like `query`, but kept per published version for as long as the process runs instead of
+    st.cache_data's 10 minutes: for a page's scans of the facts (~5-10 ms each at region scale,
+    six on 建议办理), whose result cannot change within a version. Every rerun of the page (a
+    toggle, a filter changed back) and every other session then reads the kept frame, not DuckDB,
+    and st.cache_data's copy of each result (~0.3 ms) is saved too."""
+    return once_per_run(("kept", sql, repr(params)), lambda: only_allowed(_kept(_path(), sql, tuple(params))))
 
 
 def only_allowed(rows: pl.DataFrame) -> pl.DataFrame:

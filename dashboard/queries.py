@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import polars as pl
 
-from dashboard.db import has, kept_by, once_per_run, only_allowed, query, reference
+from dashboard.db import has, kept_by, kept_query, once_per_run, only_allowed, query, reference
 from lvzhi import reference as facts
 
 REGION_CODE = facts.region_code()
@@ -136,7 +136,7 @@ def _values(where: str, *params) -> pl.DataFrame:
     """indicator_values rows (in the query's order) with their indicator's catalogue columns. The
     catalogue is joined here from its copy kept per version: joined in SQL, its long texts (formula,
     basis) travelled with every row out of DuckDB (~2.5 ms for the 1,300 handling units' rows)."""
-    return once_per_run(("values", where, repr(params)), lambda: query(_VALUES + where, *params).join(
+    return once_per_run(("values", where, repr(params)), lambda: kept_query(_VALUES + where, *params).join(
         reference(_CATALOGUE), on="indicator_id", how="inner", maintain_order="left").select(_VALUE_COLUMNS))
 
 
@@ -380,7 +380,7 @@ _COHORT = "from {table} s left join prefectures p on s.prefecture_code = p.prefe
 def _cohort(sql_select: str, tail: str, scope: Scope, table: str = "fct_suggestions") -> pl.DataFrame:
     if not has("fct_suggestions"):
         return pl.DataFrame()
-    return query(f"select {sql_select} {_COHORT.format(table=table)} {tail}", *scope.params())
+    return kept_query(f"select {sql_select} {_COHORT.format(table=table)} {tail}", *scope.params())
 
 
 def _listed(scope: Scope) -> pl.DataFrame:
@@ -422,7 +422,7 @@ def by_unit(scope: Scope) -> pl.DataFrame:
         "fct_suggestions", "s.lead_unit")
     if not has(table):
         return pl.DataFrame()
-    return query(
+    return kept_query(
         f"select coalesce({unit}, '（未填写）') as unit_name, count(*) as assigned, "
         "count(*) filter (where s.is_replied) as replied, "
         "count(*) filter (where s.is_replied or s.due_on < ?) as due_or_replied, "
@@ -456,7 +456,7 @@ def _count_cohort(scope: Scope) -> pl.DataFrame:
     if not has("fct_suggestions"):
         return pl.DataFrame()
     leader = "supervising_leader" in _columns("fct_suggestions")
-    rows = query("select s.reply_class, coalesce(s.satisfaction, '未反馈') as rating, "
+    rows = kept_query("select s.reply_class, coalesce(s.satisfaction, '未反馈') as rating, "
                  + ("coalesce(s.supervising_leader, '未注明')" if leader else "'未注明'") + " as leader, "
                  "s.is_replied, s.is_key_supervised, s.is_overdue, count(*) as count "
                  f"from fct_suggestions s {_IN_COHORT} and (s.is_replied or s.is_key_supervised) group by all",
@@ -501,7 +501,7 @@ def funnel(scope: Scope) -> dict[str, int]:
     """Suggestions submitted in the period and how far each got by the as-of date."""
     if not has("fct_suggestions"):
         return {}
-    row = query(
+    row = kept_query(
         "select count(*) as submitted, count(assigned_on) as assigned, count(replied_on) as replied, "
         "count(concluded_on) as concluded from fct_suggestions "
         "where has_known_deputy and (? = '' or prefecture_code = ?) and (? = '' or county = ?) "
@@ -697,7 +697,7 @@ def station_flags(prefecture: str, county: str, as_of: date) -> pl.DataFrame:
         return pl.DataFrame()
     # One pass over the stations counting every flag, unpivoted here (ten counts of a union: twice as slow).
     counted = ", ".join(f"count(*) filter (where {flag}) as {flag}" for flag in STATION_FLAGS)
-    row = query(
+    row = kept_query(
         "select count(*) as stations, " + counted + " from dim_station where not is_missing_member "
         "and (established_on is null or established_on <= ?) and (? = '' or prefecture_code = ?) "
         "and (? = '' or county = ?)",
@@ -722,7 +722,7 @@ def receptions(scope: Scope) -> pl.DataFrame:
     join = "left join dim_station d on r.station_id = d.station_id" if has("dim_station") else ""
     # Counted per station first, then named (one name per station): joining every reception to its
     # station's name before counting cost ~1.5 ms at region scale.
-    return query(
+    return kept_query(
         f"select r.station_id, {station} as station_name, r.county, r.receptions, r.visitors, r.opinions_collected, "
         "r.opinions_resolved, r.resolved_share from (select station_id, county, count(*) as receptions, "
         "cast(sum(visitors) as bigint) as visitors, cast(sum(opinions_collected) as bigint) as opinions_collected, "
@@ -795,7 +795,7 @@ def due_soon(scope: Scope) -> pl.DataFrame:
     date (fct_suggestion_due_soon). As of the as-of date, whatever the period filter."""
     if not has("fct_suggestion_due_soon"):
         return pl.DataFrame()
-    return query(
+    return kept_query(
         "select p.prefecture_name, d.unit_name, d.unit_role, d.suggestion_id, d.title, d.assigned_on, d.due_on, "
         "d.days_left, d.extended_due, d.is_key_supervised, d.supervising_leader, d.unit_on_time_rate_last_year, "
         "d.unit_due_or_replied_last_year, d.prefecture_code "

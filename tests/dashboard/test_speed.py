@@ -284,3 +284,42 @@ def test_dash_no_duty_record_equals_filtering_the_profiles(published, monkeypatc
     found = queries.no_duty_record(prefecture, year)
     without(monkeypatch, "dash_no_duty_record")
     assert found.equals(queries.no_duty_record(prefecture, year))
+
+
+RECEPTIONS_SQL = ("select station_id, prefecture_code, count(*) as receptions from fct_receptions "
+                  "where reception_date between ? and ? group by all order by station_id")
+
+
+def test_kept_query_equals_query_and_asks_duckdb_once_per_version(published, monkeypatch):
+    """A page's scan kept per published version (db.kept_query) gives what db.query gives, and a
+    second run (a toggle, another session) reads the kept rows, not DuckDB."""
+    asked = []
+    real = db._run
+    monkeypatch.setattr(db, "_run", lambda *args: asked.append(args) or real(*args))
+    params = (date(2015, 1, 1), date(2030, 12, 31))
+    expected = db.query(RECEPTIONS_SQL, *params)
+    first, again = db.kept_query(RECEPTIONS_SQL, *params), db.kept_query(RECEPTIONS_SQL, *params)
+    assert expected.height and first.equals(expected) and again.equals(expected)
+    assert len([a for a in asked if a[1] == RECEPTIONS_SQL]) == 2  # query's own, then kept_query's once
+    # a list parameter (list_contains) is kept too
+    listed = "select count(*) as n from fct_receptions where list_contains(?, prefecture_code)"
+    assert db.kept_query(listed, [KARAMAY])["n"][0] == db.query(listed, [KARAMAY])["n"][0] > 0
+
+
+def test_kept_rows_still_pass_the_row_filter(published, monkeypatch):
+    """Rows kept after a region leader's run are filtered again for a prefecture user's run."""
+    sql = "select prefecture_code, count(*) as suggestions from fct_suggestions group by all order by all"
+    everyone = db.kept_query(sql)
+    assert set(everyone["prefecture_code"]) - {KARAMAY}, "the records hold other prefectures too"
+    monkeypatch.setattr(db.auth, "allowed_prefectures", lambda: (KARAMAY,))
+    mine = db.kept_query(sql)
+    assert mine.height and set(mine["prefecture_code"]) == {KARAMAY}
+    assert mine.equals(everyone.filter(pl.col("prefecture_code") == KARAMAY))
+
+
+def test_kept_results_are_bounded_per_version(published, monkeypatch):
+    monkeypatch.setattr(db, "_KEPT_ENTRIES", 3)
+    for n in range(5):
+        db.kept_query("select ? as n", n)
+    kept = db._KEPT[str(context.published_path())]
+    assert len(kept) == 3 and [key[2] for key in kept] == ["(2,)", "(3,)", "(4,)"]  # the oldest went first
