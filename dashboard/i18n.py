@@ -299,6 +299,25 @@ TEXT: dict[str, tuple[str, str]] = {
     # dashboard speed (issue 6)
     "unit_ranking_lowest": ("（按期答复率最低的 {n} 个单位，全部单位见下表）",
                             " (the {n} units with the lowest rate; every unit in the table below)"),
+    # long tables: the rows acted on first, a switch for all (ui.top_rows)
+    "show_all_units": ("显示全部 {total} 个办理单位", "Show all {total} handling units"),
+    "top_units": ("当前显示超期未答复件数最多的 {n} 个办理单位（共 {total} 个）。打开上方开关显示全部；"
+                  "下载的 Excel、CSV 始终包含全部单位。",
+                  "Showing the {n} handling units with the most overdue suggestions ({total} in all). Turn on the "
+                  "switch above to show all; the Excel and CSV downloads always hold every unit."),
+    "show_all_unit_ranking": ("显示全部 {total} 个单位（按名次）", "Show all {total} units (by rank)"),
+    "top_unit_ranking": ("当前显示按期答复率最低的 {n} 个单位，由低到高（共 {total} 个；样本不足、无数据的排在最后）。"
+                         "打开上方开关按名次显示全部；下载的 Excel、CSV 始终包含全部单位。",
+                         "Showing the {n} units with the lowest on-time reply rate, lowest first ({total} in all; "
+                         "small samples and units without data last). Turn on the switch above to show all by rank; "
+                         "the Excel and CSV downloads always hold every unit."),
+    "show_all_stations": ("显示全部 {total} 个家室站", "Show all {total} stations"),
+    "top_stations": ("当前显示意见办理率最低的 {n} 个家室站，由低到高（共 {total} 个；办理率相同的收集意见多的在前，"
+                     "未收集意见的排在最后）。打开上方开关显示全部；下载的 Excel、CSV 始终包含全部家室站。",
+                     "Showing the {n} stations resolving the smallest share of their opinions, lowest first "
+                     "({total} in all; at equal shares the larger number collected first, stations without "
+                     "opinions last). Turn on the switch above to show all; the Excel and CSV downloads always "
+                     "hold every station."),
 }
 
 

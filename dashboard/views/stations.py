@@ -26,7 +26,13 @@ with left:
         st.caption(t("no_rows"))
 with right:
     st.subheader(t("receptions"))
-    ui.table(queries.receptions(f.scope), "receptions", f, percent=("resolved_share",))
+    visits = queries.receptions(f.scope)
+    # By default the stations resolving the smallest share of the opinions they collected (意见办结率),
+    # the larger backlog first at equal shares; stations that collected none last.
+    first = visits.sort(["resolved_share", "opinions_collected", "station_id"], descending=[False, True, False],
+                        nulls_last=True) if visits.height > ui.TOP_ROWS else visits
+    ui.table(ui.top_rows(visits, first, "receptions", "stations"), "receptions", f, percent=("resolved_share",),
+             whole=visits)
 
 ui.ranking_and_trend(f, shown, key="stations_rank")
 ui.definitions(("stations",), f)

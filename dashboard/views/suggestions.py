@@ -40,7 +40,8 @@ with right:
         st.caption(t("by_unit_vs_card"))
 
 st.subheader(t("by_unit"))
-ui.table(units, "units", f, percent=("on_time_rate",))
+# Already most overdue first (queries.by_unit): the first rows are the ones to chase.
+ui.table(ui.top_rows(units, units, "units", "units"), "units", f, percent=("on_time_rate",), whole=units)
 
 st.subheader(t("unit_ranking"))
 # Handling-unit rows of indicator_values come per year and per term: a quarter shows its year.
@@ -56,12 +57,15 @@ if unit_rows.height:
     ui.plot(charts.ranking(charted, title, first["unit"], first["target"]), "unit_ranking")
     st.caption(t("unit_ranking_note"), help=ui.definition(first))
 ranked_units = ui.ranked_table(unit_rows)
-if ranked_units.height:  # each unit leads to its suggestions not yet replied (建议明细)
+# By default the units with the lowest on-time rate (the rule's target is 100 %), as the chart above.
+shown_units = ui.top_rows(ranked_units, ui.ranked_table(unit_rows, worst_first=True)
+                          if unit_rows.height > ui.TOP_ROWS else ranked_units, "unit_ranking", "unit_ranking")
+if shown_units.height:  # each unit leads to its suggestions not yet replied (建议明细); links for the rows shown
     link = links.linker()
-    ranked_units = ranked_units.with_columns(pl.Series("link", [
+    shown_units = shown_units.with_columns(pl.Series("link", [
         None if unit is None else link("records", state="open", unit=unit)
-        for unit in ranked_units["scope_name"]], dtype=pl.String))
-ui.table(ranked_units, "unit_ranking", f, percent=("value",), link_columns=("link",))
+        for unit in shown_units["scope_name"]], dtype=pl.String))
+ui.table(shown_units, "unit_ranking", f, percent=("value",), link_columns=("link",), whole=ranked_units)
 
 st.subheader(t("key_supervised"))
 key = queries.key_supervised(f.scope)
