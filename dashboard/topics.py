@@ -20,7 +20,6 @@ import streamlit as st
 from dashboard import auth, context, db, ui
 from dashboard.filters import Filters
 from dashboard.i18n import t
-from reports import topics as topic_model
 
 TOPICS_SHOWN = 20
 SHOW_KEY = "topics_show"
@@ -48,6 +47,9 @@ def places() -> tuple[str, ...]:
 @st.cache_data(ttl=db.TTL_SECONDS, show_spinner=False, max_entries=50)
 def _grouped(path: str, params: tuple, allowed: tuple | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     del path, allowed  # cache keys: the version and the user's scope
+    # Imported when asked for: rapidfuzz and numpy took ~16 ms of the page's first run in a process.
+    from reports import topics as topic_model
+
     rows = db.query(_SUGGESTIONS, *params)
     found = topic_model.group(rows, places())
     names = dict(zip(rows["prefecture_code"], rows["prefecture_name"]))
