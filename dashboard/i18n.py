@@ -312,12 +312,11 @@ TEXT: dict[str, tuple[str, str]] = {
                          "small samples and units without data last). Turn on the switch above to show all by rank; "
                          "the Excel and CSV downloads always hold every unit."),
     "show_all_stations": ("显示全部 {total} 个家室站", "Show all {total} stations"),
-    "top_stations": ("当前显示意见办理率最低的 {n} 个家室站，由低到高（共 {total} 个；办理率相同的收集意见多的在前，"
-                     "未收集意见的排在最后）。打开上方开关显示全部；下载的 Excel、CSV 始终包含全部家室站。",
+    "top_stations": ("当前显示意见办理率最低的 {n} 个家室站，由低到高（共 {total} 个；未收集意见的排在最后）。"
+                     "打开上方开关显示全部；下载的 Excel、CSV 始终包含全部家室站。",
                      "Showing the {n} stations resolving the smallest share of their opinions, lowest first "
-                     "({total} in all; at equal shares the larger number collected first, stations without "
-                     "opinions last). Turn on the switch above to show all; the Excel and CSV downloads always "
-                     "hold every station."),
+                     "({total} in all; stations without opinions last). Turn on the switch above to show all; "
+                     "the Excel and CSV downloads always hold every station."),
 }
 
 
