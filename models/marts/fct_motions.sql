@@ -13,8 +13,7 @@ signers as (
     select
         record_id as motion_id,
         count(*) as signer_count
-    from {{ ref('int_signers') }}
-    where record_kind = 'motion'
+    from {{ ref('int_motion_signers') }}
     group by record_id
 ),
 
