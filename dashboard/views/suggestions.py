@@ -17,11 +17,14 @@ shown = ui.family_cards(f, ("suggestions",), headings=False)
 
 st.subheader(t("overdue_list"))
 st.caption(t("overdue_note"))
-ui.table(queries.overdue(f.scope), "overdue", f)
+overdue = queries.overdue(f.scope)  # longest overdue first
+ui.table(ui.top_rows(overdue, overdue, "overdue", "overdue"), "overdue", f, whole=overdue)
 
 st.subheader(t("due_soon_list"))
 st.caption(t("due_soon_note"))
-ui.table(queries.due_soon(f.scope), "due_soon", f, percent=("unit_on_time_rate_last_year",))
+due_soon = queries.due_soon(f.scope)  # closest to the deadline first
+ui.table(ui.top_rows(due_soon, due_soon, "due_soon", "due_soon"), "due_soon", f,
+         percent=("unit_on_time_rate_last_year",), whole=due_soon)
 
 left, right = st.columns(2)
 with left:
@@ -72,7 +75,7 @@ key = queries.key_supervised(f.scope)
 if key.height:
     key = key.with_columns(pl.col("state").replace_strict(
         {s: t(f"state_{s}") for s in ("replied", "overdue", "open")}))
-ui.table(key, "key_supervised", f)
+ui.table(ui.top_rows(key, key, "key_supervised", "key_supervised"), "key_supervised", f, whole=key)
 st.caption(t("key_by_leader"))
 ui.table(queries.key_supervised_by_leader(f.scope), "key_by_leader", f)
 

@@ -100,3 +100,17 @@ def test_worst_first_is_lowest_ranked_with_the_same_ranks():
         assert worst["scope_name"].to_list() == ui.lowest_ranked(ranked, 6)["scope_name"].to_list()
         assert worst.sort("scope_name").equals(best.sort("scope_name"))  # same rows, same ranks
     assert ui.ranked_table(rows, worst_first=True)["scope_name"].to_list() == ["a", "f", "e", "b", "c", "d"]
+
+
+def test_the_overdue_list_shows_the_longest_overdue_first(dashboard, monkeypatch, downloads):
+    # Ili 2024 (as of 2024-06-30): two overdue suggestions. The lists due soon and key-supervised
+    # go through the same ui.top_rows, each already in the order a leader acts on.
+    monkeypatch.setattr(ui, "TOP_ROWS", 1)
+    app = dashboard("suggestions", prefecture="654000", year="2024")
+    whole = downloads["overdue"]
+    assert whole.height == 2 and whole["超期天数"].to_list() == sorted(whole["超期天数"].to_list(), reverse=True)
+    shown = frame(app, "建议编号", "超期天数")
+    assert shown.height == 1 and shown["建议编号"].to_list() == whole["建议编号"].head(1).to_list()
+    assert any("超期天数最多的 1 件（共 2 件）" in c.value for c in app.caption)
+    app.toggle(key="show_all_overdue").set_value(True).run()
+    assert frame(app, "建议编号", "超期天数")["建议编号"].to_list() == whole["建议编号"].to_list()
