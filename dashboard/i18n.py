@@ -301,35 +301,27 @@ TEXT: dict[str, tuple[str, str]] = {
                             " (the {n} units with the lowest rate; every unit in the table below)"),
     # long tables: the rows acted on first, a switch for all (ui.top_rows)
     "show_all_units": ("显示全部 {total} 个办理单位", "Show all {total} handling units"),
-    "top_units": ("当前显示超期未答复件数最多的 {n} 个办理单位（共 {total} 个）。打开上方开关显示全部；"
-                  "下载的 Excel、CSV 始终包含全部单位。",
-                  "Showing the {n} handling units with the most overdue suggestions ({total} in all). Turn on the "
-                  "switch above to show all; the Excel and CSV downloads always hold every unit."),
+    "top_rows_tail": ("打开上方开关显示全部；下载的 Excel、CSV 始终包含全部。",
+                      " Turn on the switch above to show all; the Excel and CSV downloads always hold every row."),
+    "top_units": ("当前显示超期未答复件数最多的 {n} 个办理单位（共 {total} 个）。",
+                  "Showing the {n} handling units with the most overdue suggestions ({total} in all)."),
     "show_all_unit_ranking": ("显示全部 {total} 个单位（按名次）", "Show all {total} units (by rank)"),
-    "top_unit_ranking": ("当前显示按期答复率最低的 {n} 个单位，由低到高（共 {total} 个；样本不足、无数据的排在最后）。"
-                         "打开上方开关按名次显示全部；下载的 Excel、CSV 始终包含全部单位。",
+    "top_unit_ranking": ("当前显示按期答复率最低的 {n} 个单位，由低到高（共 {total} 个；样本不足、无数据的排在最后）。",
                          "Showing the {n} units with the lowest on-time reply rate, lowest first ({total} in all; "
-                         "small samples and units without data last). Turn on the switch above to show all by rank; "
-                         "the Excel and CSV downloads always hold every unit."),
+                         "small samples and units without data last)."),
     "show_all_overdue": ("显示全部 {total} 件超期未答复建议", "Show all {total} overdue suggestions"),
-    "top_overdue": ("当前显示超期天数最多的 {n} 件（共 {total} 件）。打开上方开关显示全部；下载的 Excel、CSV 始终包含全部。",
-                    "Showing the {n} suggestions overdue longest ({total} in all). Turn on the switch above to show "
-                    "all; the Excel and CSV downloads always hold every one."),
+    "top_overdue": ("当前显示超期天数最多的 {n} 件（共 {total} 件）。",
+                    "Showing the {n} suggestions overdue longest ({total} in all)."),
     "show_all_due_soon": ("显示全部 {total} 件即将到期建议", "Show all {total} suggestions due soon"),
-    "top_due_soon": ("当前显示离答复期限最近的 {n} 件（共 {total} 件）。打开上方开关显示全部；下载的 Excel、CSV 始终包含全部。",
-                     "Showing the {n} suggestions closest to their deadline ({total} in all). Turn on the switch above "
-                     "to show all; the Excel and CSV downloads always hold every one."),
+    "top_due_soon": ("当前显示离答复期限最近的 {n} 件（共 {total} 件）。",
+                     "Showing the {n} suggestions closest to their deadline ({total} in all)."),
     "show_all_key_supervised": ("显示全部 {total} 件重点督办建议", "Show all {total} key-supervised suggestions"),
-    "top_key_supervised": ("当前显示 {n} 件：未答复的在前，超期最久的优先（共 {total} 件）。打开上方开关显示全部；"
-                           "下载的 Excel、CSV 始终包含全部。",
-                           "Showing {n}: unanswered first, longest overdue first ({total} in all). Turn on the switch "
-                           "above to show all; the Excel and CSV downloads always hold every one."),
+    "top_key_supervised": ("当前显示 {n} 件：未答复的在前，超期最久的优先（共 {total} 件）。",
+                           "Showing {n}: unanswered first, longest overdue first ({total} in all)."),
     "show_all_stations": ("显示全部 {total} 个家室站", "Show all {total} stations"),
-    "top_stations": ("当前显示意见办理率最低的 {n} 个家室站，由低到高（共 {total} 个；未收集意见的排在最后）。"
-                     "打开上方开关显示全部；下载的 Excel、CSV 始终包含全部家室站。",
+    "top_stations": ("当前显示意见办理率最低的 {n} 个家室站，由低到高（共 {total} 个；未收集意见的排在最后）。",
                      "Showing the {n} stations resolving the smallest share of their opinions, lowest first "
-                     "({total} in all; stations without opinions last). Turn on the switch above to show all; "
-                     "the Excel and CSV downloads always hold every station."),
+                     "({total} in all; stations without opinions last)."),
 }
 
 

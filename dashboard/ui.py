@@ -563,19 +563,23 @@ def table(df: pl.DataFrame, name: str, f: Filters, percent: tuple[str, ...] = ()
 TOP_ROWS = 50  # rows a long table shows until its "show all" toggle is on
 
 
-def top_rows(rows: pl.DataFrame, first: pl.DataFrame, name: str, what: str) -> pl.DataFrame:
+def top_rows(rows: pl.DataFrame, name: str, what: str | None = None,
+             first: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> pl.DataFrame:
     """What a long table shows (the region's 1,300 handling units, 4,000 stations): the TOP_ROWS
-    rows a leader acts on first (`first`: the same rows in that order), a caption saying which and
-    how many in all (i18n `top_<what>`), and a toggle showing every row in the table's own order
-    (`show_all_<what>`); the downloads hold every row (table's `whole`). A table of TOP_ROWS rows
-    or fewer is shown whole. Sending 1,300 rows and their links to the browser cost ~10 ms a run."""
+    rows a leader acts on first, a caption saying which and how many in all (i18n `top_<what>`,
+    `what` defaulting to the table's `name`, then `top_rows_tail`), and a toggle showing every row
+    in the table's own order (`show_all_<what>`); the downloads hold every row (table's `whole`).
+    `first` puts the rows in the order a leader acts on them, made only for a long table (None:
+    the table's own order is that order). A table of TOP_ROWS rows or fewer is shown whole.
+    Sending 1,300 rows and their links to the browser cost ~10 ms a run."""
     if rows.height <= TOP_ROWS:
         return rows
+    what = what or name
     total = fmt.count(rows.height)
     if st.toggle(t(f"show_all_{what}", total=total), key=f"show_all_{name}"):
         return rows
-    st.caption(t(f"top_{what}", n=TOP_ROWS, total=total))
-    return first.head(TOP_ROWS)
+    st.caption(t(f"top_{what}", n=TOP_ROWS, total=total) + t("top_rows_tail"))
+    return (first(rows) if first else rows).head(TOP_ROWS)
 
 
 def download_buttons(df: pl.DataFrame, name: str, f: Filters, headers: dict[str, str] | None = None,

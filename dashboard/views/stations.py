@@ -29,10 +29,12 @@ with right:
     visits = queries.receptions(f.scope)
     # By default the stations resolving the smallest share of the opinions they collected (意见办结率),
     # the larger backlog first at equal shares; stations that collected none last.
-    first = visits.sort(["resolved_share", "opinions_collected", "station_id"], descending=[False, True, False],
-                        nulls_last=True) if visits.height > ui.TOP_ROWS else visits
-    ui.table(ui.top_rows(visits, first, "receptions", "stations"), "receptions", f, percent=("resolved_share",),
-             whole=visits)
+    def lowest_share_first(rows: pl.DataFrame) -> pl.DataFrame:
+        return rows.sort(["resolved_share", "opinions_collected", "station_id"], descending=[False, True, False],
+                         nulls_last=True)
+
+    ui.table(ui.top_rows(visits, "receptions", "stations", first=lowest_share_first), "receptions", f,
+             percent=("resolved_share",), whole=visits)
 
 ui.ranking_and_trend(f, shown, key="stations_rank")
 ui.definitions(("stations",), f)

@@ -18,12 +18,12 @@ shown = ui.family_cards(f, ("suggestions",), headings=False)
 st.subheader(t("overdue_list"))
 st.caption(t("overdue_note"))
 overdue = queries.overdue(f.scope)  # longest overdue first
-ui.table(ui.top_rows(overdue, overdue, "overdue", "overdue"), "overdue", f, whole=overdue)
+ui.table(ui.top_rows(overdue, "overdue"), "overdue", f, whole=overdue)
 
 st.subheader(t("due_soon_list"))
 st.caption(t("due_soon_note"))
 due_soon = queries.due_soon(f.scope)  # closest to the deadline first
-ui.table(ui.top_rows(due_soon, due_soon, "due_soon", "due_soon"), "due_soon", f,
+ui.table(ui.top_rows(due_soon, "due_soon"), "due_soon", f,
          percent=("unit_on_time_rate_last_year",), whole=due_soon)
 
 left, right = st.columns(2)
@@ -44,7 +44,7 @@ with right:
 
 st.subheader(t("by_unit"))
 # Already most overdue first (queries.by_unit): the first rows are the ones to chase.
-ui.table(ui.top_rows(units, units, "units", "units"), "units", f, percent=("on_time_rate",), whole=units)
+ui.table(ui.top_rows(units, "units"), "units", f, percent=("on_time_rate",), whole=units)
 
 st.subheader(t("unit_ranking"))
 # Handling-unit rows of indicator_values come per year and per term: a quarter shows its year.
@@ -61,8 +61,7 @@ if unit_rows.height:
     st.caption(t("unit_ranking_note"), help=ui.definition(first))
 ranked_units = ui.ranked_table(unit_rows)
 # By default the units with the lowest on-time rate (the rule's target is 100 %), as the chart above.
-shown_units = ui.top_rows(ranked_units, ui.ranked_table(unit_rows, worst_first=True)
-                          if unit_rows.height > ui.TOP_ROWS else ranked_units, "unit_ranking", "unit_ranking")
+shown_units = ui.top_rows(ranked_units, "unit_ranking", first=lambda _: ui.ranked_table(unit_rows, worst_first=True))
 if shown_units.height:  # each unit leads to its suggestions not yet replied (建议明细); links for the rows shown
     link = links.linker()
     shown_units = shown_units.with_columns(pl.Series("link", [
@@ -75,7 +74,7 @@ key = queries.key_supervised(f.scope)
 if key.height:
     key = key.with_columns(pl.col("state").replace_strict(
         {s: t(f"state_{s}") for s in ("replied", "overdue", "open")}))
-ui.table(ui.top_rows(key, key, "key_supervised", "key_supervised"), "key_supervised", f, whole=key)
+ui.table(ui.top_rows(key, "key_supervised"), "key_supervised", f, whole=key)
 st.caption(t("key_by_leader"))
 ui.table(queries.key_supervised_by_leader(f.scope), "key_by_leader", f)
 
