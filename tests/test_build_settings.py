@@ -1,0 +1,23 @@
+"""The DuckDB settings of profiles.yml reach the warehouse dbt builds in. They are given as
+config_options (applied once, when dbt opens the file) rather than per-model SET statements, so a
+mistake there would silently drop the memory cap of docs/scale.md."""
+
+from __future__ import annotations
+
+from lvzhi.build import _close_duckdb, _dbt_options
+from tests.conftest import HANDMADE_AS_OF
+
+
+def test_the_memory_cap_and_checkpoint_threshold_reach_dbts_duckdb(handmade_home, monkeypatch):
+    from dbt.cli.main import dbtRunner
+
+    monkeypatch.setenv("LVZHI_DUCKDB_MEMORY", "123MB")
+    monkeypatch.setenv("LVZHI_CHECKPOINT_THRESHOLD", "3GB")
+    query = "select current_setting('memory_limit') as m, current_setting('checkpoint_threshold') as c"
+    try:
+        outcome = dbtRunner().invoke(["show", "--inline", query, *_dbt_options(handmade_home, HANDMADE_AS_OF)])
+    finally:
+        _close_duckdb()
+    assert outcome.success, outcome.exception
+    memory, threshold = outcome.result.results[0].agate_table.rows[0]
+    assert (memory, threshold) == ("117.3 MiB", "2.7 GiB")  # 123e6 and 3e9 bytes, as DuckDB shows them
