@@ -100,8 +100,9 @@ class PreparedFile:
     archiving: Archiving | None = None  # the archive written beside the rows
     salt: str = ""  # of the home: ID-card hashes in validation and the archive
     # (SheetTable, Checked, fraction of the file read); once exhausted, the outcome's counts are
-    # complete, the original is archived and the report written.
+    # complete, the original is archived and the report is being written (reporting).
     batches: Iterator = field(default_factory=lambda: iter(()))
+    reporting: futures.Future | None = None  # the clerk's report being written: its path
 
 
 def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
@@ -134,10 +135,14 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
         )
         if prepared.archiving:  # the archive is durable before the commit that names it
             prepared.archiving.durable()
+        if prepared.reporting:  # a report that failed to be written fails the file, as before
+            outcome.report = prepared.reporting.result()
         fault_point("ingest_before_commit")
         con.execute("commit")
     except BaseException as error:
         con.execute("rollback")
+        if prepared.reporting:  # no report left being written once the file is done with
+            futures.wait([prepared.reporting])
         if prepared.archiving:
             prepared.archiving.abandon()  # a no-op once it is complete
         if isinstance(error, FileRejected):  # found while reading on: the file is refused, nothing written

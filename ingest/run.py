@@ -11,7 +11,6 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -178,8 +177,14 @@ def _validated(home: Home, prepared: PreparedFile, sheets: list[Sheet]) -> Itera
     if outcome.notes:
         reports.append(notes_frame(outcome.notes, path.name))
     # A file without problems gets no report: writing one cost as much as validating a small file.
+    # Written in a helper thread (the writer waits for it before its commit): in the reading thread
+    # it held up the next file's validation, and the writer waited for that.
     if reports:
-        outcome.report = write_report(home, path, prepared.digest, pl.concat(reports, how="vertical_relaxed"))
+        prepared.reporting = _REPORTER.submit(write_report, home, path, prepared.digest,
+                                              pl.concat(reports, how="vertical_relaxed"))
+
+
+_REPORTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lvzhi-report")
 
 
 def _sheet_conflicts(sheets: list[Sheet], prefecture: str | None, salt: str) -> dict[str, pl.DataFrame]:
@@ -314,7 +319,9 @@ class _Stream:
 
     def prepared(self) -> PreparedFile:
         prepared = self._get()
-        return replace(prepared, batches=self._batches())
+        # The same object as the worker's, which sets its report (reporting) after the last batch.
+        prepared.batches = self._batches()
+        return prepared
 
     def _batches(self) -> Iterator:
         while (item := self._get()) is not _DONE:

@@ -208,7 +208,7 @@ def hash_id_card(value: str | None, salt: str) -> str | None:
     return idcard.cleaned(value, salt)
 
 
-def _cleaned(column: Column, cell: pl.Expr, prefecture_code: str | None, salt: str, scrub: bool) -> pl.Expr:
+def _cleaned(column: Column, cell: pl.Expr, salt: str, scrub: bool) -> pl.Expr:
     if column.name == "id_card_no":
         # The clear ID number leaves here, before it can reach any table or report: a valid number
         # becomes its salted hash, an invalid one a masked form that rule bad_id_card reports.
@@ -217,20 +217,17 @@ def _cleaned(column: Column, cell: pl.Expr, prefecture_code: str | None, salt: s
         cell = guards.printable(cell)
         if column.name != "phone":  # ID- or mobile-shaped text typed anywhere else is masked
             cell = pii.mask_expr(cell)
-    text = cleaned_text(cell)
-    if column.name == "prefecture_code" and prefecture_code:
-        text = text.fill_null(pl.lit(prefecture_code))
-    return text
+    return cleaned_text(cell)
 
 
 @functools.lru_cache(maxsize=512)
-def _parse_stages(columns: tuple[Column, ...], prefecture_code: str | None, salt: str,
-                  facts: guards.ColumnFacts) -> tuple[list[pl.Expr], ...]:
+def _parse_stages(columns: tuple[Column, ...], salt: str, facts: guards.ColumnFacts) -> tuple[list[pl.Expr], ...]:
     """`with_columns` stages that turn each raw cell column `<name>` into `<name>__text` (cleaned)
-    and `<name>` (typed). Built once per kind, prefecture and column facts, not per file: building
-    them cost about as much as running them on a small file."""
+    and `<name>` (typed). Built once per kind and column facts, not per file: building them cost
+    about as much as running them on a small file (the file's prefecture is not part of them: keyed
+    by it too, most files of a region run missed the cache)."""
     steps = {c.name: parse_steps(c, c.name not in facts.non_ascii, c.name in facts.plain) for c in columns}
-    stages = [[_cleaned(c, pl.col(c.name), prefecture_code, salt, c.name in facts.scrub).alias(_text(c.name))
+    stages = [[_cleaned(c, pl.col(c.name), salt, c.name in facts.scrub).alias(_text(c.name))
                for c in columns]]
     for number in range(max([1, *map(len, steps.values())])):
         stage = []
@@ -253,8 +250,11 @@ def _typed_query(frame: pl.LazyFrame, columns: tuple[Column, ...], prefecture_co
     # Sequential: a batch's expressions are small, and fanning them out to Polars' threads cost more
     # CPU than it saved while the writer thread needs the other core.
     # Facts of these columns only: fewer variants of the cached stages.
-    for stage in _parse_stages(columns, prefecture_code, salt, facts.of({c.name for c in columns})):
+    fill = prefecture_code and any(c.name == "prefecture_code" for c in columns)
+    for number, stage in enumerate(_parse_stages(columns, salt, facts.of({c.name for c in columns}))):
         frame = frame.with_columns_seq(stage)
+        if number == 0 and fill:  # an empty 州市代码 is the file's prefecture, before it is parsed
+            frame = frame.with_columns(pl.col(_text("prefecture_code")).fill_null(pl.lit(prefecture_code)))
     return frame
 
 
@@ -356,6 +356,16 @@ def _explained(errors: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
         return_dtype=pl.String).alias("message"))
 
 
+# Built once: building the masking expressions cost more than running them on a file's few errors.
+_MASKED_ERROR_TEXT = (pii.mask_expr(pl.col("value")), pii.mask_expr(pl.col("message")))
+
+
+@functools.lru_cache(maxsize=64)
+def _row_json(names: tuple[str, ...]) -> pl.Expr:
+    """A quarantined row's original text as JSON, ID- and mobile-shaped parts masked."""
+    return pii.mask_expr(pl.struct([pl.col(_text(n)).alias(n) for n in names]).struct.json_encode()).alias("row_json")
+
+
 def check(table: SheetTable, prefecture_code: str | None, submitted_on: date, salt: str,
           duplicates: pl.DataFrame | None = None) -> Checked:
     """Validate one batch of rows. `duplicates` (duplicate_keys of the whole sheet) are taken for
@@ -395,13 +405,13 @@ def check(table: SheetTable, prefecture_code: str | None, submitted_on: date, sa
                        pl.DataFrame(schema={ROW_NUMBER: pl.Int64, "row_json": pl.String}))
     # Error values and messages quote the clerk's text: ID- and mobile-shaped parts masked (the
     # phone column's own value too: the quarantine and the report are not the raw roster).
-    errors = errors.with_columns(pii.mask_expr(pl.col("value")), pii.mask_expr(pl.col("message")))
+    errors = errors.with_columns(*_MASKED_ERROR_TEXT)
     is_bad = pl.col(ROW_NUMBER).is_in(errors.get_column(ROW_NUMBER).unique().implode())
     valid, quarantined = pl.collect_all(engine=ENGINE, lazy_frames=[
         flagged.lazy().filter(~is_bad).select(ROW_NUMBER, *names),
         flagged.lazy().filter(is_bad).select(
             ROW_NUMBER,
-            pii.mask_expr(pl.struct([pl.col(_text(n)).alias(n) for n in names]).struct.json_encode()).alias("row_json"),
+            _row_json(tuple(names)),
         ),
     ])
     return Checked(valid, errors, quarantined)
