@@ -263,8 +263,10 @@ def _csv_pieces(source: Path | bytes, encoding: str, block: int, name: str = "�
 DELIMITERS = (",", "\t", ";", "|")
 
 
-def _sniff_delimiter(lines: list[str], named: Kind | None, source: str, encoding: str) -> tuple[str, list[list]]:
-    """The separator that makes the first lines a recognisable header (comma, tab, semicolon, bar)."""
+def _sniff_delimiter(lines: list[str], named: Kind | None, source: str,
+                    encoding: str) -> tuple[str, list[list], tuple[Kind, int]]:
+    """The separator that makes the first lines a recognisable header (comma, tab, semicolon, bar),
+    the lines split by it, and the kind and header index found there."""
     best = None
     joined = "\n".join(lines)
     # The most frequent separator first; the first that gives a recognisable header is taken.
@@ -276,7 +278,7 @@ def _sniff_delimiter(lines: list[str], named: Kind | None, source: str, encoding
                                    delimiter=delimiter))
         chosen = _choose_kind(head, named)
         if chosen:
-            best = (0, delimiter, head)
+            best = (chosen, delimiter, head)
             break
     if best is None:
         text = "\n".join(lines)
@@ -291,7 +293,7 @@ def _sniff_delimiter(lines: list[str], named: Kind | None, source: str, encoding
             f"{source}：前 {HEADER_SCAN_ROWS} 行中找不到可识别的表头"
             f"（文件编码按 {encoding} 读取）；请使用模板中的列名"
         )
-    return best[1], best[2]
+    return best[1], best[2], best[0]
 
 
 def read_csv(path: Path, data: bytes | None = None) -> ReadResult:
@@ -313,8 +315,7 @@ def read_csv(path: Path, data: bytes | None = None) -> ReadResult:
             start = handle.read(200_000)
     text = start.decode("utf-8" if encoding != "gb18030" else "gb18030", errors="replace").removeprefix("\ufeff")
     lines = text.splitlines()[:HEADER_SCAN_ROWS]
-    delimiter, head = _sniff_delimiter(lines, kind_from_name(path.stem), source, encoding)
-    kind, header_index = _choose_kind(head, kind_from_name(path.stem))
+    delimiter, head, (kind, header_index) = _sniff_delimiter(lines, kind_from_name(path.stem), source, encoding)
     header = _read_header(head, kind, header_index, None, header_index + 1, source)
     width = max(len(header.cells), *(len(r) for r in head)) if head else len(header.cells)
     # Bytes per piece from the rows seen so far, so that a piece holds about BATCH_ROWS rows.
