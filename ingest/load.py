@@ -190,12 +190,12 @@ class Archiving:
             self.writer = archive.Writer(self.target, self.target.name.removesuffix(archive.SUFFIX),
                                          self.source_name, self.columns)
 
-    def add(self, table) -> None:
-        """A validated batch (readers.SheetTable)."""
+    def add(self, table, id_cards: pl.Series | None = None) -> None:
+        """A validated batch (readers.SheetTable) and its 身份证号 as validation stored them."""
         if self.last is None:
             self._then(self._open)
         self._then(lambda: self.writer and self.writer.add(
-            table.kind.name, table.sheet, table.frame, ROW_NUMBER, self.salt, table.facts().scrub))
+            table.kind.name, table.sheet, table.frame, ROW_NUMBER, self.salt, table.facts().scrub, id_cards))
 
     def close(self) -> None:
         if self.last is None:

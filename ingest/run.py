@@ -163,7 +163,7 @@ def _validated(home: Home, prepared: PreparedFile, sheets: list[Sheet]) -> Itera
                     reports.append(checked.errors.with_columns(
                         pl.lit(path.name).alias("source_file"), pl.lit(table.sheet, pl.String).alias("sheet"),
                     ))
-                prepared.archiving.add(table)
+                prepared.archiving.add(table, checked.id_cards)
                 yield table, checked, fraction
         prepared.archiving.close()
         complete = True

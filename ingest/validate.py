@@ -70,6 +70,9 @@ class Checked:
     valid: pl.DataFrame  # typed rows that may land
     errors: pl.DataFrame  # ERROR_SCHEMA, one row per broken rule
     quarantined: pl.DataFrame  # original text of the rejected rows, as JSON per row
+    # 身份证号 of every row as stored (salted hash, or the masked form of an invalid number), for the
+    # archive: working them out again there cost as much as here (Python, per distinct number).
+    id_cards: pl.Series | None = None
 
 
 def _text(name: str) -> str:
@@ -397,12 +400,13 @@ def check(table: SheetTable, prefecture_code: str | None, submitted_on: date, sa
     elif duplicates is not None and duplicates.height:
         parts.append(duplicates.lazy().filter(pl.col(ROW_NUMBER).is_in(flagged.get_column(ROW_NUMBER).implode())))
     names = [c.name for c in kind.columns]
+    id_cards = flagged.get_column(_text("id_card_no")) if "id_card_no" in names else None
     errors = pl.concat(parts, how="vertical_relaxed").sort(ROW_NUMBER, "column_name", "rule_id").collect(engine=ENGINE) if parts else None
     if errors is not None and errors.height:
         errors = _explained(errors, table.frame)
     if errors is None or errors.height == 0:
         return Checked(flagged.select(ROW_NUMBER, *names), pl.DataFrame(schema=ERROR_SCHEMA),
-                       pl.DataFrame(schema={ROW_NUMBER: pl.Int64, "row_json": pl.String}))
+                       pl.DataFrame(schema={ROW_NUMBER: pl.Int64, "row_json": pl.String}), id_cards)
     # Error values and messages quote the clerk's text: ID- and mobile-shaped parts masked (the
     # phone column's own value too: the quarantine and the report are not the raw roster).
     errors = errors.with_columns(*_MASKED_ERROR_TEXT)
@@ -414,4 +418,4 @@ def check(table: SheetTable, prefecture_code: str | None, submitted_on: date, sa
             _row_json(tuple(names)),
         ),
     ])
-    return Checked(valid, errors, quarantined)
+    return Checked(valid, errors, quarantined, id_cards)

@@ -99,3 +99,24 @@ def test_mask_text():
     assert pii.mask_text(f"身份证{VALID}，电话13812345678、13912345678") == (
         f"身份证6523**********{VALID[-4:]}，电话138****5678、139****5678")
     assert pii.mask_text("编号 20240105 金额 1234567890") == "编号 20240105 金额 1234567890"
+
+
+def test_the_archive_keeps_each_number_as_validation_stored_it(home, con, tmp_path, monkeypatch):
+    """The archive takes validation's cleaned 身份证号 row for row (not worked out again), in every
+    batch: the hash of a valid number, the masked form of an invalid one, nothing for an empty cell."""
+    from ingest import archive, readers
+    from ingest.run import sha256_of
+
+    monkeypatch.setattr(readers, "BATCH_ROWS", 2)
+    wrong = VALID[:17] + ("0" if VALID[17] != "0" else "1")
+    path = write_xlsx(tmp_path / "654000_代表名册.xlsx", {"代表名册": [  # a workbook sheet: batches of 2 rows
+        ROSTER, roster_row("D1", VALID), roster_row("D2", wrong), roster_row("D3", ""),
+        roster_row("D4", "652301800101123"), roster_row("D5", f" {VALID} "),
+    ]})
+    assert ingest_file(con, home, path, SUBMITTED).status == "loaded"
+    kept = archive.read(archive.path_for(home.archive_dir, sha256_of(path)))
+    assert kept.get_column("id_card_no").to_list() == [idcard.cleaned(v, home.salt()) for v in
+                                                       (VALID, wrong, "", "652301800101123", VALID)]
+    hashes = dict(rows_of(con, "select deputy_id, id_card_hash from raw.deputies"))
+    assert kept.get_column("id_card_no").to_list()[0] == hashes["D1"] and "*" in kept.get_column("id_card_no")[1]
+    assert VALID not in kept.write_csv() and wrong not in kept.write_csv()
