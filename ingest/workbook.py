@@ -71,17 +71,16 @@ def _chunks(open_sheet: Callable[[], IO[bytes]]) -> Iterator[bytes]:
     the last row, merges included, is the last piece): reading it whole held ~130 MB more than
     calamine's own reading of a 230 k-row sheet, the peak of a region-scale ingest."""
     with open_sheet() as stream:
-        tail = b""
+        pending: list[bytes] = []  # read since the last cut: joined once, so a huge row stays linear
         while block := stream.read(BLOCK):
-            data = tail + block
-            cut = data.rfind(b"</row>")
+            cut = block.rfind(b"</row>")  # one split across two blocks is simply not a cut
             if cut < 0:
-                tail = data
+                pending.append(block)
                 continue
-            yield data[:cut + 6]
-            tail = data[cut + 6:]
-        if tail:
-            yield tail
+            yield b"".join([*pending, block[:cut + 6]])
+            pending = [block[cut + 6:]]
+        if rest := b"".join(pending):
+            yield rest
 
 
 def _sheet_meta(open_sheet: Callable[[], IO[bytes]], percent_styles: set[bytes]) -> SheetMeta:
