@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,9 +147,10 @@ def _extents(scan: bytes, max_row: int, max_column: int, opened: int) -> tuple[i
     return max_row, max_column
 
 
-def xlsx_problem(path: Path) -> str | None:
+def xlsx_problem(path: Path, watch: Callable[[str], Callable[[bytes], None] | None] | None = None) -> str | None:
     """Why this workbook must not be handed to the reader, or None. Linear in the XML's size,
-    memory bounded by BLOCK."""
+    memory bounded by BLOCK. `watch(entry)`: a function given each block of that sheet's XML as it
+    is read, then b"" at its end (workbook.XlsxScan: the sheets' metadata found in the same pass)."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -159,6 +161,7 @@ def xlsx_problem(path: Path) -> str | None:
             if not info.filename.endswith(".xml") and not info.filename.endswith(".rels"):
                 continue
             sheet = info.filename.startswith("xl/worksheets/")
+            feed = watch(info.filename) if watch and sheet else None
             max_row = max_column = 0
             try:
                 with archive.open(info) as stream:
@@ -169,6 +172,8 @@ def xlsx_problem(path: Path) -> str | None:
                             return (f"工作簿解压后超过 {MAX_XLSX_UNCOMPRESSED >> 20} MB，超出可导入的大小；{SPLIT_HINT}")
                         if not sheet:
                             continue
+                        if feed:
+                            feed(block)
                         data = tail + block
                         cut = data.rfind(b"<")  # a tag cut by the block boundary is read with the next block
                         cut = cut if cut > 0 else len(data)
@@ -178,6 +183,8 @@ def xlsx_problem(path: Path) -> str | None:
                         max_row, max_column = _extents(scan, max_row, max_column, opened)
                         if cells > MAX_XLSX_CELLS:
                             return (f"工作簿数据超过 {MAX_XLSX_CELLS:,} 个单元格，超出可导入的大小；{SPLIT_HINT}")
+                    if feed:
+                        feed(b"")
             except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
                 return None  # a broken entry: the reader reports the file as damaged
             if sheet and max_row * max(max_column, 1) > MAX_XLSX_AREA:

@@ -27,7 +27,7 @@ from ingest.normalize import plain_tests
 from ingest.notes import Note
 from ingest.rows import split_records
 from ingest.schemas import KINDS, PERCENT_FIELDS, Kind
-from ingest.workbook import SheetMeta, ods_meta, xls_meta, xlsx_meta
+from ingest.workbook import SheetMeta, XlsxScan, ods_meta, xls_meta
 
 HEADER_SCAN_ROWS = 30
 ROW_NUMBER = "_row_number"
@@ -430,12 +430,13 @@ def _load_sheets(path: Path, fmt: str, data: bytes | None) -> list[tuple[str, st
 
 def read_workbook(path: Path, fmt: str = "xlsx", data: bytes | None = None) -> ReadResult:
     """Every visible data sheet of an xlsx/xls/ods workbook; the others are named in notes."""
-    if fmt in ("xlsx", "ods") and (problem := guards.xlsx_problem(path)):  # before the reader allocates
-        raise FileRejected(f"{path.name}：{problem}")
+    scan = XlsxScan(path) if fmt == "xlsx" and data is None else None  # fed by the guard's pass over the XML
+    if fmt in ("xlsx", "ods") and (problem := guards.xlsx_problem(path, scan.feeder if scan else None)):
+        raise FileRejected(f"{path.name}：{problem}")  # before the reader allocates
     source = path.name
     sheets = _load_sheets(path, fmt, data)
-    metas = (xlsx_meta(path) if fmt == "xlsx" and data is None
-             else xls_meta(path, data) if fmt == "xls" else ods_meta(path, data) if fmt == "ods" else {})
+    metas = (scan.metas() if scan else xls_meta(path, data) if fmt == "xls"
+             else ods_meta(path, data) if fmt == "ods" else {})
     file_kind = kind_from_name(path.stem)
     notes: list[Note] = []
     content = []

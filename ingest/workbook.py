@@ -66,79 +66,159 @@ def _percent_styles(archive: zipfile.ZipFile) -> set[bytes]:
     return found
 
 
+class _RowCut:
+    """Blocks of a sheet's XML -> pieces ending after a whole row (what follows the last row, merges
+    included, is the last piece): reading the XML whole held ~130 MB more than calamine's own
+    reading of a 230 k-row sheet, the peak of a region-scale ingest."""
+
+    def __init__(self) -> None:
+        self.pending: list[bytes] = []  # read since the last cut: joined once, so a huge row stays linear
+
+    def feed(self, block: bytes) -> list[bytes]:
+        """The pieces complete with this block; b"" at the end of the XML."""
+        if not block:
+            rest, self.pending = b"".join(self.pending), []
+            return [rest] if rest else []
+        cut = block.rfind(b"</row>")  # one split across two blocks is simply not a cut
+        if cut < 0:
+            self.pending.append(block)
+            return []
+        piece, self.pending = b"".join([*self.pending, block[:cut + 6]]), [block[cut + 6:]]
+        return [piece]
+
+
 def _chunks(open_sheet: Callable[[], IO[bytes]]) -> Iterator[bytes]:
-    """The sheet's XML in pieces of about BLOCK bytes, each ending after a whole row (what follows
-    the last row, merges included, is the last piece): reading it whole held ~130 MB more than
-    calamine's own reading of a 230 k-row sheet, the peak of a region-scale ingest."""
+    cut = _RowCut()
     with open_sheet() as stream:
-        pending: list[bytes] = []  # read since the last cut: joined once, so a huge row stays linear
         while block := stream.read(BLOCK):
-            cut = block.rfind(b"</row>")  # one split across two blocks is simply not a cut
-            if cut < 0:
-                pending.append(block)
-                continue
-            yield b"".join([*pending, block[:cut + 6]])
-            pending = [block[cut + 6:]]
-        if rest := b"".join(pending):
-            yield rest
+            yield from cut.feed(block)
+    yield from cut.feed(b"")
 
 
-def _sheet_meta(open_sheet: Callable[[], IO[bytes]], percent_styles: set[bytes]) -> SheetMeta:
-    meta = SheetMeta()
-    found_first = seen_cols = False
-    hidden: set[int] = set()
-    for data in _chunks(open_sheet):
-        for match in _CELL.finditer(data) if not found_first else ():
+class _SheetScan:
+    """A sheet's SheetMeta from its XML given block by block as it is read (`feed`)."""
+
+    def __init__(self, percent_styles: set[bytes]) -> None:
+        self.meta, self.percent_styles, self.cut = SheetMeta(), percent_styles, _RowCut()
+        self.found_first = self.seen_cols = False
+        self.hidden: set[int] = set()
+        self.first_col: int | None = None  # of the cells with a value
+        self.complete = self.broken = False
+
+    def feed(self, block: bytes) -> None:
+        """A block of the XML; b"" at its end."""
+        if self.broken:
+            return
+        try:
+            for data in self.cut.feed(block):
+                self._scan(data)
+        except ValueError:  # never raised into the size guard feeding it: read again by XlsxScan.metas
+            self.broken = True
+        self.complete = not block and not self.broken
+
+    def _scan(self, data: bytes) -> None:
+        meta = self.meta
+        for match in _CELL.finditer(data) if not self.found_first else ():
             if match.group(4) == b">":
                 end = data.find(b"</c>", match.end())
                 body = data[match.end():end]
                 if re.search(rb"<v>[^<]|<is>", body):
                     meta.first_row = int(match.group(2))
-                    found_first = True
+                    self.found_first = True
                     break
-        if not seen_cols and b"<sheetData" in data:
-            seen_cols = True
+        if not self.seen_cols and b"<sheetData" in data:
+            self.seen_cols = True
             for attributes in _COL.findall(data[:data.find(b"<sheetData")]):
                 if _attribute(attributes, b"hidden") in (b"1", b"true"):
                     low, high = int(_attribute(attributes, b"min") or 1), int(_attribute(attributes, b"max") or 1)
-                    hidden.update(range(low - 1, min(high, 16384)))
+                    self.hidden.update(range(low - 1, min(high, 16384)))
         if b"<mergeCell " in data:
             meta.merges += [(int(r1), column_index(c1), int(r2), column_index(c2))
                             for c1, r1, c2, r2 in _MERGE.findall(data)]
         if b't="e"' in data:
             meta.errors |= {(int(r), column_index(c)): v.decode("utf-8", "replace")
                             for c, r, v in _ERROR_CELL.findall(data)}
-        if percent_styles and any(b' s="' + s + b'"' in data for s in percent_styles):
-            meta.percent |= {(int(r), column_index(c)) for c, r, s in _STYLED_CELL.findall(data) if s in percent_styles}
-    meta.hidden_cols = frozenset(hidden)
-    if meta.hidden_cols or meta.merges or meta.errors or meta.percent:
-        # Merges come after the rows: the first column takes a second pass, only on such sheets.
-        columns = [column_index(c) for data in _chunks(open_sheet) for c in _VALUE_CELL.findall(data)]
-        meta.first_col = min(columns) if columns else 0
-    return meta
+        if self.first_col != 0:  # data starting in column A (most sheets) ends the search at once
+            columns = [column_index(c) for c in _VALUE_CELL.findall(data)]
+            self.first_col = min(columns + ([] if self.first_col is None else [self.first_col]), default=None)
+        if self.percent_styles and any(b' s="' + s + b'"' in data for s in self.percent_styles):
+            meta.percent |= {(int(r), column_index(c)) for c, r, s in _STYLED_CELL.findall(data)
+                             if s in self.percent_styles}
+
+    def result(self) -> SheetMeta:
+        meta = self.meta
+        meta.hidden_cols = frozenset(self.hidden)
+        if meta.hidden_cols or meta.merges or meta.errors or meta.percent:
+            meta.first_col = self.first_col or 0
+        return meta
+
+
+_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml")
+_SMALL_PART = 16 << 20
+
+
+def _sheet_scans(archive: zipfile.ZipFile) -> dict[str, tuple[str, _SheetScan]]:
+    """Zip entry -> (sheet name, a scan to feed) of every sheet the workbook lists."""
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    percent_styles = _percent_styles(archive)
+    targets = dict(re.findall(r'Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
+    targets |= {i: t for t, i in re.findall(r'Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)}
+    scans = {}
+    for tag in re.findall(r"<sheet [^>]*>", workbook):
+        name = re.search(r'name="([^"]+)"', tag)
+        rel = re.search(r'r:id="([^"]+)"', tag)
+        if not name or not rel:
+            continue
+        target = targets.get(rel.group(1), "").lstrip("/")
+        target = target if target.startswith("xl/") else f"xl/{target}"
+        scans[target] = (_xml_unescape(name.group(1)), _SheetScan(percent_styles))
+    return scans
+
+
+class XlsxScan:
+    """SheetMeta of each sheet of an xlsx, found while guards.xlsx_problem streams the sheets' XML
+    (`feeder`): decompressing and scanning it a second time cost as much as the guard's own pass
+    (3 s of CPU on the region's 55 workbooks). A sheet the guard did not read to its end is read by
+    `metas`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.scans: dict[str, tuple[str, _SheetScan]] | None = None  # zip entry -> (sheet name, scan)
+        try:
+            with zipfile.ZipFile(path) as archive:
+                # Read before the size guard: only parts that say they are small (a zip entry never
+                # inflates beyond its declared size); otherwise all is read after the guard, in metas.
+                if all(info.file_size <= _SMALL_PART for info in archive.infolist() if info.filename in _PARTS):
+                    self.scans = _sheet_scans(archive)
+        except (KeyError, zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, NotImplementedError):
+            self.scans = {}  # not read as an xlsx package: the reader's own error applies
+
+    def feeder(self, entry: str) -> Callable[[bytes], None] | None:
+        found = (self.scans or {}).get(entry)
+        return found[1].feed if found else None
+
+    def metas(self) -> dict[str, SheetMeta]:
+        """SheetMeta of each sheet by name; {} for a file that is no xlsx package."""
+        found = {}
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                if self.scans is None:
+                    self.scans = _sheet_scans(archive)
+                for target, (name, scan) in self.scans.items():
+                    if not scan.complete:  # the guard stopped before this sheet's end: read it now
+                        scan = _SheetScan(scan.percent_styles)
+                        for data in _chunks(functools.partial(archive.open, target)):
+                            scan._scan(data)
+                    found[name] = scan.result()
+        except (KeyError, zipfile.BadZipFile, ValueError):
+            return {}
+        return found
 
 
 def xlsx_meta(path: Path) -> dict[str, SheetMeta]:
-    """SheetMeta of each sheet by name; {} for a file that is no xlsx package."""
-    found = {}
-    try:
-        with zipfile.ZipFile(path) as archive:
-            workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-            rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-            targets = dict(re.findall(r'Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
-            targets |= {i: t for t, i in re.findall(r'Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)}
-            percent_styles = _percent_styles(archive)
-            for tag in re.findall(r"<sheet [^>]*>", workbook):
-                name = re.search(r'name="([^"]+)"', tag)
-                rel = re.search(r'r:id="([^"]+)"', tag)
-                if not name or not rel:
-                    continue
-                target = targets.get(rel.group(1), "").lstrip("/")
-                target = target if target.startswith("xl/") else f"xl/{target}"
-                found[_xml_unescape(name.group(1))] = _sheet_meta(functools.partial(archive.open, target), percent_styles)
-    except (KeyError, zipfile.BadZipFile, ValueError):
-        pass
-    return found
+    """SheetMeta of each sheet by name, every sheet read here; {} for a file that is no xlsx package."""
+    return XlsxScan(path).metas()
 
 
 def _xml_unescape(text: str) -> str:

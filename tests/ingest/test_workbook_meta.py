@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import xlsxwriter
 
-from ingest import workbook
+from ingest import guards, workbook
 
 
 def _sheet(path):
@@ -34,3 +34,23 @@ def test_sheet_meta_does_not_depend_on_where_the_xml_is_cut(tmp_path, monkeypatc
     assert meta.errors == {(151, 2): "#DIV/0!"}
     assert meta.merges == [(301, 4, 306, 4)]
     assert len(meta.percent) == 397 and (4, 3) in meta.percent and (400, 3) in meta.percent
+
+
+def test_the_metadata_found_in_the_size_guards_pass_is_the_same(tmp_path, monkeypatch):
+    """read_workbook has the guard feed each sheet's XML to the scan (one decompression, not two)."""
+    path = _sheet(tmp_path / "建议.xlsx")
+    monkeypatch.setattr(workbook, "BLOCK", 1000)
+    monkeypatch.setattr(guards, "BLOCK", 700)  # the guard's blocks, cut elsewhere than the scan's own
+    scan = workbook.XlsxScan(path)
+    assert guards.xlsx_problem(path, scan.feeder) is None
+    assert all(sheet.complete for _, sheet in scan.scans.values())  # fed whole by the guard
+    assert scan.metas() == workbook.xlsx_meta(path)
+
+
+def test_a_sheet_the_guard_stopped_in_is_read_after_it(tmp_path, monkeypatch):
+    path = _sheet(tmp_path / "建议.xlsx")
+    scan = workbook.XlsxScan(path)
+    monkeypatch.setattr(guards, "MAX_XLSX_CELLS", 10)
+    assert guards.xlsx_problem(path, scan.feeder)  # refused part-way: the scan is not complete
+    assert not any(sheet.complete for _, sheet in scan.scans.values())
+    assert scan.metas() == workbook.xlsx_meta(path)
