@@ -43,6 +43,7 @@ def watch(home: Home, inbox: Path, as_of: date | None = None, interval: float = 
     finally:
         if observer is not None:
             observer.stop()
+            observer.join(5)
 
 
 def _until_next_poll(interval: float, stop: threading.Event, arrived: threading.Event) -> None:
