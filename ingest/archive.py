@@ -20,8 +20,6 @@ import os
 from pathlib import Path
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ingest import guards, idcard
 from lvzhi import pii
@@ -49,6 +47,14 @@ def is_intact(path: Path) -> bool:
         return path.stat().st_size > 0 and sidecar.read_text().strip() == _sha256(path)
     except OSError:
         return False
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -82,15 +88,9 @@ class Writer:
         # killed run is simply overwritten, with no scan of the whole archive folder per file.
         self.temporary = target.with_name(f".{target.name}.tmp")
         self.columns = ["_kind", "_sheet", "_row_number", *columns]
-        self.schema = pa.schema([(c, pa.int64() if c == "_row_number" else pa.large_string()) for c in self.columns])
-        self.schema = self.schema.with_metadata({"source_sha256": digest, "source_file": source_name})
+        self.metadata = {"source_sha256": digest, "source_file": source_name}
+        self.parts: list[Path] = []  # one Parquet per batch, joined into one by close
         self.closed = False
-        self.handle = open(self.temporary, "wb")
-        # No statistics: an archive is read whole (replay), never filtered; they cost ~15 % of the write.
-        # No dictionaries either: near-unique text (names, titles) made them cost more than they saved
-        # (a third of the write's CPU; the files came out ~15 % smaller without).
-        self.writer = pq.ParquetWriter(self.handle, self.schema, compression="zstd", write_statistics=False,
-                                       use_dictionary=False)
 
     def add(self, kind: str, sheet: str | None, frame: pl.DataFrame, row_number: str, salt: str,
             scrub: frozenset[str] | None = None, id_cards: pl.Series | None = None) -> None:
@@ -102,15 +102,31 @@ class Writer:
             pl.lit(kind, pl.String).alias("_kind"), pl.lit(sheet, pl.String).alias("_sheet"),
             pl.col(row_number).cast(pl.Int64).alias("_row_number"),
             *(id_cards.alias(c) if c == "id_card_no" and id_cards is not None
-              else _cell(c, salt, scrub) if c in frame.columns else pl.lit(None, pl.String).alias(c) for c in self.columns[3:]),
+              else _cell(c, salt, scrub).cast(pl.String) if c in frame.columns else pl.lit(None, pl.String).alias(c)
+              for c in self.columns[3:]),
         )
-        self.writer.write_table(data.to_arrow().cast(self.schema))
+        part = self.temporary.with_name(f"{self.temporary.name}.{len(self.parts)}")
+        self._write(part, data)
+        self.parts.append(part)
+
+    def _write(self, path: Path, data: pl.DataFrame | pl.LazyFrame) -> None:
+        # Polars' own writer, not pyarrow's: pyarrow (~30 MB of every ingest's memory) is not loaded.
+        # No statistics: an archive is read whole (replay), never filtered; they cost ~15 % of the write.
+        options = {"compression": "zstd", "statistics": False, "metadata": self.metadata}
+        if isinstance(data, pl.LazyFrame):  # streamed: the batches are never all in memory
+            data.sink_parquet(path, **options)
+        else:
+            data.write_parquet(path, **options)
 
     def close(self) -> None:
-        self.writer.close()
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        self.handle.close()
+        if len(self.parts) == 1:  # most files: their one batch is the archive
+            os.replace(self.parts[0], self.temporary)
+        else:
+            self._write(self.temporary, pl.scan_parquet(self.parts) if self.parts else pl.DataFrame(
+                schema={c: pl.Int64 if c == "_row_number" else pl.String for c in self.columns}))
+        _fsync(self.temporary)
+        for part in self.parts:
+            part.unlink(missing_ok=True)
         fault_point("archive_before_rename")
         # The sidecar goes in unsynced: torn or lost in a crash, it no longer matches and the archive
         # is rewritten. One fsync of the folder then makes both renames durable (4 fsyncs were 2).
@@ -125,11 +141,8 @@ class Writer:
     def abandon(self) -> None:
         if self.closed:
             return
-        try:
-            self.writer.close()
-        finally:
-            self.handle.close()
-            self.temporary.unlink(missing_ok=True)
+        for path in (*self.parts, self.temporary):
+            path.unlink(missing_ok=True)
 
 
 def read(path: Path) -> pl.DataFrame:

@@ -65,3 +65,27 @@ def test_killed_during_the_archive_write_leaves_no_archive_and_the_rerun_complet
         assert rows_of(con, "select count(*) from raw.suggestions") == [(300,)]
     finally:
         con.close()
+
+
+def test_an_archive_of_several_batches_is_one_file_in_order(tmp_path):
+    """Each batch is written as it comes, then the parts are joined into the one archive (streamed)."""
+    target = tmp_path / "abc.parquet"
+    writer = archive.Writer(target, "abc", "654000_建议.csv", ["suggestion_id", "title"])
+    for start in (2, 5, 8):
+        rows = range(start, start + 3)
+        writer.add("suggestions", "建议", pl.DataFrame({"suggestion_id": [f"J{n}" for n in rows], "_row_number": list(rows)}),
+                   "_row_number", "salt")
+    writer.close()
+    kept = archive.read(target)
+    assert kept.get_column("_row_number").to_list() == list(range(2, 11))
+    assert kept.get_column("title").null_count() == 9 and kept.schema["_row_number"] == pl.Int64
+    assert pq_metadata(target) == {"source_sha256": "abc", "source_file": "654000_建议.csv"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["abc.parquet", "abc.parquet.sha256"]  # no part left
+    abandoned = archive.Writer(tmp_path / "def.parquet", "def", "x.csv", ["title"])
+    abandoned.add("suggestions", None, pl.DataFrame({"title": ["t"], "_row_number": [2]}), "_row_number", "salt")
+    abandoned.abandon()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["abc.parquet", "abc.parquet.sha256"]
+
+
+def pq_metadata(path) -> dict[str, str]:
+    return {k: v for k, v in pl.read_parquet_metadata(path).items() if k in ("source_sha256", "source_file")}
