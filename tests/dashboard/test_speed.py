@@ -3,6 +3,7 @@ facts independently, and the shared read-only connection serves concurrent sessi
 
 from __future__ import annotations
 
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
@@ -323,3 +324,45 @@ def test_kept_results_are_bounded_per_version(published, monkeypatch):
         db.kept_query("select ? as n", n)
     kept = db._KEPT[str(context.published_path())]
     assert len(kept) == 3 and [key[2] for key in kept] == ["(2,)", "(3,)", "(4,)"]  # the oldest went first
+
+
+SUGGESTION_MARTS = ("dash_suggestion_units", "dash_suggestion_outcomes", "dash_suggestion_funnel")
+
+
+def suggestion_figures(scope: queries.Scope) -> dict[str, object]:
+    """What 建议办理 shows from the three marts: units, reply classes, ratings, key supervision, funnel."""
+    return {"units": queries.by_unit(scope), "classes": queries.reply_classes(scope),
+            "ratings": queries.satisfaction(scope), "leaders": queries.key_supervised_by_leader(scope),
+            "funnel": queries.funnel(scope)}
+
+
+@pytest.mark.parametrize("home", ["handmade_home", "replies_home"])
+def test_suggestion_marts_equal_counting_the_facts(request, monkeypatch, home):
+    """建议办理's units, reply classes, ratings, key supervision by leader and funnel read from the
+    marts the build counted (every year and quarter; the region, every prefecture and county) equal
+    counting the facts at view time, as the page did before (and still does for a term)."""
+    monkeypatch.setenv("LVZHI_HOME", str(request.getfixturevalue(home).root))
+    periods = [span for kind in ("year", "quarter") for span in queries.period_spans(
+        kind, date(2000, 1, 1), date(2100, 12, 31)).values()]
+    places = [("", "")] + [(code, county) for code in queries.prefectures()["prefecture_code"]
+                           for county in ["", *queries.counties(code)]]
+    scopes = [queries.Scope(code, county, start, end) for code, county in places for start, end in periods]
+    assert len(periods) >= 6 and any(county for _, county in places)
+    found = {scope: suggestion_figures(scope) for scope in scopes}
+    assert all(queries._precounted(scope, table) for scope in scopes for table in SUGGESTION_MARTS)
+    for table in SUGGESTION_MARTS:
+        without(monkeypatch, table)
+    assert not any(queries._precounted(scope, table) for scope in scopes for table in SUGGESTION_MARTS)
+    shown = []  # the parts compared with rows in them, not empty frames
+    for scope in scopes:
+        expected = suggestion_figures(scope)
+        for part, rows in found[scope].items():
+            if isinstance(rows, dict):
+                assert rows == expected[part], (scope, part)
+                shown += [part] * bool(rows["submitted"])
+            else:  # the order is the page's: units most overdue first, categories in their order
+                assert rows.equals(expected[part]), (scope, part, rows, expected[part])
+                shown += [part] * (rows.height > 0)
+    counted = Counter(shown)  # the hand-made home has no key-supervised suggestion, the reply histories have
+    assert all(counted[part] >= 3 for part in ("units", "classes", "ratings", "funnel")), counted
+    assert counted["leaders"] >= 3 or home == "handmade_home", counted
