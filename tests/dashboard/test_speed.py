@@ -366,3 +366,26 @@ def test_suggestion_marts_equal_counting_the_facts(request, monkeypatch, home):
     counted = Counter(shown)  # the hand-made home has no key-supervised suggestion, the reply histories have
     assert all(counted[part] >= 3 for part in ("units", "classes", "ratings", "funnel")), counted
     assert counted["leaders"] >= 3 or home == "handmade_home", counted
+
+
+def test_no_page_needs_streamlit_magic():
+    """.streamlit/config.toml turns magic off (its rewrite of each page cost the page's first view):
+    no page or the router may hold an expression magic would have written (anything but a call or a
+    docstring), or it would silently vanish."""
+    import ast
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    assert tomllib.loads((root / ".streamlit" / "config.toml").read_text())["runner"]["magicEnabled"] is False
+    scripts = [root / "dashboard" / "app.py", *sorted((root / "dashboard" / "views").glob("*.py"))]
+    assert len(scripts) > 10
+    bare = []
+    for script in scripts:
+        for node in ast.walk(ast.parse(script.read_text())):
+            for body in (getattr(node, name, None) for name in ("body", "orelse", "finalbody")):
+                for i, statement in enumerate(body if isinstance(body, list) else []):
+                    docstring = i == 0 and isinstance(getattr(statement, "value", None), ast.Constant)
+                    if isinstance(statement, ast.Expr) and not isinstance(statement.value, ast.Call) and not docstring:
+                        bare.append(f"{script.name}:{statement.lineno}")
+    assert not bare, bare
