@@ -340,7 +340,7 @@ def freshness() -> pl.DataFrame:
 def quarantine(prefecture: str) -> pl.DataFrame:
     if not has("quarantine_rows"):
         return pl.DataFrame()
-    return query(
+    return kept_query(
         "select source_file, sheet, kind, prefecture_code, row_number, header, value, rule_id, message, loaded_at "
         "from quarantine_rows where (? = '' or prefecture_code = ?) "
         "order by loaded_at desc, source_file, row_number",
@@ -351,7 +351,7 @@ def quarantine(prefecture: str) -> pl.DataFrame:
 def reference_errors(prefecture: str) -> pl.DataFrame:
     if not has("dq_reference_errors"):
         return pl.DataFrame()
-    return query(
+    return kept_query(
         "select kind, record_key, header, referenced_id, prefecture_code, source_file, source_row_number, message "
         "from dq_reference_errors where (? = '' or prefecture_code = ?) order by source_file, source_row_number",
         prefecture, prefecture,
@@ -363,7 +363,7 @@ def key_conflicts(prefecture: str) -> pl.DataFrame:
     both prefectures."""
     if not has("dq_key_conflicts"):
         return pl.DataFrame()
-    return query(
+    return kept_query(
         "select kind, key_value, prefecture_code, owner_prefecture_code, source_file from dq_key_conflicts "
         "where (? = '' or prefecture_code = ? or owner_prefecture_code = ?) order by kind, key_value",
         prefecture, prefecture, prefecture,
@@ -616,7 +616,7 @@ def units_to_chase(scope: Scope) -> pl.DataFrame:
     if not has(table):
         return pl.DataFrame()
     if table == "fct_suggestion_handling" and has("dash_unit_chase"):  # counted per day by the build
-        return query(
+        return kept_query(
             "select coalesce(c.unit_name, '（未填写）') as unit_name, p.prefecture_name, "
             "cast(sum(c.unit_overdue) as bigint) as unit_overdue, cast(sum(c.unit_due_soon) as bigint) as unit_due_soon "
             "from dash_unit_chase c left join prefectures p on c.prefecture_code = p.prefecture_code "
@@ -645,6 +645,14 @@ def units_to_chase(scope: Scope) -> pl.DataFrame:
 def congress_attendance(scope: Scope) -> pl.DataFrame:
     if not has("fct_congress_attendance"):
         return pl.DataFrame()
+    if has("dash_congress_attendance"):  # counted per session day, county and status by the build
+        return kept_query(
+            "select p.prefecture_name, a.status, cast(sum(a.attendances) as bigint) as count "
+            "from dash_congress_attendance a left join prefectures p on a.prefecture_code = p.prefecture_code "
+            "where (? = '' or a.prefecture_code = ?) and (? = '' or a.county = ?) and a.start_date between ? and ? "
+            "group by all order by p.prefecture_name, a.status",
+            *scope.params(),
+        )
     return query(
         "select p.prefecture_name, a.status, count(*) as count from fct_congress_attendance a "
         "left join prefectures p on a.prefecture_code = p.prefecture_code "
@@ -659,7 +667,7 @@ def observer_meetings(scope: Scope) -> pl.DataFrame:
     if not has("fct_attendance"):
         return pl.DataFrame()
     if has("dash_observer_meetings"):  # counted per meeting by the build; rows of a meeting added per name
-        return query(
+        return kept_query(
             "select a.meeting_id, a.start_date, p.prefecture_name, cast(sum(a.observers) as bigint) as observers "
             "from dash_observer_meetings a left join prefectures p on a.prefecture_code = p.prefecture_code "
             "where (? = '' or a.prefecture_code = ?) and a.start_date between ? and ? "
@@ -833,7 +841,7 @@ def activity_quarters(prefecture: str, start: date, end: date) -> pl.DataFrame:
             parts.append(_activities_counted(prefecture, max(start, first), min(end, last)))
     if whole:
         groups, params = _groups(prefecture)
-        parts.append(query(
+        parts.append(kept_query(
             f"select period_label, groups_active, {groups} as groups, activities_held, deputies_active "
             "from dash_activity_quarters where scope_level = ? and scope_code = ? and period_label between ? and ?",
             *params, "prefecture" if prefecture else "region", prefecture or REGION_CODE, whole[0], whole[-1],
@@ -894,7 +902,7 @@ def no_duty_record(prefecture: str, year: int) -> pl.DataFrame:
     if not has("deputy_profile"):
         return pl.DataFrame()
     if has("dash_no_duty_record"):  # picked by the build
-        return query(
+        return kept_query(
             "select p.prefecture_name, d.deputy_id, d.name, d.level, d.congress_code, d.served_from, d.served_until, "
             "d.days_served, d.prefecture_code "
             "from dash_no_duty_record d left join prefectures p on d.prefecture_code = p.prefecture_code "
@@ -922,7 +930,7 @@ def reply_errors(prefecture: str) -> pl.DataFrame:
     """Reply-record problems found across rows and files (dq_reply_errors), for the clerk to fix."""
     if not has("dq_reply_errors"):
         return pl.DataFrame()
-    return query(
+    return kept_query(
         "select prefecture_code, source_file, source_row_number, suggestion_id, unit, reply_no, rule_id, message "
         "from dq_reply_errors where (? = '' or prefecture_code = ?) order by source_file, source_row_number",
         prefecture, prefecture,

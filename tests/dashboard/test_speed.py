@@ -190,12 +190,14 @@ def test_station_flags_in_one_pass_equal_a_count_per_flag(published, prefecture,
 
 @pytest.mark.parametrize("scope", COHORTS + [queries.Scope(KARAMAY, "白碱滩区", date(2023, 1, 1), date(2024, 12, 31))])
 def test_serving_marts_equal_counting_the_facts(published, monkeypatch, scope):
-    """dash_unit_chase (总览 催办) and dash_observer_meetings (列席) against grouping the facts as the pages did."""
+    """dash_unit_chase (总览 催办), dash_observer_meetings (列席) and dash_congress_attendance (人代会出席)
+    against grouping the facts as the pages did."""
     def parts() -> dict[str, pl.DataFrame]:
-        return {"chase": queries.units_to_chase(scope), "observers": queries.observer_meetings(scope)}
+        return {"chase": queries.units_to_chase(scope), "observers": queries.observer_meetings(scope),
+                "congress": queries.congress_attendance(scope)}
 
     found = parts()
-    for table in ("dash_unit_chase", "dash_observer_meetings"):
+    for table in ("dash_unit_chase", "dash_observer_meetings", "dash_congress_attendance"):
         without(monkeypatch, table)
     expected = parts()
     for part in found:
@@ -206,6 +208,7 @@ def test_serving_marts_hold_rows(published):
     """Each mart has rows in the hand-made records, so the comparisons above compare something."""
     whole = queries.Scope("", "", date(2015, 1, 1), date(2030, 12, 31))
     assert queries.units_to_chase(whole).height and queries.observer_meetings(whole).height
+    assert queries.congress_attendance(whole).height
     assert queries.overdue(whole).height and queries.by_unit(whole).height
     assert any(queries.no_duty_record("", year).height for year in (2023, 2024))
 
