@@ -392,3 +392,19 @@ def test_no_page_needs_streamlit_magic():
                     if isinstance(statement, ast.Expr) and not isinstance(statement.value, ast.Call) and not docstring:
                         bare.append(f"{script.name}:{statement.lineno}")
     assert not bare, bare
+
+
+def test_station_receptions_mart_equals_counting_the_receptions(published, monkeypatch):
+    """家室站's receptions per station read from dash_station_receptions (every year and quarter; the
+    region, every prefecture and county) equal counting fct_receptions at view time."""
+    periods = [span for kind in ("year", "quarter") for span in queries.period_spans(
+        kind, date(2000, 1, 1), date(2100, 12, 31)).values()]
+    places = [("", "")] + [(code, county) for code in queries.prefectures()["prefecture_code"]
+                           for county in ["", *queries.counties(code)]]
+    scopes = [queries.Scope(code, county, start, end) for code, county in places for start, end in periods]
+    assert all(queries._is_calendar_period(scope.start, scope.end) for scope in scopes)
+    found = {scope: queries.receptions(scope) for scope in scopes}
+    without(monkeypatch, "dash_station_receptions")
+    for scope in scopes:
+        assert found[scope].equals(queries.receptions(scope)), scope
+    assert sum(rows.height > 0 for rows in found.values()) >= 5
