@@ -48,9 +48,10 @@ def as_of() -> date | None:
 
 def prefectures() -> pl.DataFrame:
     """The prefectures this user may see (all 14 for every role but 州市用户)."""
-    return only_allowed(reference(
-        "select prefecture_code, prefecture_name, prefecture_name_en from prefectures order by prefecture_code"
-    ))
+    return only_allowed(reference(_PREFECTURES))
+
+
+_PREFECTURES = "select prefecture_code, prefecture_name, prefecture_name_en from prefectures order by prefecture_code"
 
 
 def counties(prefecture: str) -> list[str]:
@@ -427,8 +428,8 @@ def _listed(scope: Scope) -> pl.DataFrame:
 
 def _named(rows: pl.DataFrame) -> pl.DataFrame:
     """`rows` with prefecture_name first, from their prefecture_code, as `left join prefectures` gave it."""
-    names = once_per_run(("prefecture_names",), lambda: dict(
-        reference("select prefecture_code, prefecture_name from prefectures").iter_rows()))
+    names = once_per_run(("prefecture_names",), lambda: dict(  # every prefecture, as the sidebar read them
+        reference(_PREFECTURES).select("prefecture_code", "prefecture_name").iter_rows()))
     return rows.select(pl.col("prefecture_code").replace_strict(names, default=None, return_dtype=pl.String).alias(
         "prefecture_name"), pl.all())
 
