@@ -1,17 +1,23 @@
 """lvzhi watch INBOX: files dropped into a folder reach the dashboard in seconds.
 
-One long-running process polls the inbox (listing a folder four times a second costs nothing); a new
-file whose size has stopped changing is ingested (its clerk's report written as always), then the
-default build rebuilds what it touched and publishes, with dbt imported and the project parsed once,
-at start, for the whole session.
+One long-running process watches the inbox. A new file is ingested (its clerk's report written as
+always) as soon as it is whole: at once when the kernel says its writer closed it or it was moved in
+(inotify, through watchdog), else when its size has stopped changing between two polls (listing a
+folder four times a second costs nothing; a network share sends no such events). Then the default
+build rebuilds what it touched and publishes, with dbt imported and the project parsed once, at
+start, for the whole session.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from datetime import date
 from pathlib import Path
+
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
 
 from ingest.run import expand_paths, ingest
 from lvzhi.build import build, warm_up
@@ -27,26 +33,85 @@ def watch(home: Home, inbox: Path, as_of: date | None = None, interval: float = 
     sizes: dict[Path, int] = {}  # file -> size at the previous poll (a file still being copied grows)
     say("加载 dbt 并解析模型… / loading dbt and parsing the models")
     warm_up(home, as_of or date.today())  # the first file then costs what every later one does
+    finished = FinishedFiles()
+    observer = finished.watch(inbox)
     say(f"监视 {inbox}（每 {interval:g} 秒检查一次；Ctrl-C 结束）/ watching {inbox}")
-    while not stop.is_set():
-        ready = []
-        for path in expand_paths([inbox]):
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                continue
-            signature = (stat.st_size, stat.st_mtime_ns)
-            if seen.get(path) != signature and sizes.get(path) == stat.st_size:
-                ready.append((path, signature))
-            sizes[path] = stat.st_size
-        if ready:
-            started = time.perf_counter()
-            results = ingest(home, [path for path, _ in ready], say=say)
-            seen.update(ready)
-            if any(r.status == "loaded" for r in results):
-                built = build(home, as_of or date.today(), say=say, keep_parsed=True)
-                if built.success and built.published is not None:
-                    say(f"✓ 已发布 {built.published.name}：从文件到仪表盘 {time.perf_counter() - started:.1f} 秒")
-                elif not built.success:
-                    say("✗ 构建失败，已发布的数据保持不变：" + "；".join(built.failures))
-        stop.wait(interval)
+    try:
+        while not stop.is_set():
+            _handle_ready(home, inbox, as_of, say, seen, sizes, finished.take())
+            _until_next_poll(interval, stop, finished.arrived)
+    finally:
+        if observer is not None:
+            observer.stop()
+            observer.join(5)
+
+
+def _until_next_poll(interval: float, stop: threading.Event, arrived: threading.Event) -> None:
+    """Wait `interval` seconds, less when a file arrives; notice `stop` within a quarter second."""
+    deadline = time.monotonic() + interval
+    while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
+        if arrived.wait(min(left, 0.25)):
+            return
+
+
+class FinishedFiles(FileSystemEventHandler):
+    """Files the kernel reports whole: closed by the process that wrote them, or moved into the inbox."""
+
+    def __init__(self) -> None:
+        self.arrived = threading.Event()  # wakes the loop before its next poll
+        self._paths: set[str] = set()
+        self._lock = threading.Lock()
+
+    def watch(self, inbox: Path):
+        """Start watching (recursively); None where the kernel gives no events (polling still works)."""
+        observer = Observer()
+        observer.schedule(self, str(inbox), recursive=True)
+        try:
+            observer.start()
+        except OSError:  # e.g. the user's inotify watches used up
+            return None
+        return observer
+
+    def on_closed(self, event) -> None:  # a writer closed the file (IN_CLOSE_WRITE)
+        self._add(event.src_path)
+
+    def on_moved(self, event) -> None:  # renamed or moved in whole
+        self._add(event.dest_path)
+
+    def _add(self, path) -> None:
+        with self._lock:
+            self._paths.add(os.path.abspath(path))
+        self.arrived.set()
+
+    def take(self) -> set[str]:
+        with self._lock:
+            taken, self._paths = self._paths, set()
+            self.arrived.clear()
+        return taken
+
+
+def _handle_ready(home: Home, inbox: Path, as_of: date | None, say, seen: dict, sizes: dict,
+                  finished: set[str]) -> None:
+    """One poll: ingest the files that are whole and new (or changed), then build and publish."""
+    ready = []
+    for path in expand_paths([inbox]):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        signature = (stat.st_size, stat.st_mtime_ns)
+        whole = sizes.get(path) == stat.st_size or os.path.abspath(path) in finished
+        if seen.get(path) != signature and whole:
+            ready.append((path, signature))
+        sizes[path] = stat.st_size
+    if not ready:
+        return
+    started = time.perf_counter()
+    results = ingest(home, [path for path, _ in ready], say=say)
+    seen.update(ready)
+    if any(r.status == "loaded" for r in results):
+        built = build(home, as_of or date.today(), say=say, keep_parsed=True)
+        if built.success and built.published is not None:
+            say(f"✓ 已发布 {built.published.name}：从文件到仪表盘 {time.perf_counter() - started:.1f} 秒")
+        elif not built.success:
+            say("✗ 构建失败，已发布的数据保持不变：" + "；".join(built.failures))

@@ -47,3 +47,28 @@ def test_a_file_dropped_into_the_inbox_reaches_the_published_version(handmade_ho
     assert titles.height == 1
     assert list(home.reports_dir.glob("650200_建议_更正*错误报告.xlsx"))  # the clerk's report, as always
     assert any("只重建" in line for line in lines)  # the default build: only what the file touched
+
+
+def test_a_file_written_whole_is_taken_at_once_not_at_the_next_poll(handmade_home, tmp_path):
+    """Polls two minutes apart: by polling alone the file would wait for two of them (its size seen
+    unchanged); the kernel's close event makes it ready as soon as its writer closes it."""
+    home = Home.at(tmp_path / "home")
+    shutil.copytree(handmade_home.root, home.root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("dbt_logs"))
+    before = warehouse.current_published(home)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    lines: list[str] = []
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(home, inbox, HANDMADE_AS_OF, 120, stop, lines.append))
+    watcher.start()
+    try:
+        assert wait_for(lambda: any(line.startswith("监视") for line in lines), 120), lines
+        text = (FIXTURES / "handmade" / "650200_建议.csv").read_text(encoding="utf-8")
+        (inbox / "650200_建议_更正.csv").write_text(text.replace("关于老旧小区加装电梯的建议", "关于加装电梯的建议"),
+                                                  encoding="utf-8")
+        assert wait_for(lambda: warehouse.current_published(home) != before, 100), lines
+    finally:
+        stop.set()
+        watcher.join(60)
+    assert not watcher.is_alive()  # stopping does not wait for the next poll either
+    assert warehouse.read_published(home, "select 1 from fct_suggestions where title = '关于加装电梯的建议'").height == 1

@@ -26,9 +26,30 @@
   {%- endcall %}
 
   {{ run_hooks(post_hooks, inside_transaction=True) }}
-  {% do persist_docs(target_relation, model) %}
+  {% do persist_docs_in_one_statement(target_relation, model) %}
   {{ adapter.commit() }}
   {{ run_hooks(post_hooks, inside_transaction=False) }}
 
   {{ return({'relations': [target_relation]}) }}
 {% endmaterialization %}
+
+
+{#- The descriptions as comments, in one statement. dbt's persist_docs reads the table's columns twice
+    (DESCRIBE) and comments in two more statements: four round trips of dbt's Python a model. Every
+    documented column is commented without looking: a description of a column the model no longer
+    has fails the build (dbt only warns), so the docs an analyst reads cannot drift from the table. -#}
+{% macro persist_docs_in_one_statement(relation, model) %}
+  {%- set comments = [] -%}
+  {%- if config.persist_relation_docs() and model.description -%}
+    {%- do comments.append(duckdb__alter_relation_comment(relation, model.description)) -%}
+  {%- endif -%}
+  {%- if config.persist_column_docs() -%}
+    {%- for name, column in model.columns.items() if column.description -%}
+      {%- do comments.append("comment on column " ~ relation ~ "." ~ (adapter.quote(name) if column.quote else name)
+                             ~ " is " ~ duckdb_escape_comment(column.description) ~ ";") -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {%- if comments -%}
+    {%- do run_query(comments | join("\n")) -%}
+  {%- endif -%}
+{% endmacro %}
