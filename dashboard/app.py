@@ -36,8 +36,7 @@ ONLY_FOR = {"sql": auth.can_sql, "admin": auth.is_admin}  # pages a role does no
 
 # The page icon is a local file: a Material icon here is fetched by the browser from an outside font
 # host, which an offline intranet does not reach.
-st.set_page_config(page_title="履职 lvzhi", page_icon=str(Path(__file__).resolve().parent / "static" / "favicon.png"),
-                   layout="wide")
+st.set_page_config(page_title="履职 lvzhi", page_icon=style.favicon(), layout="wide")
 db.new_run()
 fix_language(None)
 style.apply()

@@ -132,8 +132,9 @@ def query(sql: str, *params) -> pl.DataFrame:
 
 def kept_query(sql: str, *params) -> pl.DataFrame:
     """Like `query`, but kept per published version for as long as the process runs instead of
-    st.cache_data's 10 minutes: for a page's scans of the facts (~5-10 ms each at region scale,
-    six on 建议办理), whose result cannot change within a version. Every rerun of the page (a
+    st.cache_data's 10 minutes: for a page's scans of the facts and of the dash_* and quality tables
+    (~3-10 ms each at region scale), whose result cannot change within a version, and whose keys are
+    the page's filters (not free text or one deputy: those stay in `query`). Every rerun of the page (a
     toggle, a filter changed back) and every other session then reads the kept frame, not DuckDB,
     and st.cache_data's copy of each result (~0.3 ms) is saved too."""
     return once_per_run(("kept", sql, repr(params)), lambda: only_allowed(_kept(_path(), sql, tuple(params))))

@@ -3,12 +3,14 @@ every page. Served from the package, not from any outside host (the dashboard ru
 
 from __future__ import annotations
 
+import base64
 from functools import cache
 from pathlib import Path
 
 import streamlit as st
 
 CSS = Path(__file__).resolve().parent / "static" / "lvzhi.css"
+FAVICON = CSS.with_name("favicon.png")
 
 
 @cache
@@ -18,3 +20,10 @@ def _css() -> str:
 
 def apply() -> None:
     st.html(f"<style>{_css()}</style>")
+
+
+@cache
+def favicon() -> str:
+    """The page icon as a data: URL, read once per process. Given the file's path, st.set_page_config
+    opened and checked the image with PIL on every run of every page (~0.5-1 ms)."""
+    return "data:image/png;base64," + base64.b64encode(FAVICON.read_bytes()).decode("ascii")

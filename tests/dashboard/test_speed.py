@@ -3,6 +3,7 @@ facts independently, and the shared read-only connection serves concurrent sessi
 
 from __future__ import annotations
 
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
@@ -189,12 +190,14 @@ def test_station_flags_in_one_pass_equal_a_count_per_flag(published, prefecture,
 
 @pytest.mark.parametrize("scope", COHORTS + [queries.Scope(KARAMAY, "白碱滩区", date(2023, 1, 1), date(2024, 12, 31))])
 def test_serving_marts_equal_counting_the_facts(published, monkeypatch, scope):
-    """dash_unit_chase (总览 催办) and dash_observer_meetings (列席) against grouping the facts as the pages did."""
+    """dash_unit_chase (总览 催办), dash_observer_meetings (列席) and dash_congress_attendance (人代会出席)
+    against grouping the facts as the pages did."""
     def parts() -> dict[str, pl.DataFrame]:
-        return {"chase": queries.units_to_chase(scope), "observers": queries.observer_meetings(scope)}
+        return {"chase": queries.units_to_chase(scope), "observers": queries.observer_meetings(scope),
+                "congress": queries.congress_attendance(scope)}
 
     found = parts()
-    for table in ("dash_unit_chase", "dash_observer_meetings"):
+    for table in ("dash_unit_chase", "dash_observer_meetings", "dash_congress_attendance"):
         without(monkeypatch, table)
     expected = parts()
     for part in found:
@@ -205,6 +208,7 @@ def test_serving_marts_hold_rows(published):
     """Each mart has rows in the hand-made records, so the comparisons above compare something."""
     whole = queries.Scope("", "", date(2015, 1, 1), date(2030, 12, 31))
     assert queries.units_to_chase(whole).height and queries.observer_meetings(whole).height
+    assert queries.congress_attendance(whole).height
     assert queries.overdue(whole).height and queries.by_unit(whole).height
     assert any(queries.no_duty_record("", year).height for year in (2023, 2024))
 
@@ -323,3 +327,84 @@ def test_kept_results_are_bounded_per_version(published, monkeypatch):
         db.kept_query("select ? as n", n)
     kept = db._KEPT[str(context.published_path())]
     assert len(kept) == 3 and [key[2] for key in kept] == ["(2,)", "(3,)", "(4,)"]  # the oldest went first
+
+
+SUGGESTION_MARTS = ("dash_suggestion_units", "dash_suggestion_outcomes", "dash_suggestion_funnel")
+
+
+def suggestion_figures(scope: queries.Scope) -> dict[str, object]:
+    """What 建议办理 shows from the three marts: units, reply classes, ratings, key supervision, funnel."""
+    return {"units": queries.by_unit(scope), "classes": queries.reply_classes(scope),
+            "ratings": queries.satisfaction(scope), "leaders": queries.key_supervised_by_leader(scope),
+            "funnel": queries.funnel(scope)}
+
+
+@pytest.mark.parametrize("home", ["handmade_home", "replies_home"])
+def test_suggestion_marts_equal_counting_the_facts(request, monkeypatch, home):
+    """建议办理's units, reply classes, ratings, key supervision by leader and funnel read from the
+    marts the build counted (every year and quarter; the region, every prefecture and county) equal
+    counting the facts at view time, as the page did before (and still does for a term)."""
+    monkeypatch.setenv("LVZHI_HOME", str(request.getfixturevalue(home).root))
+    periods = [span for kind in ("year", "quarter") for span in queries.period_spans(
+        kind, date(2000, 1, 1), date(2100, 12, 31)).values()]
+    places = [("", "")] + [(code, county) for code in queries.prefectures()["prefecture_code"]
+                           for county in ["", *queries.counties(code)]]
+    scopes = [queries.Scope(code, county, start, end) for code, county in places for start, end in periods]
+    assert len(periods) >= 6 and any(county for _, county in places)
+    found = {scope: suggestion_figures(scope) for scope in scopes}
+    assert all(queries._precounted(scope, table) for scope in scopes for table in SUGGESTION_MARTS)
+    for table in SUGGESTION_MARTS:
+        without(monkeypatch, table)
+    assert not any(queries._precounted(scope, table) for scope in scopes for table in SUGGESTION_MARTS)
+    shown = []  # the parts compared with rows in them, not empty frames
+    for scope in scopes:
+        expected = suggestion_figures(scope)
+        for part, rows in found[scope].items():
+            if isinstance(rows, dict):
+                assert rows == expected[part], (scope, part)
+                shown += [part] * bool(rows["submitted"])
+            else:  # the order is the page's: units most overdue first, categories in their order
+                assert rows.equals(expected[part]), (scope, part, rows, expected[part])
+                shown += [part] * (rows.height > 0)
+    counted = Counter(shown)  # the hand-made home has no key-supervised suggestion, the reply histories have
+    assert all(counted[part] >= 3 for part in ("units", "classes", "ratings", "funnel")), counted
+    assert counted["leaders"] >= 3 or home == "handmade_home", counted
+
+
+def test_no_page_needs_streamlit_magic():
+    """.streamlit/config.toml turns magic off (its rewrite of each page cost the page's first view):
+    no page or the router may hold an expression magic would have written (anything but a call or a
+    docstring), or it would silently vanish."""
+    import ast
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    assert tomllib.loads((root / ".streamlit" / "config.toml").read_text())["runner"]["magicEnabled"] is False
+    scripts = [root / "dashboard" / "app.py", *sorted((root / "dashboard" / "views").glob("*.py"))]
+    assert len(scripts) > 10
+    bare = []
+    for script in scripts:
+        for node in ast.walk(ast.parse(script.read_text())):
+            for body in (getattr(node, name, None) for name in ("body", "orelse", "finalbody")):
+                for i, statement in enumerate(body if isinstance(body, list) else []):
+                    docstring = i == 0 and isinstance(getattr(statement, "value", None), ast.Constant)
+                    if isinstance(statement, ast.Expr) and not isinstance(statement.value, ast.Call) and not docstring:
+                        bare.append(f"{script.name}:{statement.lineno}")
+    assert not bare, bare
+
+
+def test_station_receptions_mart_equals_counting_the_receptions(published, monkeypatch):
+    """家室站's receptions per station read from dash_station_receptions (every year and quarter; the
+    region, every prefecture and county) equal counting fct_receptions at view time."""
+    periods = [span for kind in ("year", "quarter") for span in queries.period_spans(
+        kind, date(2000, 1, 1), date(2100, 12, 31)).values()]
+    places = [("", "")] + [(code, county) for code in queries.prefectures()["prefecture_code"]
+                           for county in ["", *queries.counties(code)]]
+    scopes = [queries.Scope(code, county, start, end) for code, county in places for start, end in periods]
+    assert all(queries._is_calendar_period(scope.start, scope.end) for scope in scopes)
+    found = {scope: queries.receptions(scope) for scope in scopes}
+    without(monkeypatch, "dash_station_receptions")
+    for scope in scopes:
+        assert found[scope].equals(queries.receptions(scope)), scope
+    assert sum(rows.height > 0 for rows in found.values()) >= 5
