@@ -50,15 +50,8 @@ def is_intact(path: Path) -> bool:
 
 
 def _fsync(path: Path) -> None:
+    """A file's bytes, or a folder's entries (renames), made durable."""
     descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _fsync_dir(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(descriptor)
     finally:
@@ -135,7 +128,7 @@ class Writer:
         sidecar_temporary.write_text(_sha256(self.temporary))
         os.replace(self.temporary, self.target)
         os.replace(sidecar_temporary, sidecar)
-        _fsync_dir(self.target.parent)
+        _fsync(self.target.parent)
         self.closed = True
 
     def abandon(self) -> None:

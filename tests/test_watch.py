@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+from contextlib import contextmanager
 
 from lvzhi import warehouse
 from lvzhi.home import Home
@@ -22,17 +23,29 @@ def wait_for(condition, seconds: float = 240) -> bool:
     return False
 
 
-def test_a_file_dropped_into_the_inbox_reaches_the_published_version(handmade_home, tmp_path):
+@contextmanager
+def watching(handmade_home, tmp_path, interval: float):
+    """A copy of the hand-made home watched by `lvzhi watch` in a thread: (home, inbox, what it says);
+    stopped on leaving, which must not wait for the next poll."""
     home = Home.at(tmp_path / "home")
     shutil.copytree(handmade_home.root, home.root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("dbt_logs"))
-    before = warehouse.current_published(home)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     lines: list[str] = []
     stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(home, inbox, HANDMADE_AS_OF, 0.2, stop, lines.append))
+    watcher = threading.Thread(target=watch, args=(home, inbox, HANDMADE_AS_OF, interval, stop, lines.append))
     watcher.start()
     try:
+        yield home, inbox, lines
+    finally:
+        stop.set()
+        watcher.join(60)
+    assert not watcher.is_alive()
+
+
+def test_a_file_dropped_into_the_inbox_reaches_the_published_version(handmade_home, tmp_path):
+    with watching(handmade_home, tmp_path, 0.2) as (home, inbox, lines):
+        before = warehouse.current_published(home)
         text = (FIXTURES / "handmade" / "650200_建议.csv").read_text(encoding="utf-8")
         # One title changed, and one row with an unreadable reply date (quarantined, reported).
         changed = text.replace("关于老旧小区加装电梯的建议", "关于老旧小区加装电梯和就业培训的建议")
@@ -40,9 +53,6 @@ def test_a_file_dropped_into_the_inbox_reaches_the_published_version(handmade_ho
         (inbox / "650200_建议_更正.csv").write_text(changed, encoding="utf-8")
         assert wait_for(lambda: warehouse.current_published(home) != before), lines
         assert wait_for(lambda: any("从文件到仪表盘" in line for line in lines)), lines
-    finally:
-        stop.set()
-        watcher.join(60)
     titles = warehouse.read_published(home, "select title from fct_suggestions where title like '%就业培训%'")
     assert titles.height == 1
     assert list(home.reports_dir.glob("650200_建议_更正*错误报告.xlsx"))  # the clerk's report, as always
@@ -52,23 +62,11 @@ def test_a_file_dropped_into_the_inbox_reaches_the_published_version(handmade_ho
 def test_a_file_written_whole_is_taken_at_once_not_at_the_next_poll(handmade_home, tmp_path):
     """Polls two minutes apart: by polling alone the file would wait for two of them (its size seen
     unchanged); the kernel's close event makes it ready as soon as its writer closes it."""
-    home = Home.at(tmp_path / "home")
-    shutil.copytree(handmade_home.root, home.root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("dbt_logs"))
-    before = warehouse.current_published(home)
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    lines: list[str] = []
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(home, inbox, HANDMADE_AS_OF, 120, stop, lines.append))
-    watcher.start()
-    try:
+    with watching(handmade_home, tmp_path, 120) as (home, inbox, lines):
+        before = warehouse.current_published(home)
         assert wait_for(lambda: any(line.startswith("监视") for line in lines), 120), lines
         text = (FIXTURES / "handmade" / "650200_建议.csv").read_text(encoding="utf-8")
         (inbox / "650200_建议_更正.csv").write_text(text.replace("关于老旧小区加装电梯的建议", "关于加装电梯的建议"),
                                                   encoding="utf-8")
         assert wait_for(lambda: warehouse.current_published(home) != before, 100), lines
-    finally:
-        stop.set()
-        watcher.join(60)
-    assert not watcher.is_alive()  # stopping does not wait for the next poll either
     assert warehouse.read_published(home, "select 1 from fct_suggestions where title = '关于加装电梯的建议'").height == 1

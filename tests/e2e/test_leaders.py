@@ -11,6 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from dashboard import style
+
 from tests.e2e import test_browser
 from tests.e2e.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, log_in, open_page
 
@@ -153,8 +155,9 @@ def test_nothing_is_fetched_from_outside(server, context):
             page.get_by_text("统计日").first.wait_for(timeout=TIMEOUT)
         settled(page)
         page.wait_for_timeout(1500)
+    # The icon is lvzhi's own: inline (a data: URL, nothing fetched) or served by the dashboard itself.
     icon = page.evaluate("() => [...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)")
-    assert icon and all(urlsplit(href).hostname == "127.0.0.1" for href in icon)
+    assert icon and all(href == style.favicon() or urlsplit(href).hostname == "127.0.0.1" for href in icon)
     assert outside == []
 
 
