@@ -103,14 +103,11 @@ def period_spans(period_type: str, start: date, end: date) -> dict[str, tuple[da
     return {label: (first, last) for label, first, last in rows.iter_rows() if first <= end and last >= start}
 
 
-_PERIOD_SPANS = "select period_label, period_start, period_end from dim_period where period_type = ?"
-
-
 def period_span(period_type: str, period_label: str) -> tuple[date, date] | None:
     """A published period's first and last day (None for a period after the as-of date: not in the models)."""
     if not has("dim_period"):
         return None
-    rows = reference(_PERIOD_SPANS, period_type)
+    rows = reference("select period_label, period_start, period_end from dim_period where period_type = ?", period_type)
     found = rows.filter(pl.col("period_label") == period_label)
     return (found["period_start"][0], found["period_end"][0]) if found.height else None
 
@@ -404,13 +401,10 @@ def _precounted(scope: Scope, table: str) -> tuple | None:
 
 
 def _is_calendar_period(start: date, end: date) -> bool:
-    """Whether the days are a year or a quarter of dim_period (as period_span reads it, kept per
-    version): the spans the dash_* marts count by. A term is any span of days."""
-    if not has("dim_period"):
-        return False
+    """Whether the days are a year or a quarter of dim_period: the spans the dash_* marts count by.
+    A term is any span of days."""
     period_type = "year" if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) else "quarter"
-    return (start, end) in once_per_run(("calendar_spans", period_type), lambda: {
-        (first, last) for _, first, last in reference(_PERIOD_SPANS, period_type).iter_rows()})
+    return (start, end) in period_spans(period_type, start, end).values()
 
 
 def _listed(scope: Scope) -> pl.DataFrame:
