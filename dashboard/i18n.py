@@ -98,6 +98,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "key_supervised": ("重点督办建议", "Key supervised suggestions"),
     "reply_classes": ("答复类别", "Reply classes"),
     "satisfaction": ("代表满意度（未反馈单列，不计为不满意）", "Satisfaction (no feedback kept apart)"),
+    "part_title": ("查看", "Show"),
+    "part_chase": ("催办与督办", "Chase and supervise"),
+    "part_units": ("办理单位", "Handling units"),
+    "part_replies": ("答复与满意度", "Replies and satisfaction"),
+    "part_ranking": ("各地排名与趋势", "Ranking and trend"),
+    "part_all": ("全部", "All"),
     "unknown_deputy_note": (
         "领衔代表编号不在名册中的建议不计入本页，见“数据质量”页。",
         "Suggestions whose lead deputy is not in any roster are left out here; see Data quality.",

@@ -112,6 +112,20 @@ def pdf_button(title_key: str, f: Filters) -> None:
                             key="pdf_download", on_click=auth.record_download, args=(name, 1))
 
 
+def url_choice(param: str, labels: dict[str, str], default: str, key: str, title: str) -> str:
+    """A segmented control whose choice lives in the URL (`param`), so a link, a reload or the PDF
+    print shows the same view; a value the page does not know gives `default`."""
+    wanted = st.query_params.get(param, default)
+    seen = f"_{key}_seen"
+    if st.session_state.get(seen) != wanted or key not in st.session_state:  # a link says what to show
+        st.session_state[key] = wanted if wanted in labels else default
+    chosen = st.segmented_control(title, list(labels), format_func=labels.get, key=key) or default
+    if chosen != wanted:
+        st.query_params[param] = chosen
+    st.session_state[seen] = chosen
+    return chosen
+
+
 # ------------------------------------------------------------------ KPI cards
 
 

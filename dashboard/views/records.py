@@ -14,14 +14,7 @@ ui.page_header("page_records", f)
 
 labels = {"overdue": t("state_overdue"), "due_soon": t("state_due_soon"), "open": t("state_open"),
           "all": t("state_all")}
-wanted = st.query_params.get("state", "overdue")
-if st.session_state.get("_records_seen") != wanted or "records_state" not in st.session_state:
-    st.session_state["records_state"] = wanted if wanted in labels else "overdue"
-state = st.segmented_control(t("records_state"), list(labels), format_func=labels.get, key="records_state") \
-    or "overdue"
-if state != wanted:
-    st.query_params["state"] = state
-st.session_state["_records_seen"] = state
+state = ui.url_choice("state", labels, "overdue", "records_state", t("records_state"))
 
 unit = st.query_params.get("unit", "")
 if unit:

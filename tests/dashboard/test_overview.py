@@ -172,7 +172,7 @@ def test_term_choice_goes_into_the_url_and_a_foreign_term_is_ignored(dashboard):
 
 
 def test_term_on_the_suggestions_page_ranks_units_over_the_term(dashboard, handmade_values):
-    app = dashboard("suggestions", prefecture="650200", term="650200-15")
+    app = dashboard("suggestions", prefecture="650200", term="650200-15", section="units")
     from tests.dashboard.test_pages import frame
     units = frame(app, "名次", "范围", "分母(n)")
     rows = handmade_values.filter((pl.col("indicator_id") == "suggestion_on_time_reply_rate")

@@ -53,7 +53,7 @@ def test_overdue_list_follows_the_prefecture_filter(dashboard):
 
 
 def test_satisfaction_keeps_no_feedback_apart(dashboard):
-    app = dashboard("suggestions", prefecture="654000", year="2024")
+    app = dashboard("suggestions", prefecture="654000", year="2024", section="replies")
     tables = [pl.from_pandas(d.value) for d in app.dataframe if "类别" in d.value.columns]
     categories, satisfaction = (dict(zip(*t.select("类别", "人次/件数"), strict=True)) for t in tables)
     assert satisfaction == {"满意": 1, "基本满意": 1, "不满意": 1, "未反馈": 1}
@@ -109,7 +109,7 @@ def test_exports_have_chinese_headers_and_a_bom(dashboard):
 
 
 def test_on_time_rate_by_handling_unit_equals_indicator_values(dashboard, handmade_values):
-    app = dashboard("suggestions", prefecture="654000", year="2024")
+    app = dashboard("suggestions", prefecture="654000", year="2024", section="units")
     units = frame(app, "名次", "范围", "分母(n)")
     expected = handmade_values.filter((pl.col("indicator_id") == "suggestion_on_time_reply_rate")
                                       & (pl.col("scope_level") == "handling_unit")

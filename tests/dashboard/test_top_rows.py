@@ -34,7 +34,7 @@ def worst_first(ranking: pl.DataFrame) -> pl.DataFrame:
 
 def test_units_show_the_lowest_rates_first_and_all_behind_the_toggle(dashboard, monkeypatch, downloads):
     monkeypatch.setattr(ui, "TOP_ROWS", 3)
-    app = dashboard("suggestions", prefecture="654000", year="2024")
+    app = dashboard("suggestions", prefecture="654000", year="2024", section="units")
     captions = [c.value for c in app.caption]
     assert any("按期答复率最低的 3 个单位" in c and "共 7 个" in c for c in captions), captions
     assert any("超期未答复件数最多的 3 个办理单位" in c for c in captions), captions
