@@ -328,6 +328,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "top_stations": ("当前显示意见办理率最低的 {n} 个家室站，由低到高（共 {total} 个；未收集意见的排在最后）。",
                      "Showing the {n} stations resolving the smallest share of their opinions, lowest first "
                      "({total} in all; stations without opinions last)."),
+    "show_all_quarantine": ("显示全部 {total} 条隔离记录", "Show all {total} quarantined rows"),
+    "top_quarantine": ("当前显示最近载入的 {n} 条（共 {total} 条）。", "Showing the {n} loaded last ({total} in all)."),
+    "show_all_reference_errors": ("显示全部 {total} 条引用错误", "Show all {total} reference errors"),
+    "top_reference_errors": ("当前显示按文件和行号排在前面的 {n} 条（共 {total} 条）。",
+                             "Showing the first {n} by file and row ({total} in all)."),
 }
 
 

@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from dashboard import ui
+from dashboard.i18n import label
 from tests.dashboard.test_pages import frame
 
 
@@ -114,3 +115,25 @@ def test_the_overdue_list_shows_the_longest_overdue_first(dashboard, monkeypatch
     assert any("超期天数最多的 1 件（共 2 件）" in c.value for c in app.caption)
     app.toggle(key="show_all_overdue").set_value(True).run()
     assert frame(app, "建议编号", "超期天数")["建议编号"].to_list() == whole["建议编号"].to_list()
+
+
+def test_quarantine_shows_the_last_loads_and_downloads_every_row(dashboard, monkeypatch, downloads):
+    from datetime import datetime
+
+    from dashboard import queries
+
+    rows = pl.DataFrame({"source_file": ["b.xlsx", "a.xlsx", "a.xlsx"], "sheet": ["代表"] * 3, "kind": ["deputies"] * 3,
+                         "prefecture_code": ["654000"] * 3, "row_number": [7, 3, 4], "header": ["出生日期"] * 3,
+                         "value": ["1990-13-01", "x", "y"], "rule_id": ["bad_date"] * 3, "message": ["日期无效"] * 3,
+                         "loaded_at": [datetime(2024, 7, 2, 9), datetime(2024, 7, 1, 9), datetime(2024, 7, 1, 9)]})
+    monkeypatch.setattr(queries, "quarantine", lambda prefecture: rows)  # the hand-made home quarantines nothing
+    monkeypatch.setattr(ui, "TOP_ROWS", 1)
+    app = dashboard("quality")
+    whole = downloads["quarantine"]
+    assert whole.height == 3 and label("rule_id", "zh") not in whole.columns
+    first = frame(app, label("value"), label("row_number"))
+    assert first.height == 1 and first.equals(whole.head(1))  # the last load first
+    assert any("最近载入的 1 条（共 3 条）" in c.value for c in app.caption)
+    app.toggle(key="show_all_quarantine").set_value(True).run()
+    # What a click writes is every row, as the whole table shows them.
+    assert frame(app, label("value"), label("row_number")).equals(whole)
