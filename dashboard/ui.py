@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 import xlsxwriter
 
-from dashboard import auth, charts, links, queries, safe_text
+from dashboard import auth, charts, db, links, queries, safe_text
 from dashboard.filters import MISSING_YEAR, Filters
 from dashboard.i18n import family_label, label, lang, status_label, status_labels, t
 from lvzhi import format as fmt
@@ -228,6 +228,10 @@ def _ordered_ids(families: tuple[str, ...]) -> list[str]:
 
 def values_for(f: Filters, families: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """This period's and the previous period's rows of the families' indicators, in catalogue order."""
+    return db.derived(("values_for", f, families), lambda: _values_for(f, families))
+
+
+def _values_for(f: Filters, families: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
     rows = queries.indicator_values(f.scope_level, f.scope_code, f.period_type, (f.period_label, f.previous_label),
                                     prefecture=f.prefecture)
     if rows.height == 0:
@@ -273,6 +277,10 @@ def family_cards(f: Filters, families: tuple[str, ...], headings: bool = True,
 def sparklines(f: Filters) -> dict[str, list[float]]:
     """Per indicator, the scope's quarterly values over the trend window (cohorts not yet due
     left out, so a sparkline shows no cliff), for the cards."""
+    return db.derived(("sparklines", f), lambda: _sparklines(f))
+
+
+def _sparklines(f: Filters) -> dict[str, list[float]]:
     rows = queries.sparklines(f.scope_level, f.scope_code, *f.trend_window, scopes=f.trend_scopes)
     if rows.height == 0:
         return {}
