@@ -172,9 +172,7 @@ def sidebar() -> Filters:
                              format_func=lambda county: county or t("whole_prefecture"))
     county = st.session_state["county"] if counties else ""
     level, code = ("county", county) if county else ("prefecture", chosen) if chosen else ("region", queries.REGION_CODE)
-    terms = queries.terms(level, code)
-    spans = {r["period_label"]: (r["period_start"], r["period_end"]) for r in terms.iter_rows(named=True)} \
-        if terms.height else {}
+    spans = queries.terms(level, code)
     _seed("term", ["", *spans], "")
     # Each option's label is asked for on every run (1,083 terms for the region): one dictionary.
     term_labels = {"": t("no_term"), **_term_labels(tuple(spans), tuple(names.items()), lang())}
