@@ -351,9 +351,8 @@ def _ranking_and_trend(f: Filters, indicators: pl.DataFrame, key: str, tiles: bo
         st.query_params["indicator"] = chosen
         seen[key] = chosen
     row = indicators.filter(pl.col("indicator_id") == chosen).row(0, named=True)
-    level, rows = ranking_scope(f, chosen)
-    if lang() == "en":
-        rows = _english_scope_names(rows)
+    level, rows, ranked, history, pending = db.derived(("ranking_and_trend", f, chosen, lang()),
+                                                       lambda: _ranking_and_trend_rows(f, chosen))
     if tiles:
         scope_tiles(f, rows, row["unit"], level)
     title = t("ranking") if level == "prefecture" else t("county_ranking", name=f.prefecture_name)
@@ -371,26 +370,32 @@ def _ranking_and_trend(f: Filters, indicators: pl.DataFrame, key: str, tiles: bo
             _follow_bar(event, level)
         st.caption(t("ranking_note") + " " + t("ranking_click"), help=definition(row))
     with right:
-        history = queries.trend(chosen, f.trend_scopes, *f.trend_window, from_page=True)
-        if lang() == "en":
-            history = _english_scope_names(history)
         if history.height:
-            pending = not_yet_due(history, f.as_of) if f.as_of else pl.Series([False] * history.height)
-            labels = set(history.filter(pending)["period_label"].to_list())
-            plot(charts.trend(history, f"{t('trend')}：{names[chosen]}", row["unit"], row["target"], labels,
+            plot(charts.trend(history, f"{t('trend')}：{names[chosen]}", row["unit"], row["target"], pending,
                               t("not_due")), f"{key}_trend")
-            if labels:
-                st.caption(t("not_due_note", quarters="、".join(sorted(labels))))
+            if pending:
+                st.caption(t("not_due_note", quarters="、".join(sorted(pending))))
     if rows.height:
         link_column = "link"
         link, page = links.linker(), links.current_page()
-        shown = _ranking_table(rows)
-        shown = shown.with_columns(pl.Series(link_column, [
+        shown = ranked.with_columns(pl.Series(link_column, [
             link(page, **({"county": code} if level == "county" else {"prefecture": code}), indicator=chosen)
-            for code in shown["scope_code"]], dtype=pl.String)).drop("scope_code")
+            for code in ranked["scope_code"]], dtype=pl.String)).drop("scope_code")
         with st.expander(t("ranking_table")):
             table(shown, f"ranking_{chosen}", f, percent=("value",) if row["unit"] == "rate" else (),
                   link_columns=(link_column,))
+
+
+def _ranking_and_trend_rows(f: Filters, chosen: str) -> tuple:
+    """The scopes ranked on an indicator (rows and table), its quarterly history and the quarters not
+    yet due: made from kept rows alone, so kept per version as they are (db.derived)."""
+    level, rows = ranking_scope(f, chosen)
+    history = queries.trend(chosen, f.trend_scopes, *f.trend_window, from_page=True)
+    if lang() == "en":
+        rows, history = _english_scope_names(rows), _english_scope_names(history)
+    pending = frozenset(history.filter(not_yet_due(history, f.as_of))["period_label"]) \
+        if history.height and f.as_of else frozenset()
+    return level, rows, _ranking_table(rows), history, pending
 
 
 def _follow_bar(event, level: str) -> None:
