@@ -31,6 +31,7 @@ def watch(home: Home, inbox: Path, as_of: date | None = None, interval: float = 
     """Until `stop` is set (or Ctrl-C): ingest new files of `inbox`, then build and publish.
     `as_of` None: today's date, taken afresh for each refresh."""
     stop = stop or threading.Event()
+    inbox = inbox.resolve()  # a build runs dbt from the home's folder: no path here may depend on it
     seen: dict[Path, tuple[int, int]] = {}  # file -> (size, mtime_ns) when it was handled
     sizes: dict[Path, int] = {}  # file -> size at the previous poll (a file still being copied grows)
     say("加载 dbt 并解析模型… / loading dbt and parsing the models")
