@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -139,6 +140,8 @@ def _parsed_manifest(home: Home, as_of: date, base: list[str]):
 # the profile is the same for all (paths relative to the home), so a new home's first build starts
 # from it instead of parsing the whole project (dbt still checks every file, the vars and the profile).
 SHARED_PARSES = PROJECT_DIR / "target"
+# The environment variables profiles.yml reads (its settings).
+PROFILE_VARIABLES = sorted(set(re.findall(r"env_var\('(\w+)'", (PROJECT_DIR / "profiles.yml").read_text())))
 
 
 def _target_path(home: Home, target: str | None = None) -> Path:
@@ -150,8 +153,8 @@ def _dbt_in(home: Home, as_of: date, target: str | None = None):
     """Run dbt from the home's folder (profiles.yml's paths are relative to it), starting from the
     shared parse when the home has none yet, and sharing the home's when dbt wrote a newer one."""
     own = _target_path(home, target) / "partial_parse.msgpack"
-    # One per as-of date and profile settings (LVZHI_* variables): dbt reparses when either differs.
-    settings = sorted((name, value) for name, value in os.environ.items() if name.startswith("LVZHI_"))
+    # One per as-of date and profile settings: dbt reparses when either differs.
+    settings = [(name, os.environ.get(name)) for name in PROFILE_VARIABLES]
     key = hashlib.sha256(json.dumps([as_of.isoformat(), settings]).encode()).hexdigest()[:16]
     shared = SHARED_PARSES / f"{own.parent.name}_{key}.msgpack"
     if not own.exists() and shared.exists():
