@@ -6,7 +6,7 @@ always) as soon as it is whole: at once when the kernel says its writer closed i
 folder four times a second costs nothing; a network share sends no such events). Then the default
 build rebuilds what it touched and publishes, with dbt imported and the project parsed once, at
 start, for the whole session. The working file's checkpoint waits until no file is waiting
-(~0.6 s a region refresh no longer spends before the dashboard shows it).
+(about 0.4 s of a region refresh no longer spent before the dashboard shows it).
 """
 
 from __future__ import annotations
