@@ -10,9 +10,12 @@ The state of the last successful build is `<home>/warehouse/build_state.json`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
+import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -124,7 +127,8 @@ def _parsed_manifest(home: Home, as_of: date, base: list[str]):
 
     key = (str(home.root), as_of.isoformat(), project_fingerprint())
     if key not in _MANIFESTS:
-        parsed = dbtRunner().invoke(["parse", *base])
+        with _dbt_in(home, as_of):
+            parsed = dbtRunner().invoke(["parse", *base])
         if not parsed.success:
             return None
         _MANIFESTS.clear()  # one project version at a time
@@ -132,14 +136,46 @@ def _parsed_manifest(home: Home, as_of: date, base: list[str]):
     return _MANIFESTS[key]
 
 
+# dbt's parse of the project (target/partial_parse.msgpack of each home), kept here for every home:
+# the profile is the same for all (paths relative to the home), so a new home's first build starts
+# from it instead of parsing the whole project (dbt still checks every file, the vars and the profile).
+SHARED_PARSES = PROJECT_DIR / "target"
+# The environment variables profiles.yml reads (its settings).
+PROFILE_VARIABLES = sorted(set(re.findall(r"env_var\('(\w+)'", (PROJECT_DIR / "profiles.yml").read_text())))
+
+
+def _target_path(home: Home, target: str | None = None) -> Path:
+    return home.root / (f"dbt_target_{target}" if target else "dbt_target")  # each target its own parse
+
+
+@contextlib.contextmanager
+def _dbt_in(home: Home, as_of: date, target: str | None = None):
+    """Run dbt from the home's folder (profiles.yml's paths are relative to it), starting from the
+    shared parse when the home has none yet, and sharing the home's when dbt wrote a newer one."""
+    own = _target_path(home, target) / "partial_parse.msgpack"
+    # One per as-of date and profile settings: dbt reparses when either differs.
+    settings = [(name, os.environ.get(name)) for name in PROFILE_VARIABLES]
+    key = hashlib.sha256(json.dumps([as_of.isoformat(), settings]).encode()).hexdigest()[:16]
+    shared = SHARED_PARSES / f"{own.parent.name}_{key}.msgpack"
+    if not own.exists() and shared.exists():
+        own.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(shared, own)  # with its time: not shared back unless dbt rewrites it
+    try:
+        with contextlib.chdir(home.root):
+            yield
+    finally:
+        if own.exists() and (not shared.exists() or own.stat().st_mtime_ns > shared.stat().st_mtime_ns):
+            SHARED_PARSES.mkdir(exist_ok=True)
+            partial = shared.with_name(f"{shared.name}.{os.getpid()}.partial")
+            shutil.copy2(own, partial)
+            os.replace(partial, shared)  # whole or not at all, whichever process writes last
+
+
 def _dbt_options(home: Home, as_of: date, target: str | None = None) -> list[str]:
-    """The options of every dbt call on this home (and the paths its profile reads)."""
-    os.environ["LVZHI_WAREHOUSE"] = str(home.work_db)
-    os.environ["LVZHI_MARTS"] = str(home.marts_db)
-    suffix = f"_{target}" if target else ""  # each target its own parse cache
+    """The options of every dbt call on this home."""
     options = [
         "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-        "--target-path", str(home.root / f"dbt_target{suffix}"), "--log-path", str(home.root / "dbt_logs"),
+        "--target-path", str(_target_path(home, target)), "--log-path", str(home.root / "dbt_logs"),
         "--vars", json.dumps({"as_of": as_of.isoformat()}),
         # No console log: lvzhi reports failures from dbt's results itself. dbt formats every event
         # for each log before filtering by level, so even a --quiet console cost ~0.1-0.3 s a refresh.
@@ -158,9 +194,10 @@ def warm_up(home: Home, as_of: date) -> bool:
 
 
 def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
-            keep_parsed: bool = False, target: str | None = None) -> BuildResult:
+            long_running: bool = False, target: str | None = None) -> BuildResult:
     """Run a dbt command in-process against the working warehouse (no per-call start-up).
-    `keep_parsed`: reuse the project parsed by an earlier call of this process (lvzhi watch).
+    `long_running` (lvzhi watch): reuse the project parsed by an earlier call of this process, and
+    leave the working file's checkpoint to the process's idle time (checkpoint_work).
     `target="spark"`: on the Spark session lvzhi.spark started (profiles.yml)."""
     import logging
 
@@ -176,11 +213,12 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
         if event.info.name == "NodeFinished":
             fault_point("build_mid_dbt")
 
-    manifest = _parsed_manifest(home, as_of, base) if keep_parsed else None
-    try:
-        outcome = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(command)
-    finally:
-        _close_duckdb()
+    manifest = _parsed_manifest(home, as_of, base) if long_running else None
+    with _dbt_in(home, as_of, target):
+        try:
+            outcome = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(command)
+        finally:
+            _close_duckdb(checkpoint_work=not long_running)
     failures, rebuilt = [], []
     if outcome.result is not None and hasattr(outcome.result, "results"):
         for node in outcome.result.results:
@@ -193,26 +231,33 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
     return BuildResult(outcome.success, time.perf_counter() - started, failures, rebuilt=rebuilt)
 
 
-def _close_duckdb() -> None:
+def _close_duckdb(checkpoint_work: bool = True) -> None:
     """The profile keeps dbt's DuckDB open for the whole run (keep_open: opening and checkpointing
     the warehouse between models cost ~30 % of a refresh); close it when dbt returns, so the file
-    is not left locked in this process (lvzhi watch ingests next, a test opens it)."""
+    is not left locked in this process (lvzhi watch ingests next, a test opens it).
+    Closing checkpoints both files: the analyst file must be whole for publish to copy it; the
+    working file's log (~40 MB after a region refresh, ~0.35 s to checkpoint) may wait
+    (`checkpoint_work=False`): committed in its log, it is replayed by whoever opens the file next."""
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
     environment = DuckDBConnectionManager._ENV
     if environment is not None:
+        if not checkpoint_work and environment.conn is not None:
+            environment.conn.execute("checkpoint analyst")
+            environment.conn.execute("pragma disable_checkpoint_on_shutdown")
         environment.close()
     DuckDBConnectionManager.close_all_connections()
 
 
 def build(home: Home, as_of: date, select: str | None = None, publish: bool = True, say=print,
-          full: bool = False, keep_parsed: bool = False, engine: str = "duckdb",
+          full: bool = False, long_running: bool = False, engine: str = "duckdb",
           data_tests: bool = True) -> BuildResult:
     """dbt build on the working warehouse — what changed since the last successful build, or
     everything — and on success publish a new read-only version. An explicit `select` builds just
     that (a manual selection does not count as a complete build for the next plan).
     `engine="spark"`: the same models on a local Spark, always everything (build_spark).
-    `data_tests=False`: models and seeds without dbt's data and unit tests."""
+    `data_tests=False`: models and seeds without dbt's data and unit tests.
+    `long_running`: called again by this process (lvzhi watch; see run_dbt)."""
     if engine == "spark":
         return build_spark(home, as_of, select, publish, say, data_tests)
     with warehouse.writer_lock(home, say=say):
@@ -225,7 +270,7 @@ def build(home: Home, as_of: date, select: str | None = None, publish: bool = Tr
         # A refresh skips dbt's unit tests: they check the models' logic on fixed inputs, and the
         # logic is what the last complete build tested (a changed model means a complete build).
         args = _build_args(data_tests, unit_tests=plan.select is None)
-        result = run_dbt(home, args, as_of, plan.select, keep_parsed=keep_parsed)
+        result = run_dbt(home, args, as_of, plan.select, long_running=long_running)
         result.plan = plan
         if result.success and publish:
             result.published = warehouse.publish(home, {"as_of": as_of.isoformat()})
