@@ -106,8 +106,11 @@ f = current()
 ui.page_header("page_suggestions", f)
 shown = ui.family_cards(f, ("suggestions",), headings=False)
 
-parts = {"chase": t("part_chase"), "units": t("part_units"), "replies": t("part_replies"),
-         "ranking": t("part_ranking"), "all": t("part_all")}
+# Each label leads with a Material icon: Streamlit looks for a leading emoji in a label that is not
+# ASCII, and the first look in a process compiles its emoji catalogue (~40 ms of a first view).
+parts = {"chase": f":material/notifications_active: {t('part_chase')}",
+         "units": f":material/apartment: {t('part_units')}", "replies": f":material/thumb_up: {t('part_replies')}",
+         "ranking": f":material/leaderboard: {t('part_ranking')}", "all": f":material/select_all: {t('part_all')}"}
 part = ui.url_choice("section", parts, "ranking" if st.query_params.get("indicator") else "chase",
                      "suggestions_part", t("part_title"))
 for name, draw in (("chase", chase), ("units", units), ("replies", replies),
