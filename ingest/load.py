@@ -148,13 +148,10 @@ def load_together(con: duckdb.DuckDBPyConnection, files: list[PreparedFile]) -> 
             _ready(prepared)
         fault_point("ingest_before_commit")
         con.execute("commit")
-    except (KeyboardInterrupt, SystemExit):
-        con.execute("rollback")
-        for prepared in files:
-            _abandon(prepared)
-        raise
-    except BaseException:  # pyo3 panics derive from BaseException
-        con.execute("rollback")
+    except BaseException as error:  # pyo3 panics derive from BaseException
+        con.execute("rollback")  # nothing else to undo: read whole, each file's archive and report are done
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
         return False
     return True
 
