@@ -149,7 +149,9 @@ def load_together(con: duckdb.DuckDBPyConnection, files: list[PreparedFile]) -> 
         fault_point("ingest_before_commit")
         con.execute("commit")
     except BaseException as error:  # pyo3 panics derive from BaseException
-        con.execute("rollback")  # nothing else to undo: read whole, each file's archive and report are done
+        # Nothing else to undo: each file was read whole, so its archive is complete or completing
+        # (kept, as for any file whose archive was done: reused when it comes again).
+        con.execute("rollback")
         if isinstance(error, (KeyboardInterrupt, SystemExit)):
             raise
         return False
