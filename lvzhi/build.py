@@ -158,9 +158,10 @@ def warm_up(home: Home, as_of: date) -> bool:
 
 
 def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
-            keep_parsed: bool = False, target: str | None = None) -> BuildResult:
+            long_running: bool = False, target: str | None = None) -> BuildResult:
     """Run a dbt command in-process against the working warehouse (no per-call start-up).
-    `keep_parsed`: reuse the project parsed by an earlier call of this process (lvzhi watch).
+    `long_running` (lvzhi watch): reuse the project parsed by an earlier call of this process, and
+    leave the working file's checkpoint to the process's idle time (checkpoint_work).
     `target="spark"`: on the Spark session lvzhi.spark started (profiles.yml)."""
     import logging
 
@@ -176,11 +177,11 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
         if event.info.name == "NodeFinished":
             fault_point("build_mid_dbt")
 
-    manifest = _parsed_manifest(home, as_of, base) if keep_parsed else None
+    manifest = _parsed_manifest(home, as_of, base) if long_running else None
     try:
         outcome = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(command)
     finally:
-        _close_duckdb()
+        _close_duckdb(checkpoint_work=not long_running)
     failures, rebuilt = [], []
     if outcome.result is not None and hasattr(outcome.result, "results"):
         for node in outcome.result.results:
@@ -193,26 +194,33 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
     return BuildResult(outcome.success, time.perf_counter() - started, failures, rebuilt=rebuilt)
 
 
-def _close_duckdb() -> None:
+def _close_duckdb(checkpoint_work: bool = True) -> None:
     """The profile keeps dbt's DuckDB open for the whole run (keep_open: opening and checkpointing
     the warehouse between models cost ~30 % of a refresh); close it when dbt returns, so the file
-    is not left locked in this process (lvzhi watch ingests next, a test opens it)."""
+    is not left locked in this process (lvzhi watch ingests next, a test opens it).
+    Closing checkpoints both files: the analyst file must be whole for publish to copy it; the
+    working file's log (~40 MB after a region refresh, ~0.35 s to checkpoint) may wait
+    (`checkpoint_work=False`): committed in its log, it is replayed by whoever opens the file next."""
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
     environment = DuckDBConnectionManager._ENV
     if environment is not None:
+        if not checkpoint_work and environment.conn is not None:
+            environment.conn.execute("checkpoint analyst")
+            environment.conn.execute("pragma disable_checkpoint_on_shutdown")
         environment.close()
     DuckDBConnectionManager.close_all_connections()
 
 
 def build(home: Home, as_of: date, select: str | None = None, publish: bool = True, say=print,
-          full: bool = False, keep_parsed: bool = False, engine: str = "duckdb",
+          full: bool = False, long_running: bool = False, engine: str = "duckdb",
           data_tests: bool = True) -> BuildResult:
     """dbt build on the working warehouse — what changed since the last successful build, or
     everything — and on success publish a new read-only version. An explicit `select` builds just
     that (a manual selection does not count as a complete build for the next plan).
     `engine="spark"`: the same models on a local Spark, always everything (build_spark).
-    `data_tests=False`: models and seeds without dbt's data and unit tests."""
+    `data_tests=False`: models and seeds without dbt's data and unit tests.
+    `long_running`: called again by this process (lvzhi watch; see run_dbt)."""
     if engine == "spark":
         return build_spark(home, as_of, select, publish, say, data_tests)
     with warehouse.writer_lock(home, say=say):
@@ -225,7 +233,7 @@ def build(home: Home, as_of: date, select: str | None = None, publish: bool = Tr
         # A refresh skips dbt's unit tests: they check the models' logic on fixed inputs, and the
         # logic is what the last complete build tested (a changed model means a complete build).
         args = _build_args(data_tests, unit_tests=plan.select is None)
-        result = run_dbt(home, args, as_of, plan.select, keep_parsed=keep_parsed)
+        result = run_dbt(home, args, as_of, plan.select, long_running=long_running)
         result.plan = plan
         if result.success and publish:
             result.published = warehouse.publish(home, {"as_of": as_of.isoformat()})

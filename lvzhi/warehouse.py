@@ -62,6 +62,17 @@ def connect_work(home: Home) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(home.work_db))
 
 
+def checkpoint_work(home: Home) -> bool:
+    """Write the working file's log into the file, if no other writer holds it (that writer's own
+    close checkpoints). lvzhi watch calls this when idle, after a build left the log to it."""
+    try:
+        with writer_lock(home, timeout=0, say=lambda *_: None):
+            connect_work(home).close()  # opening replays the log, closing checkpoints it
+    except WarehouseBusy:
+        return False
+    return True
+
+
 # ---------------------------------------------------------------- publishing
 
 

@@ -8,10 +8,12 @@ import threading
 import time
 from contextlib import contextmanager
 
+from ingest.run import ingest
 from lvzhi import warehouse
+from lvzhi.build import build
 from lvzhi.home import Home
 from lvzhi.watch import watch
-from tests.conftest import FIXTURES, HANDMADE_AS_OF
+from tests.conftest import FIXTURES, HANDMADE_AS_OF, quiet
 
 
 def wait_for(condition, seconds: float = 240) -> bool:
@@ -57,6 +59,7 @@ def test_a_file_dropped_into_the_inbox_reaches_the_published_version(handmade_ho
     assert titles.height == 1
     assert list(home.reports_dir.glob("650200_建议_更正*错误报告.xlsx"))  # the clerk's report, as always
     assert any("只重建" in line for line in lines)  # the default build: only what the file touched
+    assert not log_left(home.work_db)  # checkpointed once the watch was idle
 
 
 def test_a_file_written_whole_is_taken_at_once_not_at_the_next_poll(handmade_home, tmp_path):
@@ -70,3 +73,32 @@ def test_a_file_written_whole_is_taken_at_once_not_at_the_next_poll(handmade_hom
                                                   encoding="utf-8")
         assert wait_for(lambda: warehouse.current_published(home) != before, 100), lines
     assert warehouse.read_published(home, "select 1 from fct_suggestions where title = '关于加装电梯的建议'").height == 1
+
+
+def log_left(database) -> bool:
+    wal = database.with_name(database.name + ".wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
+def test_a_watch_build_leaves_only_the_working_files_checkpoint_for_later(handmade_home, tmp_path):
+    """The analyst file is copied by publish, so it is checkpointed before; the working file's log
+    waits for the watch's idle time, and nothing is lost by waiting."""
+    home = Home.at(tmp_path / "home")
+    shutil.copytree(handmade_home.root, home.root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("dbt_logs"))
+    text = (FIXTURES / "handmade" / "650200_建议.csv").read_text(encoding="utf-8")
+    changed = tmp_path / "650200_建议_更正.csv"
+    changed.write_text(text.replace("关于老旧小区加装电梯的建议", "关于加装电梯的建议"), encoding="utf-8")
+    ingest(home, [changed], say=quiet)
+    assert not log_left(home.work_db)  # ingest's own close checkpointed
+    built = build(home, HANDMADE_AS_OF, say=quiet, long_running=True)
+    assert built.success, built.failures
+    assert log_left(home.work_db) and not log_left(home.marts_db)
+    assert warehouse.read_published(home, "select 1 from fct_suggestions where title = '关于加装电梯的建议'").height == 1
+    assert warehouse.checkpoint_work(home)
+    assert not log_left(home.work_db)
+    con = warehouse.connect_work(home)
+    try:  # the refresh's tables survived the wait: the next build finds nothing new
+        assert con.sql("select count(*) from staging.stg_raw__suggestions where title = '关于加装电梯的建议'").fetchall() == [(1,)]
+    finally:
+        con.close()
+    assert build(home, HANDMADE_AS_OF, say=quiet).plan.nothing_new
