@@ -1,5 +1,7 @@
-"""Write a validated file into the raw layer: one transaction per file, nothing lost, nothing doubled.
+"""Write validated files into the raw layer: each file all or nothing, nothing lost, nothing doubled.
 
+- A long file is written in its own transaction batch by batch; files that came in one batch share
+  one (load_together) and are written again one at a time if any of them fails.
 - Valid rows land in raw.<kind> with their lineage; every broken rule lands in raw.quarantine
   together with the row's original text (ingest.run writes the clerk's report beside it).
 - Raw tables are append-only history: staging picks the newest version of each key.
