@@ -10,9 +10,12 @@ The state of the last successful build is `<home>/warehouse/build_state.json`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
+import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -124,7 +127,8 @@ def _parsed_manifest(home: Home, as_of: date, base: list[str]):
 
     key = (str(home.root), as_of.isoformat(), project_fingerprint())
     if key not in _MANIFESTS:
-        parsed = dbtRunner().invoke(["parse", *base])
+        with _dbt_in(home, as_of):
+            parsed = dbtRunner().invoke(["parse", *base])
         if not parsed.success:
             return None
         _MANIFESTS.clear()  # one project version at a time
@@ -132,14 +136,46 @@ def _parsed_manifest(home: Home, as_of: date, base: list[str]):
     return _MANIFESTS[key]
 
 
+# dbt's parse of the project (target/partial_parse.msgpack of each home), kept here for every home:
+# the profile is the same for all (paths relative to the home), so a new home's first build starts
+# from it instead of parsing the whole project (dbt still checks every file, the vars and the profile).
+SHARED_PARSES = PROJECT_DIR / "target"
+# The environment variables profiles.yml reads (its settings).
+PROFILE_VARIABLES = sorted(set(re.findall(r"env_var\('(\w+)'", (PROJECT_DIR / "profiles.yml").read_text())))
+
+
+def _target_path(home: Home, target: str | None = None) -> Path:
+    return home.root / (f"dbt_target_{target}" if target else "dbt_target")  # each target its own parse
+
+
+@contextlib.contextmanager
+def _dbt_in(home: Home, as_of: date, target: str | None = None):
+    """Run dbt from the home's folder (profiles.yml's paths are relative to it), starting from the
+    shared parse when the home has none yet, and sharing the home's when dbt wrote a newer one."""
+    own = _target_path(home, target) / "partial_parse.msgpack"
+    # One per as-of date and profile settings: dbt reparses when either differs.
+    settings = [(name, os.environ.get(name)) for name in PROFILE_VARIABLES]
+    key = hashlib.sha256(json.dumps([as_of.isoformat(), settings]).encode()).hexdigest()[:16]
+    shared = SHARED_PARSES / f"{own.parent.name}_{key}.msgpack"
+    if not own.exists() and shared.exists():
+        own.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(shared, own)  # with its time: not shared back unless dbt rewrites it
+    try:
+        with contextlib.chdir(home.root):
+            yield
+    finally:
+        if own.exists() and (not shared.exists() or own.stat().st_mtime_ns > shared.stat().st_mtime_ns):
+            SHARED_PARSES.mkdir(exist_ok=True)
+            partial = shared.with_name(f"{shared.name}.{os.getpid()}.partial")
+            shutil.copy2(own, partial)
+            os.replace(partial, shared)  # whole or not at all, whichever process writes last
+
+
 def _dbt_options(home: Home, as_of: date, target: str | None = None) -> list[str]:
-    """The options of every dbt call on this home (and the paths its profile reads)."""
-    os.environ["LVZHI_WAREHOUSE"] = str(home.work_db)
-    os.environ["LVZHI_MARTS"] = str(home.marts_db)
-    suffix = f"_{target}" if target else ""  # each target its own parse cache
+    """The options of every dbt call on this home."""
     options = [
         "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-        "--target-path", str(home.root / f"dbt_target{suffix}"), "--log-path", str(home.root / "dbt_logs"),
+        "--target-path", str(_target_path(home, target)), "--log-path", str(home.root / "dbt_logs"),
         "--vars", json.dumps({"as_of": as_of.isoformat()}),
         # No console log: lvzhi reports failures from dbt's results itself. dbt formats every event
         # for each log before filtering by level, so even a --quiet console cost ~0.1-0.3 s a refresh.
@@ -178,10 +214,11 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
             fault_point("build_mid_dbt")
 
     manifest = _parsed_manifest(home, as_of, base) if long_running else None
-    try:
-        outcome = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(command)
-    finally:
-        _close_duckdb(checkpoint_work=not long_running)
+    with _dbt_in(home, as_of, target):
+        try:
+            outcome = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(command)
+        finally:
+            _close_duckdb(checkpoint_work=not long_running)
     failures, rebuilt = [], []
     if outcome.result is not None and hasattr(outcome.result, "results"):
         for node in outcome.result.results:
