@@ -1,5 +1,7 @@
-"""Write a validated file into the raw layer: one transaction per file, nothing lost, nothing doubled.
+"""Write validated files into the raw layer: each file all or nothing, nothing lost, nothing doubled.
 
+- A long file is written in its own transaction batch by batch; files that came in one batch share
+  one (load_together) and are written again one at a time if any of them fails.
 - Valid rows land in raw.<kind> with their lineage; every broken rule lands in raw.quarantine
   together with the row's original text (ingest.run writes the clerk's report beside it).
 - Raw tables are append-only history: staging picks the newest version of each key.
@@ -114,37 +116,15 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
         return outcome
     # Files loaded before the run are known (prepare_file); the same file twice in one run is
     # caught by the unique sha256 of raw.batches below, without a lookup per file.
-    loaded_at = datetime.now()
     con.execute("begin transaction")
     try:
-        batch_id = con.execute("select nextval('raw.batch_seq')").fetchall()[0][0]
-        written = 0
-        for table, checked, fraction in prepared.batches:
-            _insert_rows(con, table, checked, batch_id, path.name, prepared.prefecture, loaded_at)
-            written += table.frame.height
-            if progress:
-                progress(written, fraction)
-        con.execute(
-            "insert into raw.batches (batch_id, source_file, sha256, prefecture_code, kinds, file_format, encoding, "
-            "submitted_on, loaded_at, rows_read, rows_loaded, rows_quarantined, archive_path, period, "
-            "full_replacement, ignored) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [batch_id, path.name, prepared.digest, prepared.prefecture, ",".join(outcome.kinds),
-             prepared.file_format or path.suffix.lower().lstrip("."), prepared.encoding, prepared.submitted_on,
-             loaded_at, outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined, str(prepared.archive),
-             prepared.period, prepared.full_replacement, outcome.ignored or None],
-        )
-        if prepared.archiving:  # the archive is durable before the commit that names it
-            prepared.archiving.durable()
-        if prepared.reporting:  # a report that failed to be written fails the file, as before
-            outcome.report = prepared.reporting.result()
+        _write(con, prepared, progress)
+        _ready(prepared)
         fault_point("ingest_before_commit")
         con.execute("commit")
     except BaseException as error:
         con.execute("rollback")
-        if prepared.reporting:  # no report left being written once the file is done with
-            futures.wait([prepared.reporting])
-        if prepared.archiving:
-            prepared.archiving.abandon()  # a no-op once it is complete
+        _abandon(prepared)
         if isinstance(error, FileRejected):  # found while reading on: the file is refused, nothing written
             return FileResult(path, "rejected", message=str(error), report=outcome.report)
         if isinstance(error, duckdb.ConstraintException) and con.execute(
@@ -152,6 +132,71 @@ def load_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
             return FileResult(path, "duplicate", message=f"{path.name}：同一文件已导入过，跳过")
         raise
     return outcome
+
+
+def load_together(con: duckdb.DuckDBPyConnection, files: list[PreparedFile]) -> bool:
+    """Write files read whole (their batches a list) in one transaction, each with its own batch:
+    one commit for all, where a commit per file cost ~4 ms of CPU and a WAL flush, as much as a
+    small file's rows. False, with nothing written, when any of them failed: the caller then loads
+    them one at a time (load_prepared), so a bad file fails alone, as it would have."""
+    files = [prepared for prepared in files if prepared.outcome.status == "loaded"]
+    if not files:
+        return True
+    con.execute("begin transaction")
+    try:
+        for prepared in files:
+            _write(con, prepared)
+        for prepared in files:
+            _ready(prepared)
+        fault_point("ingest_before_commit")
+        con.execute("commit")
+    except BaseException as error:  # pyo3 panics derive from BaseException
+        # Nothing else to undo: each file was read whole, so its archive is complete or completing
+        # (kept, as for any file whose archive was done: reused when it comes again).
+        con.execute("rollback")
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
+        return False
+    return True
+
+
+def _write(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
+           progress: Callable[[int, float], None] | None = None) -> None:
+    """A file's batch, rows and errors, inside the caller's transaction."""
+    outcome, path = prepared.outcome, prepared.outcome.path
+    loaded_at = datetime.now()
+    batch_id = con.execute("select nextval('raw.batch_seq')").fetchall()[0][0]
+    written = 0
+    for table, checked, fraction in prepared.batches:
+        _insert_rows(con, table, checked, batch_id, path.name, prepared.prefecture, loaded_at)
+        written += table.frame.height
+        if progress:
+            progress(written, fraction)
+    con.execute(
+        "insert into raw.batches (batch_id, source_file, sha256, prefecture_code, kinds, file_format, encoding, "
+        "submitted_on, loaded_at, rows_read, rows_loaded, rows_quarantined, archive_path, period, "
+        "full_replacement, ignored) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [batch_id, path.name, prepared.digest, prepared.prefecture, ",".join(outcome.kinds),
+         prepared.file_format or path.suffix.lower().lstrip("."), prepared.encoding, prepared.submitted_on,
+         loaded_at, outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined, str(prepared.archive),
+         prepared.period, prepared.full_replacement, outcome.ignored or None],
+    )
+
+
+def _ready(prepared: PreparedFile) -> None:
+    """What must hold before the commit that names the file: its archive durable, its report written."""
+    if prepared.archiving:
+        prepared.archiving.durable()
+    if prepared.reporting:  # a report that failed to be written fails the file, as before
+        prepared.outcome.report = prepared.reporting.result()
+
+
+def _abandon(prepared: PreparedFile) -> None:
+    """The file is not loaded: no report left being written, no archive half-written."""
+    if prepared.reporting:
+        futures.wait([prepared.reporting])
+    if prepared.archiving:
+        prepared.archiving.abandon()  # a no-op once it is complete
 
 
 _ARCHIVER = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="lvzhi-archive")

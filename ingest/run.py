@@ -18,7 +18,9 @@ import duckdb
 import polars as pl
 
 from ingest import archive, boundary
-from ingest.load import SUPPORTED_SUFFIXES, Archiving, FileResult, PreparedFile, ensure_raw_schema, load_prepared
+from ingest.load import (
+    SUPPORTED_SUFFIXES, Archiving, FileResult, PreparedFile, ensure_raw_schema, load_prepared, load_together,
+)
 from ingest.naming import is_full_replacement, period_from_name, prefecture_from_name
 from ingest.readers import ROW_NUMBER, UNSUPPORTED, FileRejected, Sheet, read_file
 from ingest.report import notes_frame, write_report
@@ -240,6 +242,7 @@ def _rejected(home: Home, path: Path, digest: str, message: str) -> FileResult:
 PREFETCH = 2  # files being read and validated ahead of the one being written
 AHEAD = 3  # validated batches of a file waiting for the writer (bounds memory on big files); with 2, a
 # one-batch file (header, batch, end) held the reader until the writer took it: the writer waited for files
+GROUP_ROWS = 20_000  # rows of one-batch files held for one transaction (load_together)
 
 
 def ingest(home: Home, paths: list[Path], submitted_on: date | None = None, say=print) -> list[FileResult]:
@@ -263,6 +266,17 @@ def ingest(home: Home, paths: list[Path], submitted_on: date | None = None, say=
             known = known_digests(con)
             for path in files[:PREFETCH]:
                 upcoming.append(_Stream(pool, home, path, submitted_on, known))
+            # Files that came in one batch wait here and are written together, in order.
+            group: list[tuple[int, PreparedFile, float]] = []
+
+            def write_group() -> None:
+                together = load_together(con, [prepared for _, prepared, _ in group])
+                for number, prepared, started in group:  # one failed: each alone, so it fails alone
+                    result = prepared.outcome if together else _load_one(con, prepared)
+                    results.append(result)
+                    say(_summary_line(number, len(files), result, time.perf_counter() - started))
+                group.clear()
+
             for number, path in enumerate(files, 1):
                 started = time.perf_counter()
                 stream = upcoming.popleft()
@@ -273,9 +287,20 @@ def ingest(home: Home, paths: list[Path], submitted_on: date | None = None, say=
                     if fraction < 1:  # a long file: say how far it got
                         say(f"    {_bar(fraction)} {name}：已读取 {fraction:.0%}，写入 {rows:,} 行…")
 
-                result = _load_one(con, path, stream, progress)
+                try:
+                    prepared = stream.prepared()
+                    if _one_batch(prepared):
+                        group.append((number, prepared, started))
+                        if sum(waiting.outcome.rows_read for _, waiting, _ in group) >= GROUP_ROWS:
+                            write_group()
+                        continue
+                    write_group()  # a long file (or one that failed while read) is written alone, after them
+                    result = _load_one(con, prepared, progress)
+                finally:
+                    stream.stop.set()
                 results.append(result)
                 say(_summary_line(number, len(files), result, time.perf_counter() - started))
+            write_group()
         finally:
             for stream in upcoming:
                 stream.stop.set()
@@ -289,6 +314,7 @@ class _Stream:
     ahead of the writer."""
 
     def __init__(self, pool: ThreadPoolExecutor, home: Home, path: Path, submitted_on, known) -> None:
+        self.path = path
         self.items: queue.Queue = queue.Queue(AHEAD)
         self.stop = threading.Event()  # the writer gave up on this file: stop producing
         pool.submit(self._produce, home, path, submitted_on, known)
@@ -322,7 +348,13 @@ class _Stream:
         return item
 
     def prepared(self) -> PreparedFile:
-        prepared = self._get()
+        """The file as the worker prepared it; a failure there rejects the file (an internal error)."""
+        try:
+            prepared = self._get()
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:  # pyo3 panics derive from BaseException
+            return PreparedFile(_internal_error(self.path, error))
         # The same object as the worker's, which sets its report (reporting) after the last batch.
         prepared.batches = self._batches()
         return prepared
@@ -335,17 +367,45 @@ class _Stream:
 _DONE = object()
 
 
-def _load_one(con, path: Path, stream: _Stream, progress) -> FileResult:
+def _one_batch(prepared: PreparedFile) -> bool:
+    """Whether the file came in one batch (or none): then its batches are a list and it may be
+    written with others. Otherwise (a long file, or one whose reading failed) its batches are left
+    to be written one by one as they come, what was taken first put back in front."""
+    taken = []
+    try:
+        for item in prepared.batches:
+            taken.append(item)
+            if len(taken) > 1:
+                break
+        else:
+            prepared.batches = taken
+            return True
+        prepared.batches = itertools.chain(taken, prepared.batches)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # raised again where the file is written, as if just met there
+        prepared.batches = itertools.chain(taken, _raising(error))
+    return False
+
+
+def _raising(error: BaseException) -> Iterator:
+    raise error
+    yield  # a generator: raises when iterated
+
+
+def _load_one(con, prepared: PreparedFile, progress=None) -> FileResult:
     """One file; an internal failure (a library panic included) rejects that file, not the run."""
     try:
-        return load_prepared(con, stream.prepared(), progress)
+        return load_prepared(con, prepared, progress)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as error:  # pyo3 panics derive from BaseException
-        # The error's text may quote the file (a parser echoing a whole line): only its type is shown.
-        return FileResult(path, "rejected", message=f"{path.name}：内部错误，文件未导入，请联系管理员（{type(error).__name__}）")
-    finally:
-        stream.stop.set()
+        return _internal_error(prepared.outcome.path, error)
+
+
+def _internal_error(path: Path, error: BaseException) -> FileResult:
+    # The error's text may quote the file (a parser echoing a whole line): only its type is shown.
+    return FileResult(path, "rejected", message=f"{path.name}：内部错误，文件未导入，请联系管理员（{type(error).__name__}）")
 
 
 def _bar(fraction: float) -> str:
