@@ -111,8 +111,9 @@ shown = ui.family_cards(f, ("suggestions",), headings=False)
 parts = {"chase": f":material/notifications_active: {t('part_chase')}",
          "units": f":material/apartment: {t('part_units')}", "replies": f":material/thumb_up: {t('part_replies')}",
          "ranking": f":material/leaderboard: {t('part_ranking')}", "all": f":material/select_all: {t('part_all')}"}
-part = ui.url_choice("section", parts, "ranking" if st.query_params.get("indicator") else "chase",
-                     "suggestions_part", t("part_title"))
+# A link naming an indicator (a card's ranking) or the topics (topics=1) opens the part that shows it.
+opened = "ranking" if st.query_params.get("indicator") else "replies" if st.query_params.get(topics.URL_KEY) else "chase"
+part = ui.url_choice("section", parts, opened, "suggestions_part", t("part_title"))
 for name, draw in (("chase", chase), ("units", units), ("replies", replies),
                    ("ranking", lambda f: ui.ranking_and_trend(f, shown, key="suggestions_rank"))):
     if part in (name, "all"):

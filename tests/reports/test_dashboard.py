@@ -36,8 +36,9 @@ def test_prefecture_user_gets_no_region_report(handmade_home, monkeypatch):
 
 
 def test_topics_panel_waits_for_the_toggle(turpan_home, monkeypatch):
-    """Grouping every title takes over a minute at region scale: the page does not wait for it."""
-    app = _open(turpan_home, monkeypatch, "suggestions", year="2024", prefecture="650400")
+    """Grouping every title takes over a minute at region scale: the page does not wait for it.
+    The panel is in 建议办理's part 答复与满意度."""
+    app = _open(turpan_home, monkeypatch, "suggestions", year="2024", prefecture="650400", section="replies")
     assert any("代表反映集中的问题" == s.value for s in app.subheader)
     assert not any("涉及地州市数" in d.value.columns for d in app.dataframe)
     assert not any(s.value == "相似建议" for s in app.subheader)
