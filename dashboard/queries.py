@@ -98,18 +98,21 @@ def period_spans(period_type: str, start: date, end: date) -> dict[str, tuple[da
     """The published periods of a type that overlap [start, end], label -> (first day, last day), in order."""
     if not has("dim_period"):  # a warehouse published before dim_period existed
         return {}
-    rows = reference("select period_label, period_start, period_end from dim_period where period_type = ? "
-                     "order by period_start", period_type)
-    return {label: (first, last) for label, first, last in rows.iter_rows() if first <= end and last >= start}
+    return {label: (first, last) for label, (first, last) in _spans(period_type).items() if first <= end and last >= start}
 
 
 def period_span(period_type: str, period_label: str) -> tuple[date, date] | None:
     """A published period's first and last day (None for a period after the as-of date: not in the models)."""
     if not has("dim_period"):
         return None
-    return derived(("period_span", period_type), lambda: {label: (first, last) for label, first, last in reference(
-        "select period_label, period_start, period_end from dim_period where period_type = ?", period_type
-    ).iter_rows()}).get(period_label)
+    return _spans(period_type).get(period_label)
+
+
+def _spans(period_type: str) -> dict[str, tuple[date, date]]:
+    """Every published period of a type, label -> (first day, last day), in order: kept per version."""
+    return derived(("period_spans", period_type), lambda: {label: (first, last) for label, first, last in reference(
+        "select period_label, period_start, period_end from dim_period where period_type = ? order by period_start",
+        period_type).iter_rows()})
 
 
 def catalogue() -> pl.DataFrame:
