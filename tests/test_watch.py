@@ -25,12 +25,17 @@ def wait_for(condition, seconds: float = 240) -> bool:
     return False
 
 
+def copy_of(handmade_home, tmp_path) -> Home:
+    home = Home.at(tmp_path / "home")
+    shutil.copytree(handmade_home.root, home.root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("dbt_logs"))
+    return home
+
+
 @contextmanager
 def watching(handmade_home, tmp_path, interval: float):
     """A copy of the hand-made home watched by `lvzhi watch` in a thread: (home, inbox, what it says);
     stopped on leaving, which must not wait for the next poll."""
-    home = Home.at(tmp_path / "home")
-    shutil.copytree(handmade_home.root, home.root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("dbt_logs"))
+    home = copy_of(handmade_home, tmp_path)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     lines: list[str] = []
@@ -83,8 +88,7 @@ def log_left(database) -> bool:
 def test_a_watch_build_leaves_only_the_working_files_checkpoint_for_later(handmade_home, tmp_path):
     """The analyst file is copied by publish, so it is checkpointed before; the working file's log
     waits for the watch's idle time, and nothing is lost by waiting."""
-    home = Home.at(tmp_path / "home")
-    shutil.copytree(handmade_home.root, home.root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("dbt_logs"))
+    home = copy_of(handmade_home, tmp_path)
     text = (FIXTURES / "handmade" / "650200_建议.csv").read_text(encoding="utf-8")
     changed = tmp_path / "650200_建议_更正.csv"
     changed.write_text(text.replace("关于老旧小区加装电梯的建议", "关于加装电梯的建议"), encoding="utf-8")
