@@ -144,8 +144,11 @@ def load_together(con: duckdb.DuckDBPyConnection, files: list[PreparedFile]) -> 
         return True
     con.execute("begin transaction")
     try:
-        for prepared in files:
-            _write(con, prepared)
+        # The group's batch ids in one query and its raw.batches rows in one statement: two
+        # statements per file cost ~1.3 ms of the writer's CPU each, more than a small file's rows.
+        ids = sorted(row[0] for row in con.execute(
+            "select nextval('raw.batch_seq') from range(?)", [len(files)]).fetchall())
+        _record_batches(con, [_write_rows(con, prepared, batch_id) for prepared, batch_id in zip(files, ids)])
         for prepared in files:
             _ready(prepared)
         fault_point("ingest_before_commit")
@@ -163,24 +166,35 @@ def load_together(con: duckdb.DuckDBPyConnection, files: list[PreparedFile]) -> 
 def _write(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
            progress: Callable[[int, float], None] | None = None) -> None:
     """A file's batch, rows and errors, inside the caller's transaction."""
+    batch_id = con.execute("select nextval('raw.batch_seq')").fetchall()[0][0]
+    _record_batches(con, [_write_rows(con, prepared, batch_id, progress)])
+
+
+def _write_rows(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, batch_id: int,
+                progress: Callable[[int, float], None] | None = None) -> list:
+    """A file's rows and errors; returns its raw.batches row (written by _record_batches)."""
     outcome, path = prepared.outcome, prepared.outcome.path
     loaded_at = datetime.now()
-    batch_id = con.execute("select nextval('raw.batch_seq')").fetchall()[0][0]
     written = 0
     for table, checked, fraction in prepared.batches:
         _insert_rows(con, table, checked, batch_id, path.name, prepared.prefecture, loaded_at)
         written += table.frame.height
         if progress:
             progress(written, fraction)
-    con.execute(
-        "insert into raw.batches (batch_id, source_file, sha256, prefecture_code, kinds, file_format, encoding, "
-        "submitted_on, loaded_at, rows_read, rows_loaded, rows_quarantined, archive_path, period, "
-        "full_replacement, ignored) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [batch_id, path.name, prepared.digest, prepared.prefecture, ",".join(outcome.kinds),
-         prepared.file_format or path.suffix.lower().lstrip("."), prepared.encoding, prepared.submitted_on,
-         loaded_at, outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined, str(prepared.archive),
-         prepared.period, prepared.full_replacement, outcome.ignored or None],
-    )
+    return [batch_id, path.name, prepared.digest, prepared.prefecture, ",".join(outcome.kinds),
+            prepared.file_format or path.suffix.lower().lstrip("."), prepared.encoding, prepared.submitted_on,
+            loaded_at, outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined, str(prepared.archive),
+            prepared.period, prepared.full_replacement, outcome.ignored or None]
+
+
+_BATCH_COLUMNS = ("batch_id, source_file, sha256, prefecture_code, kinds, file_format, encoding, submitted_on, "
+                  "loaded_at, rows_read, rows_loaded, rows_quarantined, archive_path, period, full_replacement, ignored")
+
+
+def _record_batches(con: duckdb.DuckDBPyConnection, rows: list[list]) -> None:
+    """raw.batches rows of files written in this transaction, in file order, in one statement."""
+    values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
+    con.execute(f"insert into raw.batches ({_BATCH_COLUMNS}) values {values}", [v for row in rows for v in row])
 
 
 def _ready(prepared: PreparedFile) -> None:

@@ -266,26 +266,39 @@ def typed_columns(frame: pl.DataFrame, kind: Kind, prefecture_code: str | None, 
     """Row number and, per column, its cleaned text (`<name>__text`) and typed value (`<name>`).
     `facts`: guards.column_facts of the frame, when the caller has them.
 
-    In a big batch each distinct cell value is cleaned and parsed once and mapped back: dates,
-    codes and enumerations repeat a lot, and parsing every cell cost ~2.5x more on 17 k-row
-    files. A small batch parses every cell in one query: there, one query per column costs more.
+    In a big batch each distinct value of a costly column (NFKC of non-ASCII cells, the regexes of
+    unplain dates and of scrubbed cells) is cleaned and parsed once and mapped back: they repeat a
+    lot, and parsing every cell cost ~2.5x more on 17 k-row files. A cheap column (ASCII codes,
+    numbers, plain dates) is parsed cell by cell even there: hashing its values twice (unique, then
+    the mapping back) cost 2-3x more than parsing them. A small batch parses every cell in one query.
     """
     columns = columns or kind.columns
     if facts is None:
         facts = guards.column_facts(frame.select(c.name for c in columns if c.name in frame.columns), plain_tests(kind))
     frame = frame.with_columns(pl.lit(None, pl.String).alias(c.name) for c in columns if c.name not in frame.columns)
     parts = [x for c in columns for x in (_text(c.name), c.name)]
-    if frame.height < DISTINCT_MIN_ROWS:
-        return _typed_query(frame.lazy(), columns, prefecture_code, salt, facts).select(ROW_NUMBER, *parts)
-    lookups = pl.collect_all(engine=ENGINE, lazy_frames=[
+    costly = () if frame.height < DISTINCT_MIN_ROWS else tuple(c for c in columns if _costly(c, facts))
+    cheap = tuple(c for c in columns if c not in costly)
+    typed = _typed_query(frame.lazy(), cheap, prefecture_code, salt, facts) if cheap else frame.lazy()
+    if not costly:
+        return typed.select(ROW_NUMBER, *parts)
+    lookups = dict(zip(costly, pl.collect_all(engine=ENGINE, lazy_frames=[
         _typed_query(frame.lazy().select(pl.col(c.name).unique()).with_columns(pl.col(c.name).alias("__cell")),
                      (c,), prefecture_code, salt, facts)
-        for c in columns
-    ])
-    return frame.lazy().select(ROW_NUMBER, *(
-        pl.col(c.name).replace_strict(lookup["__cell"], lookup[part], default=None).alias(part)
-        for c, lookup in zip(columns, lookups) for part in (_text(c.name), c.name)
+        for c in costly
+    ])))
+    return typed.select(ROW_NUMBER, *(
+        pl.col(c.name).replace_strict(lookups[c]["__cell"], lookups[c][part], default=None).alias(part)
+        if c in lookups else pl.col(part)
+        for c in columns for part in (_text(c.name), c.name)
     ))
+
+
+def _costly(column: Column, facts: guards.ColumnFacts) -> bool:
+    """Whether parsing a cell of this column costs more than looking its distinct value up."""
+    name = column.name
+    return (name in facts.non_ascii or name in facts.scrub or name == "id_card_no"
+            or (column.type == DATE and name not in facts.plain))
 
 
 def key_values(table: SheetTable, prefecture_code: str | None, salt: str) -> pl.DataFrame:
