@@ -168,14 +168,18 @@ def _line_of(path_or_data: Path | bytes, offset: int) -> int:
     return data[:offset].count(b"\n") + 1
 
 
-def detect_encoding(path: Path, source: str) -> str:
+def detect_encoding(path: Path, source: str, raw: bytes | None = None) -> str:
     """UTF-8 (with or without BOM), UTF-16 ("Unicode text" of Excel), else GB18030 (a superset of
     GBK), decoded block by block so that a big file is never held whole; a file neither decodes is
-    rejected, naming the row in the clerk's words."""
-    with open(path, "rb") as handle:
-        start = handle.read(3)
+    rejected, naming the row in the clerk's words. `raw`: the file's bytes, when already read."""
+    content: Path | bytes = raw if raw is not None else path
+    if raw is not None:
+        start = raw[:3]
+    else:
+        with open(path, "rb") as handle:
+            start = handle.read(3)
     if start == b"\xef\xbb\xbf":
-        offset = _decode_error(path, "utf-8", 3)
+        offset = _decode_error(content, "utf-8", 3)
         if offset is not None:
             raise FileRejected(
                 f"{source}：第 {_line_of(path, offset)} 行有无法识别的字符（文件标明为 UTF-8 编码，可能被截断或混入其他编码的内容）："
@@ -184,20 +188,20 @@ def detect_encoding(path: Path, source: str) -> str:
         return "utf-8-sig"
     if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "utf-16"
-    utf8 = _decode_error(path, "utf-8")
+    utf8 = _decode_error(content, "utf-8")
     if utf8 is None:
         return "utf-8"
-    gb = _decode_error(path, "gb18030")
+    gb = _decode_error(content, "gb18030")
     if gb is None:
         return "gb18030"
     offset = max(utf8, gb)  # the encoding that got further is the file's; it breaks there
     raise FileRejected(f"{source}：第 {_line_of(path, offset)} 行有无法识别的字符：请在 Excel 中“另存为 CSV UTF-8”后重新报送")
 
 
-def _decode_error(path: Path, encoding: str, start: int = 0) -> int | None:
+def _decode_error(path: Path | bytes, encoding: str, start: int = 0) -> int | None:
     """Byte offset of the first undecodable byte, or None when the whole file decodes."""
     decoder = codecs.getincrementaldecoder(encoding)()
-    with open(path, "rb") as handle:
+    with (io.BytesIO(path) if isinstance(path, bytes) else open(path, "rb")) as handle:
         handle.seek(start)
         position = start
         while True:
@@ -296,18 +300,19 @@ def _sniff_delimiter(lines: list[str], named: Kind | None, source: str,
     return best[1], best[2], best[0]
 
 
-def read_csv(path: Path, data: bytes | None = None) -> ReadResult:
+def read_csv(path: Path, data: bytes | None = None, raw: bytes | None = None) -> ReadResult:
     """A text file: comma-, tab- or semicolon-separated, UTF-8, GBK/GB18030 or UTF-16. `data`: the
-    file's content already decoded to UTF-8 (an HTML table, a UTF-16 file)."""
+    file's content already decoded to UTF-8 (an HTML table, a UTF-16 file); `raw`: the file's bytes
+    as they are on disk, when already read (the file is then not opened again)."""
     source = path.name
-    encoding = "utf-8" if data is not None else detect_encoding(path, source)
+    encoding = "utf-8" if data is not None else detect_encoding(path, source, raw)
     if encoding == "utf-16":
         try:
             data = path.read_bytes().decode("utf-16").encode("utf-8")
         except UnicodeDecodeError as error:
             raise FileRejected(f"{source}：第 {_line_of(path.read_bytes(), error.start)} 行有无法识别的字符："
                                f"请在 Excel 中“另存为 CSV UTF-8”后重新报送") from None
-    body: Path | bytes = data if data is not None else path
+    body: Path | bytes = data if data is not None else raw if raw is not None else path
     if isinstance(body, bytes):
         start = body[:200_000]
     else:
@@ -510,10 +515,13 @@ def _slices(data: pl.DataFrame, kind: Kind, sheet: str, header_row: int, ignored
 # ---------------------------------------------------------------- what a file really is
 
 
-def sniff(path: Path) -> str:
+def sniff(path: Path, raw: bytes | None = None) -> str:
     """The file's format by its content: xlsx, ods, zip, xls (OLE), html, xml2003, text, binary."""
-    with open(path, "rb") as handle:
-        head = handle.read(4096)
+    if raw is not None:
+        head = raw[:4096]
+    else:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as archive:
@@ -558,19 +566,20 @@ UNSUPPORTED = {
 }
 
 
-def read_file(path: Path) -> ReadResult:
+def read_file(path: Path, raw: bytes | None = None) -> ReadResult:
+    """`raw`: the file's bytes, when the caller has read them (a text file is then read from them)."""
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED:
         raise FileRejected(f"{path.name}：{UNSUPPORTED[suffix]}")
     if suffix not in _EXPECTED:
         raise FileRejected(f"{path.name}：不支持的文件类型“{suffix}”，请提交 .xlsx、.xls、.ods 或 .csv")
-    fmt = sniff(path)
+    fmt = sniff(path, raw)
     expected = _EXPECTED[suffix]
     mismatch = fmt != expected
     if fmt in ("xlsx", "xls", "ods"):
-        result = read_workbook(path, fmt, path.read_bytes() if mismatch else None)
+        result = read_workbook(path, fmt, (raw if raw is not None else path.read_bytes()) if mismatch else None)
     elif fmt == "text":
-        result = read_csv(path)
+        result = read_csv(path, raw=raw)
     elif fmt == "html":
         result = read_csv(path, _html_as_csv(path))
     elif fmt == "xml2003":

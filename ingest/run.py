@@ -65,6 +65,10 @@ def import_identity(digest: str, prefecture: str | None) -> str:
     return digest if prefecture else f"{digest}:no-prefecture"
 
 
+WHOLE_FILE_BYTES = 32 << 20  # a text file up to this size is read once, into memory, for all its passes
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -105,7 +109,10 @@ def prepare_file(home: Home, path: Path, submitted_on: date | None = None,
     if reason := skip_reason(path):
         return PreparedFile(FileResult(path, "skipped", message=f"{path.name}：{reason}"))
     prefecture = file_prefecture(path)
-    content_digest = sha256_of(path)
+    # A text file is read once: digest, format, encoding, header and records took five reads.
+    # (A workbook is read by calamine from its path: its bytes are not held beside it.)
+    raw = path.read_bytes() if path.suffix.lower() in TEXT_SUFFIXES and path.stat().st_size <= WHOLE_FILE_BYTES else None
+    content_digest = hashlib.sha256(raw).hexdigest() if raw is not None else sha256_of(path)
     digest = import_identity(content_digest, prefecture)
     if digest in known_digests:
         return PreparedFile(FileResult(path, "duplicate", message=f"{path.name}：同一文件已导入过，跳过"), digest)
@@ -119,7 +126,7 @@ def prepare_file(home: Home, path: Path, submitted_on: date | None = None,
             f"{path.name}：文件名标明“全量替换”，但未写明{'州市代码' if not prefecture else '报送期'}：全量替换文件名须含州市代码和报送期，"
             f"例如 654000_建议_2024Q4_全量替换.xlsx（期可写 2024、2024Q4、2024-03），否则无法确定替换哪一次报送")), digest)
     try:
-        result = read_file(path)
+        result = read_file(path, raw)
     except FileRejected as rejected:
         return PreparedFile(_rejected(home, path, digest, str(rejected)), digest)
     outcome = FileResult(path, "loaded", kinds=list(dict.fromkeys(t.kind.name for t in result.tables)),
