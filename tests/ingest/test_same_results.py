@@ -124,3 +124,24 @@ def _same_reading(path):
         assert head_a == head_b
         for (frame_a, *rest_a), (frame_b, *rest_b) in zip(batches_a, batches_b, strict=True):
             assert frame_a.equals(frame_b) and rest_a == rest_b
+
+
+def test_blank_and_candidate_rows_are_flagged_as_by_testing_every_cell():
+    from ingest import rows
+
+    cells = [None, "", " ", "*", "代表编号", " 代 表 编号 *", "**代表编号**", "*代表*编号", "代表编号\n", "代表　编号",
+             "合计", "  小 计：", "注：", "示例", "D1", "(编号)", "a.b"]
+    columns = ("c0", "c1", "c2", "c3")
+    frame = pl.DataFrame([[a, b, c, d] for a in cells for b in cells[:6] for c in cells[::3] for d in (None, "", "x")],
+                         schema=dict.fromkeys(columns, pl.String), orient="row")
+    for positions, headers in (((0,), ("代表编号",)), ((0, 2), ("代表编号", "(编号)")), ((1,), ("a.b",)), ((), ())):
+        empty = [pl.col(c).str.len_bytes().fill_null(0) == 0 for c in columns]  # the flags as first written
+        first = pl.coalesce([pl.when(~e).then(pl.col(c)) for c, e in zip(columns[:3], empty[:3])])
+        key_missing = pl.any_horizontal([empty[p] for p in positions]) if positions else pl.lit(False)
+        key_is_header = pl.any_horizontal([pl.col(columns[p]).str.replace_all(" ", "").str.strip_chars("*") == text
+                                           for p, text in zip(positions, headers)]) if positions else pl.lit(False)
+        blank = pl.all_horizontal(empty)
+        candidate = (blank | key_missing | key_is_header.fill_null(False)
+                     | first.str.contains(rows._MARKERS).fill_null(False)).fill_null(True)
+        expected = frame.select(blank.alias("__blank"), candidate.alias("__candidate"))
+        assert frame.select(*rows._flags(columns, positions, headers)).equals(expected), positions
