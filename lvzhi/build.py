@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from ingest.load import ensure_raw_schema
-from lvzhi import warehouse
+from lvzhi import saved_tests, warehouse
 from lvzhi.faults import fault_point
 from lvzhi.home import PROJECT_DIR, Home
 
@@ -50,6 +50,8 @@ class BuildResult:
     published: Path | None = None
     plan: Plan | None = None
     rebuilt: list[str] = field(default_factory=list)  # the models and seeds dbt built, in any schema
+    tests: list[saved_tests.SavedTest] | None = None  # the data tests dbt ran, when all passed (data_tests)
+    untested: bool = False  # dbt built, but the saved data tests did not all pass: dbt must test
 
 
 @dataclass(frozen=True)
@@ -194,11 +196,14 @@ def warm_up(home: Home, as_of: date) -> bool:
 
 
 def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
-            long_running: bool = False, target: str | None = None) -> BuildResult:
+            long_running: bool = False, target: str | None = None,
+            then_test: list[saved_tests.SavedTest] | None = None) -> BuildResult:
     """Run a dbt command in-process against the working warehouse (no per-call start-up).
     `long_running` (lvzhi watch): reuse the project parsed by an earlier call of this process, and
     leave the working file's checkpoint to the process's idle time (checkpoint_work).
-    `target="spark"`: on the Spark session lvzhi.spark started (profiles.yml)."""
+    `target="spark"`: on the Spark session lvzhi.spark started (profiles.yml).
+    `then_test`: saved data tests to run on what dbt rebuilt, on its connection (lvzhi.saved_tests);
+    if any does not pass, the result fails with `untested` set, and no dbt failure."""
     import logging
 
     from dbt.cli.main import dbtRunner
@@ -214,21 +219,33 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
             fault_point("build_mid_dbt")
 
     manifest = _parsed_manifest(home, as_of, base) if long_running else None
+    tests_passed = True
     with _dbt_in(home, as_of, target):
         try:
             outcome = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(command)
+            if then_test is not None and outcome.success:
+                built = {node.node.unique_id for node in outcome.result.results}
+                tests_passed = saved_tests.all_pass(_dbt_connection(), saved_tests.covering(then_test, built))
         finally:
             _close_duckdb(checkpoint_work=not long_running)
     failures, rebuilt = [], []
-    if outcome.result is not None and hasattr(outcome.result, "results"):
-        for node in outcome.result.results:
-            if str(node.status) in ("error", "fail"):
-                failures.append(f"{node.node.name}: {node.message}")
-            elif node.node.resource_type in ("model", "seed"):
-                rebuilt.append(node.node.alias or node.node.name)
+    results = outcome.result.results if outcome.result is not None and hasattr(outcome.result, "results") else []
+    for node in results:
+        if str(node.status) in ("error", "fail"):
+            failures.append(f"{node.node.name}: {node.message}")
+        elif node.node.resource_type in ("model", "seed"):
+            rebuilt.append(node.node.alias or node.node.name)
     if outcome.exception is not None:
         failures.append(str(outcome.exception))
-    return BuildResult(outcome.success, time.perf_counter() - started, failures, rebuilt=rebuilt)
+    tests = saved_tests.from_results(results) if outcome.success and then_test is None else None
+    return BuildResult(outcome.success and tests_passed, time.perf_counter() - started, failures,
+                       rebuilt=rebuilt, tests=tests, untested=not tests_passed)
+
+
+def _dbt_connection():
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    return DuckDBConnectionManager._ENV.conn
 
 
 def _close_duckdb(checkpoint_work: bool = True) -> None:
@@ -269,8 +286,22 @@ def build(home: Home, as_of: date, select: str | None = None, publish: bool = Tr
         fingerprint = project_fingerprint()
         # A refresh skips dbt's unit tests: they check the models' logic on fixed inputs, and the
         # logic is what the last complete build tested (a changed model means a complete build).
-        args = _build_args(data_tests, unit_tests=plan.select is None)
-        result = run_dbt(home, args, as_of, plan.select, long_running=long_running)
+        unit_tests = plan.select is None
+        saved = _saved_tests_file(as_of, fingerprint)
+        tests = saved_tests.load(saved) if data_tests else None
+        if tests is None:
+            result = run_dbt(home, _build_args(data_tests, unit_tests), as_of, plan.select, long_running=long_running)
+            if data_tests and result.tests is not None and plan.select is None:
+                saved_tests.save(saved, result.tests)  # every test, all passed: the next builds run them at once
+        else:
+            result = run_dbt(home, _build_args(False, unit_tests), as_of, plan.select, long_running=long_running,
+                             then_test=tests)
+            if result.untested:  # dbt says what did not pass, as it would have in its build
+                say("数据测试未全部通过，由 dbt 逐项重测 / data tests did not all pass: dbt tests again")
+                tested = run_dbt(home, ["test", "--exclude-resource-type", "unit_test"], as_of, plan.select,
+                                 long_running=long_running)
+                result = BuildResult(tested.success, result.seconds + tested.seconds, tested.failures,
+                                     rebuilt=result.rebuilt)
         result.plan = plan
         if result.success and publish:
             result.published = warehouse.publish(home, {"as_of": as_of.isoformat()})
@@ -279,10 +310,18 @@ def build(home: Home, as_of: date, select: str | None = None, publish: bool = Tr
     return result
 
 
+def _saved_tests_file(as_of: date, fingerprint: str) -> Path:
+    """Where the data tests' queries of this project, as-of date and profile are kept, for every home
+    (like dbt's parse: the SQL names no home)."""
+    from dbt.version import __version__ as dbt_version
+
+    settings = [(name, os.environ.get(name)) for name in PROFILE_VARIABLES]
+    return saved_tests.saved_file(SHARED_PARSES, saved_tests.key_of(fingerprint, as_of, settings, dbt_version))
+
+
 def _build_args(data_tests: bool, unit_tests: bool = True) -> list[str]:
-    if not data_tests:
-        return ["build", "--exclude-resource-type", "test", "unit_test"]
-    return ["build"] if unit_tests else ["build", "--exclude-resource-type", "unit_test"]
+    excluded = [*([] if data_tests else ["test"]), *([] if unit_tests else ["unit_test"])]
+    return ["build", "--exclude-resource-type", *excluded] if excluded else ["build"]
 
 
 def build_spark(home: Home, as_of: date, select: str | None = None, publish: bool = True,
