@@ -2,8 +2,8 @@
 read-only version; read the published indicators.
 
 By default a build rebuilds only what changed since the last successful build: the models
-downstream of the raw tables that new batches wrote (and the quality tables every batch touches),
-then publishes (a copy of the analyst file the build wrote: lvzhi.warehouse.publish). A change of the as-of date,
+downstream of the raw tables that new batches wrote (and the quality tables every batch touches) —
+replaying the statements dbt ran for them in the last complete build (lvzhi.replay) — then publishes (a copy of the analyst file the build wrote: lvzhi.warehouse.publish). A change of the as-of date,
 of the models, macros, seeds or dbt settings, or `--full`, rebuilds and republishes everything.
 The state of the last successful build is `<home>/warehouse/build_state.json`.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from ingest.load import ensure_raw_schema
-from lvzhi import saved_tests, warehouse
+from lvzhi import replay, warehouse
 from lvzhi.faults import fault_point
 from lvzhi.home import PROJECT_DIR, Home
 
@@ -50,8 +50,7 @@ class BuildResult:
     published: Path | None = None
     plan: Plan | None = None
     rebuilt: list[str] = field(default_factory=list)  # the models and seeds dbt built, in any schema
-    tests: list[saved_tests.SavedTest] | None = None  # the data tests dbt ran, when all passed (data_tests)
-    untested: bool = False  # dbt built, but the saved data tests did not all pass: dbt must test
+    record: replay.Record | None = None  # what dbt ran, kept by a complete build for refreshes to replay
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,7 @@ class Plan:
     reason: str
     last_batch: int  # the newest batch the build covers
     nothing_new: bool = False
+    kinds: tuple[str, ...] = ()  # a refresh: the record kinds the new batches wrote
 
 
 def project_fingerprint() -> str:
@@ -116,7 +116,8 @@ def plan_build(home: Home, as_of: date, full: bool = False) -> Plan:
     if not rows:
         return Plan(None, "自上次构建以来没有新导入的数据", last_batch, nothing_new=True)
     select = " ".join([*(f"source:raw.{kind}+" for kind in kinds), *ALWAYS_TOUCHED])
-    return Plan(select, f"只重建新数据涉及的部分（{len(rows)} 个新批次：{'、'.join(kinds) or '无记录'}）", last_batch)
+    return Plan(select, f"只重建新数据涉及的部分（{len(rows)} 个新批次：{'、'.join(kinds) or '无记录'}）", last_batch,
+                kinds=tuple(kinds))
 
 
 # Parsed dbt projects kept by a long-running process (lvzhi watch): (home, as-of, fingerprint) -> manifest.
@@ -197,13 +198,12 @@ def warm_up(home: Home, as_of: date) -> bool:
 
 def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
             long_running: bool = False, target: str | None = None,
-            then_test: list[saved_tests.SavedTest] | None = None) -> BuildResult:
+            recorder: replay.Recorder | None = None) -> BuildResult:
     """Run a dbt command in-process against the working warehouse (no per-call start-up).
     `long_running` (lvzhi watch): reuse the project parsed by an earlier call of this process, and
     leave the working file's checkpoint to the process's idle time (checkpoint_work).
     `target="spark"`: on the Spark session lvzhi.spark started (profiles.yml).
-    `then_test`: saved data tests to run on what dbt rebuilt, on its connection (lvzhi.saved_tests);
-    if any does not pass, the result fails with `untested` set, and no dbt failure."""
+    `recorder`: keep what dbt ran, for refreshes to replay (BuildResult.record; lvzhi.replay)."""
     import logging
 
     from dbt.cli.main import dbtRunner
@@ -219,33 +219,26 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
             fault_point("build_mid_dbt")
 
     manifest = _parsed_manifest(home, as_of, base) if long_running else None
-    tests_passed = True
+    record = None
     with _dbt_in(home, as_of, target):
         try:
-            outcome = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(command)
-            if then_test is not None and outcome.success:
-                built = {node.node.unique_id for node in outcome.result.results}
-                tests_passed = saved_tests.all_pass(_dbt_connection(), saved_tests.covering(then_test, built))
+            outcome = dbtRunner(manifest=manifest, callbacks=[on_event, *([recorder] if recorder else [])]).invoke(command)
+            if recorder is not None and outcome.success:
+                from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+                record = recorder.record(outcome.result.results, DuckDBConnectionManager._ENV.conn)
         finally:
             _close_duckdb(checkpoint_work=not long_running)
     failures, rebuilt = [], []
-    results = outcome.result.results if outcome.result is not None and hasattr(outcome.result, "results") else []
-    for node in results:
-        if str(node.status) in ("error", "fail"):
-            failures.append(f"{node.node.name}: {node.message}")
-        elif node.node.resource_type in ("model", "seed"):
-            rebuilt.append(node.node.alias or node.node.name)
+    if outcome.result is not None and hasattr(outcome.result, "results"):
+        for node in outcome.result.results:
+            if str(node.status) in ("error", "fail"):
+                failures.append(f"{node.node.name}: {node.message}")
+            elif node.node.resource_type in ("model", "seed"):
+                rebuilt.append(node.node.alias or node.node.name)
     if outcome.exception is not None:
         failures.append(str(outcome.exception))
-    tests = saved_tests.from_results(results) if outcome.success and then_test is None else None
-    return BuildResult(outcome.success and tests_passed, time.perf_counter() - started, failures,
-                       rebuilt=rebuilt, tests=tests, untested=not tests_passed)
-
-
-def _dbt_connection():
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    return DuckDBConnectionManager._ENV.conn
+    return BuildResult(outcome.success, time.perf_counter() - started, failures, rebuilt=rebuilt, record=record)
 
 
 def _close_duckdb(checkpoint_work: bool = True) -> None:
@@ -260,10 +253,16 @@ def _close_duckdb(checkpoint_work: bool = True) -> None:
     environment = DuckDBConnectionManager._ENV
     if environment is not None:
         if not checkpoint_work and environment.conn is not None:
-            environment.conn.execute("checkpoint analyst")
-            environment.conn.execute("pragma disable_checkpoint_on_shutdown")
+            _leave_work_log(environment.conn)
         environment.close()
     DuckDBConnectionManager.close_all_connections()
+
+
+def _leave_work_log(con) -> None:
+    """Before closing: write the analyst file whole (publish copies it), but leave the working file's
+    log for later (checkpoint_work)."""
+    con.execute("checkpoint analyst")
+    con.execute("pragma disable_checkpoint_on_shutdown")
 
 
 def build(home: Home, as_of: date, select: str | None = None, publish: bool = True, say=print,
@@ -284,24 +283,16 @@ def build(home: Home, as_of: date, select: str | None = None, publish: bool = Tr
         if plan.nothing_new:
             return BuildResult(True, 0.0, [], plan=plan)
         fingerprint = project_fingerprint()
-        # A refresh skips dbt's unit tests: they check the models' logic on fixed inputs, and the
-        # logic is what the last complete build tested (a changed model means a complete build).
-        unit_tests = plan.select is None
-        saved = _saved_tests_file(as_of, fingerprint)
-        tests = saved_tests.load(saved) if data_tests else None
-        if tests is None:
-            result = run_dbt(home, _build_args(data_tests, unit_tests), as_of, plan.select, long_running=long_running)
-            if data_tests and result.tests is not None and plan.select is None:
-                saved_tests.save(saved, result.tests)  # every test, all passed: the next builds run them at once
-        else:
-            result = run_dbt(home, _build_args(False, unit_tests), as_of, plan.select, long_running=long_running,
-                             then_test=tests)
-            if result.untested:  # dbt says what did not pass, as it would have in its build
-                say("数据测试未全部通过，由 dbt 逐项重测 / data tests did not all pass: dbt tests again")
-                tested = run_dbt(home, ["test", "--exclude-resource-type", "unit_test"], as_of, plan.select,
-                                 long_running=long_running)
-                result = BuildResult(tested.success, result.seconds + tested.seconds, tested.failures,
-                                     rebuilt=result.rebuilt)
+        saved = _record_file(as_of, fingerprint)
+        result = _replay(home, saved, plan, long_running, say) if plan.kinds and data_tests else None
+        if result is None:
+            # A refresh skips dbt's unit tests: they check the models' logic on fixed inputs, and the
+            # logic is what the last complete build tested (a changed model means a complete build).
+            complete = plan.select is None and data_tests
+            result = run_dbt(home, _build_args(data_tests, unit_tests=plan.select is None), as_of, plan.select,
+                             long_running=long_running, recorder=replay.Recorder() if complete else None)
+            if result.record is not None:
+                replay.save(saved, result.record)
         result.plan = plan
         if result.success and publish:
             result.published = warehouse.publish(home, {"as_of": as_of.isoformat()})
@@ -310,18 +301,43 @@ def build(home: Home, as_of: date, select: str | None = None, publish: bool = Tr
     return result
 
 
-def _saved_tests_file(as_of: date, fingerprint: str) -> Path:
-    """Where the data tests' queries of this project, as-of date and profile are kept, for every home
-    (like dbt's parse: the SQL names no home)."""
-    from dbt.version import __version__ as dbt_version
+def _record_file(as_of: date, fingerprint: str) -> Path:
+    """Where the complete build of this project, as-of date and profile settings is recorded, for
+    every home (like dbt's parse: the statements name no home)."""
+    from importlib.metadata import version
 
     settings = [(name, os.environ.get(name)) for name in PROFILE_VARIABLES]
-    return saved_tests.saved_file(SHARED_PARSES, saved_tests.key_of(fingerprint, as_of, settings, dbt_version))
+    key = json.dumps([fingerprint, as_of.isoformat(), settings, version("dbt-core"), version("dbt-duckdb")])
+    return replay.saved_file(SHARED_PARSES, hashlib.sha256(key.encode()).hexdigest()[:16])
+
+
+def _replay(home: Home, saved: Path, plan: Plan, long_running: bool, say) -> BuildResult | None:
+    """A refresh replayed from the last complete build's record (lvzhi.replay); None when dbt must do
+    it: no record for this project, or a statement failed, or a data test did not pass."""
+    record = replay.load(saved)
+    models = record and replay.selected(record, list(plan.kinds), [name.rstrip("+") for name in ALWAYS_TOUCHED])
+    if not models:
+        return None
+    started = time.perf_counter()
+    con = replay.connect(home.work_db, home.marts_db, record)
+    try:
+        stopped = replay.run(con, record, models)
+        if long_running:
+            _leave_work_log(con)
+    finally:
+        con.close()
+    if stopped:
+        say(f"重放上次完整构建未成功（{stopped}），改由 dbt 重建 / replay stopped: dbt rebuilds")
+        return None
+    say(f"重放上次完整构建：{len(models)} 个模型，{len(replay.tests_of(record, set(models)))} 项数据测试 / "
+        "replayed the last complete build's statements")
+    return BuildResult(True, time.perf_counter() - started, [], rebuilt=[record.nodes[uid].name for uid in models])
 
 
 def _build_args(data_tests: bool, unit_tests: bool = True) -> list[str]:
-    excluded = [*([] if data_tests else ["test"]), *([] if unit_tests else ["unit_test"])]
-    return ["build", "--exclude-resource-type", *excluded] if excluded else ["build"]
+    if not data_tests:
+        return ["build", "--exclude-resource-type", "test", "unit_test"]
+    return ["build"] if unit_tests else ["build", "--exclude-resource-type", "unit_test"]
 
 
 def build_spark(home: Home, as_of: date, select: str | None = None, publish: bool = True,
