@@ -2,8 +2,9 @@
 read-only version; read the published indicators.
 
 By default a build rebuilds only what changed since the last successful build: the models
-downstream of the raw tables that new batches wrote (and the quality tables every batch touches) —
-replaying the statements dbt ran for them in the last complete build (lvzhi.replay) — then publishes (a copy of the analyst file the build wrote: lvzhi.warehouse.publish). A change of the as-of date,
+downstream of the raw tables that new batches wrote (and the quality tables every batch touches),
+replaying the statements dbt ran for them in the last complete build (lvzhi.replay), then publishes
+(a copy of the analyst file the build wrote: lvzhi.warehouse.publish). A change of the as-of date,
 of the models, macros, seeds or dbt settings, or `--full`, rebuilds and republishes everything.
 The state of the last successful build is `<home>/warehouse/build_state.json`.
 """
@@ -293,7 +294,8 @@ def build(home: Home, as_of: date, select: str | None = None, publish: bool = Tr
             return BuildResult(True, 0.0, [], plan=plan)
         fingerprint = project_fingerprint()
         saved = _record_file(as_of, fingerprint)
-        result = _replay(home, saved, plan, long_running, say) if plan.kinds and data_tests else None
+        refresh = plan.select is not None and not select  # planned, not a manual selection
+        result = _replay(home, saved, plan, long_running, say) if refresh and data_tests else None
         if result is None:
             complete = plan.select is None and data_tests
             # A complete build of a recorded project runs the data tests from the record, in one

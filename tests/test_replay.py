@@ -72,7 +72,8 @@ def test_a_refresh_replays_the_models_and_tests_dbt_would_select_without_dbt(hom
     # The models and tests replayed are those dbt's own build selects for the refresh.
     record = record_of(home)
     models = replay.selected(record, list(refresh.plan.kinds), ["stg_raw__batches", "stg_raw__quarantine"])
-    assert set(models) == dbt_ls(home, "model", refresh.plan.select)
+    listed = dbt_ls(home, "model", refresh.plan.select)
+    assert set(models) == listed, (set(models) - listed, listed - set(models))
     assert sorted(refresh.rebuilt) == sorted(record.nodes[uid].name for uid in models)
     assert {t.unique_id for t in replay.tests_of(record, set(models))} == dbt_ls(home, "test", refresh.plan.select)
 
