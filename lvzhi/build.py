@@ -336,7 +336,11 @@ def _replay(home: Home, saved: Path, plan: Plan, long_running: bool, say) -> Bui
     """A refresh replayed from the last complete build's record (lvzhi.replay); None when dbt must do
     it: no record for this project, or a statement failed, or a data test did not pass."""
     record = replay.load(saved)
-    models = record and replay.selected(record, list(plan.kinds), [name.rstrip("+") for name in ALWAYS_TOUCHED])
+    if record is None:  # records come from complete builds only: each holds every model
+        say("尚无本项目设置下完整构建的记录，本次由 dbt 重建；完整构建（--full）一次后，刷新将重放记录 / "
+            "no record of a complete build with these settings: dbt rebuilds (after one --full, refreshes replay)")
+        return None
+    models = replay.selected(record, list(plan.kinds), [name.rstrip("+") for name in ALWAYS_TOUCHED])
     if not models:
         return None
     started = time.perf_counter()

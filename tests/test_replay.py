@@ -127,3 +127,14 @@ def test_a_record_that_does_not_replay_is_rebuilt_by_dbt(home, tmp_path):
     assert any(BY_DBT in line and "stg_raw__batches" in line for line in said), said
     assert dbt_runs(home) == runs + 1
     assert refresh.success and refresh.published, refresh.failures
+
+
+def test_without_a_record_a_refresh_is_dbts_and_says_how_to_get_one(home, tmp_path):
+    # As after a change of the profile's settings (LVZHI_DUCKDB_MEMORY…): records are per settings.
+    builder._record_file(HANDMADE_AS_OF, builder.project_fingerprint()).unlink()
+    ingest(home, [corrected_suggestions(tmp_path)], say=quiet)
+    runs, said = dbt_runs(home), []
+    refresh = build(home, HANDMADE_AS_OF, say=said.append)
+    assert refresh.success and refresh.published, refresh.failures
+    assert dbt_runs(home) == runs + 1 and any("--full" in line and "dbt 重建" in line for line in said), said
+    assert record_of(home) is None  # a refresh records nothing: a record holds every model
