@@ -2,8 +2,9 @@
 read-only version; read the published indicators.
 
 By default a build rebuilds only what changed since the last successful build: the models
-downstream of the raw tables that new batches wrote (and the quality tables every batch touches) —
-replaying the statements dbt ran for them in the last complete build (lvzhi.replay) — then publishes (a copy of the analyst file the build wrote: lvzhi.warehouse.publish). A change of the as-of date,
+downstream of the raw tables that new batches wrote (and the quality tables every batch touches),
+replaying the statements dbt ran for them in the last complete build (lvzhi.replay), then publishes
+(a copy of the analyst file the build wrote: lvzhi.warehouse.publish). A change of the as-of date,
 of the models, macros, seeds or dbt settings, or `--full`, rebuilds and republishes everything.
 The state of the last successful build is `<home>/warehouse/build_state.json`.
 """
@@ -51,6 +52,7 @@ class BuildResult:
     plan: Plan | None = None
     rebuilt: list[str] = field(default_factory=list)  # the models and seeds dbt built, in any schema
     record: replay.Record | None = None  # what dbt ran, kept by a complete build for refreshes to replay
+    untested: str | None = None  # dbt built, but the recorded data tests did not all pass (dbt tests again)
 
 
 @dataclass(frozen=True)
@@ -198,12 +200,14 @@ def warm_up(home: Home, as_of: date) -> bool:
 
 def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
             long_running: bool = False, target: str | None = None,
-            recorder: replay.Recorder | None = None) -> BuildResult:
+            recorder: replay.Recorder | None = None, then_test: replay.Record | None = None) -> BuildResult:
     """Run a dbt command in-process against the working warehouse (no per-call start-up).
     `long_running` (lvzhi watch): reuse the project parsed by an earlier call of this process, and
     leave the working file's checkpoint to the process's idle time (checkpoint_work).
     `target="spark"`: on the Spark session lvzhi.spark started (profiles.yml).
-    `recorder`: keep what dbt ran, for refreshes to replay (BuildResult.record; lvzhi.replay)."""
+    `recorder`: keep what dbt ran, for refreshes to replay (BuildResult.record; lvzhi.replay).
+    `then_test`: run this record's data tests of what dbt built, on dbt's connection; if any does
+    not pass, the result fails with `untested` saying why (no failure of dbt's)."""
     import logging
 
     from dbt.cli.main import dbtRunner
@@ -219,14 +223,19 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
             fault_point("build_mid_dbt")
 
     manifest = _parsed_manifest(home, as_of, base) if long_running else None
-    record = None
+    record = untested = None
     with _dbt_in(home, as_of, target):
         try:
             outcome = dbtRunner(manifest=manifest, callbacks=[on_event, *([recorder] if recorder else [])]).invoke(command)
-            if recorder is not None and outcome.success:
+            if outcome.success and (recorder is not None or then_test is not None):
                 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
-                record = recorder.record(outcome.result.results, DuckDBConnectionManager._ENV.conn)
+                con = DuckDBConnectionManager._ENV.conn
+                if recorder is not None:
+                    record = recorder.record(outcome.result.results, con)
+                else:
+                    built = [node.node.unique_id for node in outcome.result.results]
+                    untested = replay.test(con, then_test, built)
         finally:
             _close_duckdb(checkpoint_work=not long_running)
     failures, rebuilt = [], []
@@ -238,7 +247,8 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
                 rebuilt.append(node.node.alias or node.node.name)
     if outcome.exception is not None:
         failures.append(str(outcome.exception))
-    return BuildResult(outcome.success, time.perf_counter() - started, failures, rebuilt=rebuilt, record=record)
+    return BuildResult(outcome.success and not untested, time.perf_counter() - started, failures,
+                       rebuilt=rebuilt, record=record, untested=untested)
 
 
 def _close_duckdb(checkpoint_work: bool = True) -> None:
@@ -284,15 +294,26 @@ def build(home: Home, as_of: date, select: str | None = None, publish: bool = Tr
             return BuildResult(True, 0.0, [], plan=plan)
         fingerprint = project_fingerprint()
         saved = _record_file(as_of, fingerprint)
-        result = _replay(home, saved, plan, long_running, say) if plan.kinds and data_tests else None
+        refresh = plan.select is not None and not select  # planned, not a manual selection
+        result = _replay(home, saved, plan, long_running, say) if refresh and data_tests else None
         if result is None:
+            complete = plan.select is None and data_tests
+            # A complete build of a recorded project runs the data tests from the record, in one
+            # query (lvzhi.replay); the project's first complete build records what dbt ran.
+            record = replay.load(saved) if complete else None
             # A refresh skips dbt's unit tests: they check the models' logic on fixed inputs, and the
             # logic is what the last complete build tested (a changed model means a complete build).
-            complete = plan.select is None and data_tests
-            result = run_dbt(home, _build_args(data_tests, unit_tests=plan.select is None), as_of, plan.select,
-                             long_running=long_running, recorder=replay.Recorder() if complete else None)
+            args = _build_args(data_tests and record is None, unit_tests=plan.select is None)
+            result = run_dbt(home, args, as_of, plan.select, long_running=long_running, then_test=record,
+                             recorder=replay.Recorder() if complete and record is None else None)
             if result.record is not None:
                 replay.save(saved, result.record)
+            if result.untested:  # dbt says what did not pass, as in its own build
+                say(f"数据测试未全部通过（{result.untested}），由 dbt 逐项重测 / dbt tests again")
+                tested = run_dbt(home, ["test", "--exclude-resource-type", "unit_test"], as_of, plan.select,
+                                 long_running=long_running)
+                result = BuildResult(tested.success, result.seconds + tested.seconds, tested.failures,
+                                     rebuilt=result.rebuilt)
         result.plan = plan
         if result.success and publish:
             result.published = warehouse.publish(home, {"as_of": as_of.isoformat()})
@@ -315,7 +336,11 @@ def _replay(home: Home, saved: Path, plan: Plan, long_running: bool, say) -> Bui
     """A refresh replayed from the last complete build's record (lvzhi.replay); None when dbt must do
     it: no record for this project, or a statement failed, or a data test did not pass."""
     record = replay.load(saved)
-    models = record and replay.selected(record, list(plan.kinds), [name.rstrip("+") for name in ALWAYS_TOUCHED])
+    if record is None:  # records come from complete builds only: each holds every model
+        say("尚无本项目设置下完整构建的记录，本次由 dbt 重建；完整构建（--full）一次后，刷新将重放记录 / "
+            "no record of a complete build with these settings: dbt rebuilds (after one --full, refreshes replay)")
+        return None
+    models = replay.selected(record, list(plan.kinds), [name.rstrip("+") for name in ALWAYS_TOUCHED])
     if not models:
         return None
     started = time.perf_counter()

@@ -1,7 +1,8 @@
 """A refresh replays what dbt ran in the last complete build (lvzhi.replay): the record holds every
 model and data test dbt ran; a refresh runs the models and tests dbt itself would select, without
 dbt; a test that fails there fails the build with dbt's own message; and anything that does not
-replay cleanly is rebuilt by dbt. (That a refresh publishes exactly what a full build publishes is
+replay cleanly is rebuilt by dbt. A complete build of a recorded project runs its data tests from
+the record the same way. (That a refresh publishes exactly what a full build publishes is
 tests/test_incremental_build.py, whose refresh is a replay.)"""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tests.test_incremental_build import corrected_suggestions
 from tests.test_watch import copy_of
 
 BY_DBT = "改由 dbt 重建"
+AGAIN = "由 dbt 逐项重测"
 
 
 @pytest.fixture
@@ -70,12 +72,27 @@ def test_a_refresh_replays_the_models_and_tests_dbt_would_select_without_dbt(hom
     # The models and tests replayed are those dbt's own build selects for the refresh.
     record = record_of(home)
     models = replay.selected(record, list(refresh.plan.kinds), ["stg_raw__batches", "stg_raw__quarantine"])
-    assert set(models) == dbt_ls(home, "model", refresh.plan.select)
+    listed = dbt_ls(home, "model", refresh.plan.select)
+    assert set(models) == listed, (set(models) - listed, listed - set(models))
     assert sorted(refresh.rebuilt) == sorted(record.nodes[uid].name for uid in models)
     assert {t.unique_id for t in replay.tests_of(record, set(models))} == dbt_ls(home, "test", refresh.plan.select)
 
 
-def test_a_data_test_failing_in_a_replay_fails_the_build_with_dbts_message(home):
+def last_run_log(home: Home) -> str:
+    return (home.root / "dbt_logs" / "dbt.log").read_text(encoding="utf-8").rsplit("Running with dbt", 1)[-1]
+
+
+def test_a_complete_build_of_a_recorded_project_runs_the_data_tests_from_the_record(home):
+    said: list[str] = []
+    again = build(home, HANDMADE_AS_OF, full=True, say=said.append)
+    assert again.success and again.published, again.failures
+    log = last_run_log(home)
+    assert "START sql table model" in log and "START seed" in log and "START test" not in log
+    assert not any(AGAIN in line for line in said)
+
+
+@pytest.mark.parametrize("full", [False, True], ids=["refresh", "complete"])
+def test_a_data_test_failing_in_one_query_fails_the_build_with_dbts_message(home, full):
     before = warehouse.current_published(home)
     # A suggestion without its key, written past ingest's checks (a bug or a hand edit of raw):
     # not_null_stg_raw__suggestions_suggestion_id must catch it.
@@ -90,8 +107,8 @@ def test_a_data_test_failing_in_a_replay_fails_the_build_with_dbts_message(home)
     finally:
         con.close()
     said: list[str] = []
-    failed = build(home, HANDMADE_AS_OF, say=said.append)
-    assert not failed.success and any(BY_DBT in line for line in said)
+    failed = build(home, HANDMADE_AS_OF, say=said.append, full=full)
+    assert not failed.success and any((AGAIN if full else BY_DBT) in line for line in said), said
     assert any(f.startswith("not_null_stg_raw__suggestions_suggestion_id") for f in failed.failures), failed.failures
     assert warehouse.current_published(home) == before  # nothing published
 
@@ -110,3 +127,14 @@ def test_a_record_that_does_not_replay_is_rebuilt_by_dbt(home, tmp_path):
     assert any(BY_DBT in line and "stg_raw__batches" in line for line in said), said
     assert dbt_runs(home) == runs + 1
     assert refresh.success and refresh.published, refresh.failures
+
+
+def test_without_a_record_a_refresh_is_dbts_and_says_how_to_get_one(home, tmp_path):
+    # As after a change of the profile's settings (LVZHI_DUCKDB_MEMORY…): records are per settings.
+    builder._record_file(HANDMADE_AS_OF, builder.project_fingerprint()).unlink()
+    ingest(home, [corrected_suggestions(tmp_path)], say=quiet)
+    runs, said = dbt_runs(home), []
+    refresh = build(home, HANDMADE_AS_OF, say=said.append)
+    assert refresh.success and refresh.published, refresh.failures
+    assert dbt_runs(home) == runs + 1 and any("--full" in line and "dbt 重建" in line for line in said), said
+    assert record_of(home) is None  # a refresh records nothing: a record holds every model
