@@ -53,8 +53,10 @@ def _cached(path: str, sql: str, params: tuple) -> pl.DataFrame:
 _KEPT: dict[str, dict[tuple, object]] = {}  # version -> (kind, sql, params) -> result
 _KEPT_VERSIONS = 2  # as _connection: the version being read and the one before
 # Per version: page results (`kept_query`) are one per filter combination asked; the oldest go first.
-# The largest (a region's 4,000 stations, 1,300 units) are a few hundred kB each.
-_KEPT_ENTRIES = 400
+# The largest (a region's 4,000 stations, 1,300 units) are a few hundred kB each. The warm-up
+# (dashboard/warmup.py: every page for the region and each prefecture) keeps ~480 at region scale
+# (~7 MB): room for those and as many again.
+_KEPT_ENTRIES = 1000
 _KEPT_LOCK = threading.Lock()
 
 
