@@ -5,8 +5,8 @@ prefecture, so that no user's first view of a page pays the process's first-use 
 A page's first view in a process cost 15-30 ms more than its later ones at region scale: reading
 its kept results out of DuckDB (~15 ms for 建议办理), importing the modules it uses lazily, and
 first uses inside plotly, polars and Streamlit. Results are kept per published version
-(dashboard.db), so the warm-up covers the version published when the server starts; a later
-publish is read by the first view of each page again.
+(dashboard.db); after a later publish, what was asked of the version before is asked of the new
+one in a thread at its first view (db._ask_again).
 
 The pages run in Streamlit's AppTest, the same script runs as a session's, with a login made here
 for the warm-up only: it is honoured only while `warm_up` runs (before the server listens, in this

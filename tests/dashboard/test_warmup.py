@@ -52,3 +52,40 @@ def test_the_warm_up_login_is_refused_outside_the_warm_up(handmade_home, monkeyp
     app.run()
     assert not app.exception
     assert "用户名" in [box.label for box in app.text_input]  # the login form, not a page
+
+
+def test_what_was_asked_of_a_version_is_asked_again_of_the_next(handmade_home, tmp_path, monkeypatch):
+    """After a publish, the pages' results are read from the new version in a thread of their own at
+    its first view, so the next first views read nothing from DuckDB either."""
+    import json
+    import shutil
+    import threading
+
+    from lvzhi import warehouse
+    from lvzhi.home import Home
+
+    home = Home.at(tmp_path / "home")
+    shutil.copytree(handmade_home.root, home.root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("dbt_logs"))
+    monkeypatch.setenv("LVZHI_HOME", str(home.root))
+    for page in ("suggestions", "stations", "quality"):
+        open_app(home.root, page)
+    first = str(warehouse.current_published(home))
+    asked_first = {key for key in db._KEPT[first] if key[0] in ("rows", "split")}
+    assert asked_first
+
+    info = json.loads(db.reference("select info_json from publish_info")["info_json"][0])
+    warehouse.publish(home, {k: v for k, v in info.items() if k not in ("version", "published_at")})
+    second = str(warehouse.current_published(home))
+    assert second != first
+    open_app(home.root)  # the first view of the new version starts asking again
+    for thread in threading.enumerate():
+        if thread.name == "lvzhi-ask-again":
+            thread.join(timeout=60)
+    assert asked_first <= set(db._KEPT[second])
+
+    asked = []
+    run = db._run
+    monkeypatch.setattr(db, "_run", lambda path, sql, params: asked.append(sql) or run(path, sql, params))
+    for page in ("suggestions", "stations", "quality"):
+        open_app(home.root, page)
+    assert asked == []
