@@ -50,6 +50,10 @@ def warm_up(pages: tuple[str, ...] = PAGES, prefectures: bool = True) -> dict[st
     if context.published_path() is None:
         return took
     _warming = True
+    # Outside a server, AppTest's runs log "missing ScriptRunContext" and the like (~800 lines here;
+    # each run sets Streamlit's log level again from its config, so only this silences them).
+    disabled = logging.root.manager.disable
+    logging.disable(max(disabled, logging.WARNING))
     try:
         scopes = [""]
         if prefectures:
@@ -66,13 +70,14 @@ def warm_up(pages: tuple[str, ...] = PAGES, prefectures: bool = True) -> dict[st
                     app.switch_page(f"views/{page}.py")
                 app.run()  # the first run is the default page, the overview
                 if app.exception:
-                    log.warning("warm-up: page %s (%s) failed: %s", page, scope or "region",
+                    log.error("warm-up: page %s (%s) failed: %s", page, scope or "region",
                                 [e.value for e in app.exception])
             took[scope or "region"] = time.perf_counter() - started
     except Exception:  # noqa: BLE001 - a failed warm-up only leaves the first views slower
         log.exception("warm-up failed")
     finally:
         _warming = False
+        logging.disable(disabled)
     return took
 
 

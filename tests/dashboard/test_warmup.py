@@ -10,14 +10,18 @@ from dashboard import db, serve, warmup
 from tests.dashboard.conftest import APP, open_app
 
 
-def test_serve_warms_up_before_streamlit_starts(monkeypatch):
+def test_serve_warms_up_the_home_it_serves_before_streamlit_starts(monkeypatch, tmp_path):
+    from dashboard import context
+
     calls = []
     monkeypatch.delenv("LVZHI_WARM_UP", raising=False)
-    monkeypatch.setattr(warmup, "warm_up", lambda: calls.append("warm_up") or {"region": 0.1})
+    monkeypatch.delenv("LVZHI_HOME", raising=False)  # the home comes from the command line, as `lvzhi serve` gives it
+    monkeypatch.setattr(serve.sys, "argv", list(serve.sys.argv))
+    monkeypatch.setattr(warmup, "warm_up", lambda: calls.append(("warm_up", context.home().root)) or {"region": 0.1})
     monkeypatch.setattr("streamlit.web.cli.main", lambda: calls.append(("streamlit", list(serve.sys.argv))))
-    serve.main(["--server.port", "8599", "--", "--home", "/somewhere"])
-    assert calls == ["warm_up", ("streamlit", ["streamlit", "run", str(APP), "--server.port", "8599", "--",
-                                               "--home", "/somewhere"])]
+    serve.main(["--server.port", "8599", "--", "--home", str(tmp_path)])
+    assert calls == [("warm_up", tmp_path.resolve()),
+                     ("streamlit", ["streamlit", "run", str(APP), "--server.port", "8599", "--", "--home", str(tmp_path)])]
 
 
 def test_warm_up_runs_every_page_and_keeps_their_results(handmade_home, monkeypatch, caplog):
