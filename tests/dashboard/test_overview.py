@@ -205,3 +205,24 @@ def test_the_kept_matrix_is_the_one_made_for_each_view(dashboard, monkeypatch):
     assert [_matrix_markdown(dashboard(**query)) for query in views] == kept  # the kept copy
     monkeypatch.setattr(db, "derived", lambda key, make: make())  # nothing kept: made afresh
     assert [_matrix_markdown(dashboard(**query)) for query in views] == kept
+
+
+def _cards(app) -> list[str]:
+    return [str(m.proto) for m in app.metric] + [m.value for m in app.markdown if "badge[" in m.value
+                                                 or "lvzhi-card-link" in m.value]
+
+
+@pytest.mark.parametrize("page", [None, "suggestions"])
+def test_the_kept_card_texts_are_the_ones_made_for_each_view(dashboard, monkeypatch, page):
+    """The cards' texts are kept per version (db.derived): a later view shows what a fresh one makes,
+    for its own filters, language and page (the ranking links)."""
+    from dashboard import db
+
+    views = [{}, {"prefecture": "654000"}, {"prefecture": "652300"}]
+    if page is None:  # (AppTest cannot switch pages in English: its quarter box looks for 全年)
+        views.append({"lang": "en"})
+    kept = [_cards(dashboard(page, **query)) for query in views]
+    assert all(kept) and len({tuple(cards) for cards in kept}) == len(views)
+    assert [_cards(dashboard(page, **query)) for query in views] == kept
+    monkeypatch.setattr(db, "derived", lambda key, make: make())
+    assert [_cards(dashboard(page, **query)) for query in views] == kept
