@@ -1,4 +1,4 @@
-"""Render the dbt sources, staging models and dq_key_conflicts from ingest/schemas.py, so the warehouse
+"""Render the dbt sources, staging models and the key conflicts models from ingest/schemas.py, so the warehouse
 names, types, keys and Chinese descriptions have one origin. `python -m ingest.dbt_sources` rewrites
 them; a test fails when the files on disk differ from what this renders."""
 
@@ -11,6 +11,7 @@ from ingest.schemas import KINDS, Column, Kind
 
 STAGING = Path(__file__).resolve().parent.parent / "models" / "staging"
 QUALITY = STAGING.parent / "quality"
+KEY_CONFLICTS = STAGING.parent / "intermediate" / "key_conflicts"
 LINEAGE = (
     ("_batch_id", "source_batch_id", "来源批次 / source batch id"),
     ("_source_file", "source_file", "来源文件 / source file"),
@@ -94,14 +95,31 @@ select * from final
 
 def render_key_conflicts() -> str:
     """dq_key_conflicts: every kind by the key ingest checks (a hand-kept list once named a kind by
-    fewer columns than its current version used)."""
-    parts = "\nunion all\n".join(
-        f"{{{{ key_conflicts('{kind.name}', [{', '.join(repr(k) for k in kind.key)}]) }}}}" for kind in KINDS)
+    fewer columns than its current version used), one model per kind: a file of one kind rebuilds
+    its own kind's (a refresh scanned every kind's raw rows, activities' 1.5 M included)."""
+    parts = "\nunion all\n".join(f"select * from {{{{ ref('int_key_conflicts__{kind.name}') }}}}" for kind in KINDS)
     return f"""-- 主键冲突：同一编号已由另一州市先报送。先报送的州市拥有该编号；后来州市的这条记录不进入
 -- 当前版本（不能改写别的州市的记录），在此列出以便核对、改号后重报。
 -- Rendered from ingest/schemas.py by `python -m ingest.dbt_sources`: each kind's key as ingest checks it.
 {parts}
 """
+
+
+def render_kind_key_conflicts(kind: Kind) -> str:
+    keys = ", ".join(repr(k) for k in kind.key)
+    return f"""-- 主键冲突（{kind.zh}），见 dq_key_conflicts / key conflicts of {kind.name}, see dq_key_conflicts.
+-- Rendered from ingest/schemas.py by `python -m ingest.dbt_sources`: the key as ingest checks it.
+{{{{ key_conflicts('{kind.name}', [{keys}]) }}}}
+"""
+
+
+def render_key_conflicts_yml() -> str:
+    lines = ["version: 2", "", "models:"]
+    for kind in KINDS:
+        lines += [f"  - name: int_key_conflicts__{kind.name}",
+                  f'    description: "主键冲突（{kind.zh}）：dq_key_conflicts 中该类记录的部分 / '
+                  f'Key conflicts of {kind.name}: its part of dq_key_conflicts"']
+    return "\n".join(lines) + "\n"
 
 
 def render_sources() -> str:
@@ -149,10 +167,13 @@ def rendered() -> dict[Path, str]:
     files[STAGING / "_sources.yml"] = render_sources()
     files[STAGING / "_staging__models.yml"] = render_staging_yml()
     files[QUALITY / "dq_key_conflicts.sql"] = render_key_conflicts()
+    files |= {KEY_CONFLICTS / f"int_key_conflicts__{kind.name}.sql": render_kind_key_conflicts(kind) for kind in KINDS}
+    files[KEY_CONFLICTS / "_key_conflicts__models.yml"] = render_key_conflicts_yml()
     return files
 
 
 if __name__ == "__main__":
     for path, text in rendered().items():
+        path.parent.mkdir(exist_ok=True)
         path.write_text(text)
         print(f"wrote {path}")

@@ -3,7 +3,8 @@ read-only version; read the published indicators.
 
 By default a build rebuilds only what changed since the last successful build: the models
 downstream of the raw tables that new batches wrote (and the quality tables every batch touches),
-then publishes (a copy of the analyst file the build wrote: lvzhi.warehouse.publish). A change of the as-of date,
+replaying the statements dbt ran for them in the last complete build (lvzhi.replay), then publishes
+(a copy of the analyst file the build wrote: lvzhi.warehouse.publish). A change of the as-of date,
 of the models, macros, seeds or dbt settings, or `--full`, rebuilds and republishes everything.
 The state of the last successful build is `<home>/warehouse/build_state.json`.
 """
@@ -24,7 +25,7 @@ from pathlib import Path
 import polars as pl
 
 from ingest.load import ensure_raw_schema
-from lvzhi import warehouse
+from lvzhi import replay, warehouse
 from lvzhi.faults import fault_point
 from lvzhi.home import PROJECT_DIR, Home
 
@@ -50,6 +51,8 @@ class BuildResult:
     published: Path | None = None
     plan: Plan | None = None
     rebuilt: list[str] = field(default_factory=list)  # the models and seeds dbt built, in any schema
+    record: replay.Record | None = None  # what dbt ran, kept by a complete build for refreshes to replay
+    untested: str | None = None  # dbt built, but the recorded data tests did not all pass (dbt tests again)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class Plan:
     reason: str
     last_batch: int  # the newest batch the build covers
     nothing_new: bool = False
+    kinds: tuple[str, ...] = ()  # a refresh: the record kinds the new batches wrote
 
 
 def project_fingerprint() -> str:
@@ -114,7 +118,8 @@ def plan_build(home: Home, as_of: date, full: bool = False) -> Plan:
     if not rows:
         return Plan(None, "自上次构建以来没有新导入的数据", last_batch, nothing_new=True)
     select = " ".join([*(f"source:raw.{kind}+" for kind in kinds), *ALWAYS_TOUCHED])
-    return Plan(select, f"只重建新数据涉及的部分（{len(rows)} 个新批次：{'、'.join(kinds) or '无记录'}）", last_batch)
+    return Plan(select, f"只重建新数据涉及的部分（{len(rows)} 个新批次：{'、'.join(kinds) or '无记录'}）", last_batch,
+                kinds=tuple(kinds))
 
 
 # Parsed dbt projects kept by a long-running process (lvzhi watch): (home, as-of, fingerprint) -> manifest.
@@ -194,11 +199,15 @@ def warm_up(home: Home, as_of: date) -> bool:
 
 
 def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
-            long_running: bool = False, target: str | None = None) -> BuildResult:
+            long_running: bool = False, target: str | None = None,
+            recorder: replay.Recorder | None = None, then_test: replay.Record | None = None) -> BuildResult:
     """Run a dbt command in-process against the working warehouse (no per-call start-up).
     `long_running` (lvzhi watch): reuse the project parsed by an earlier call of this process, and
     leave the working file's checkpoint to the process's idle time (checkpoint_work).
-    `target="spark"`: on the Spark session lvzhi.spark started (profiles.yml)."""
+    `target="spark"`: on the Spark session lvzhi.spark started (profiles.yml).
+    `recorder`: keep what dbt ran, for refreshes to replay (BuildResult.record; lvzhi.replay).
+    `then_test`: run this record's data tests of what dbt built, on dbt's connection; if any does
+    not pass, the result fails with `untested` saying why (no failure of dbt's)."""
     import logging
 
     from dbt.cli.main import dbtRunner
@@ -214,9 +223,19 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
             fault_point("build_mid_dbt")
 
     manifest = _parsed_manifest(home, as_of, base) if long_running else None
+    record = untested = None
     with _dbt_in(home, as_of, target):
         try:
-            outcome = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(command)
+            outcome = dbtRunner(manifest=manifest, callbacks=[on_event, *([recorder] if recorder else [])]).invoke(command)
+            if outcome.success and (recorder is not None or then_test is not None):
+                from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+                con = DuckDBConnectionManager._ENV.conn
+                if recorder is not None:
+                    record = recorder.record(outcome.result.results, con)
+                else:
+                    built = [node.node.unique_id for node in outcome.result.results]
+                    untested = replay.test(con, then_test, built)
         finally:
             _close_duckdb(checkpoint_work=not long_running)
     failures, rebuilt = [], []
@@ -228,7 +247,8 @@ def run_dbt(home: Home, args: list[str], as_of: date, select: str | None = None,
                 rebuilt.append(node.node.alias or node.node.name)
     if outcome.exception is not None:
         failures.append(str(outcome.exception))
-    return BuildResult(outcome.success, time.perf_counter() - started, failures, rebuilt=rebuilt)
+    return BuildResult(outcome.success and not untested, time.perf_counter() - started, failures,
+                       rebuilt=rebuilt, record=record, untested=untested)
 
 
 def _close_duckdb(checkpoint_work: bool = True) -> None:
@@ -243,10 +263,16 @@ def _close_duckdb(checkpoint_work: bool = True) -> None:
     environment = DuckDBConnectionManager._ENV
     if environment is not None:
         if not checkpoint_work and environment.conn is not None:
-            environment.conn.execute("checkpoint analyst")
-            environment.conn.execute("pragma disable_checkpoint_on_shutdown")
+            _leave_work_log(environment.conn)
         environment.close()
     DuckDBConnectionManager.close_all_connections()
+
+
+def _leave_work_log(con) -> None:
+    """Before closing: write the analyst file whole (publish copies it), but leave the working file's
+    log for later (checkpoint_work)."""
+    con.execute("checkpoint analyst")
+    con.execute("pragma disable_checkpoint_on_shutdown")
 
 
 def build(home: Home, as_of: date, select: str | None = None, publish: bool = True, say=print,
@@ -267,16 +293,70 @@ def build(home: Home, as_of: date, select: str | None = None, publish: bool = Tr
         if plan.nothing_new:
             return BuildResult(True, 0.0, [], plan=plan)
         fingerprint = project_fingerprint()
-        # A refresh skips dbt's unit tests: they check the models' logic on fixed inputs, and the
-        # logic is what the last complete build tested (a changed model means a complete build).
-        args = _build_args(data_tests, unit_tests=plan.select is None)
-        result = run_dbt(home, args, as_of, plan.select, long_running=long_running)
+        saved = _record_file(as_of, fingerprint)
+        refresh = plan.select is not None and not select  # planned, not a manual selection
+        result = _replay(home, saved, plan, long_running, say) if refresh and data_tests else None
+        if result is None:
+            complete = plan.select is None and data_tests
+            # A complete build of a recorded project runs the data tests from the record, in one
+            # query (lvzhi.replay); the project's first complete build records what dbt ran.
+            record = replay.load(saved) if complete else None
+            # A refresh skips dbt's unit tests: they check the models' logic on fixed inputs, and the
+            # logic is what the last complete build tested (a changed model means a complete build).
+            args = _build_args(data_tests and record is None, unit_tests=plan.select is None)
+            result = run_dbt(home, args, as_of, plan.select, long_running=long_running, then_test=record,
+                             recorder=replay.Recorder() if complete and record is None else None)
+            if result.record is not None:
+                replay.save(saved, result.record)
+            if result.untested:  # dbt says what did not pass, as in its own build
+                say(f"数据测试未全部通过（{result.untested}），由 dbt 逐项重测 / dbt tests again")
+                tested = run_dbt(home, ["test", "--exclude-resource-type", "unit_test"], as_of, plan.select,
+                                 long_running=long_running)
+                result = BuildResult(tested.success, result.seconds + tested.seconds, tested.failures,
+                                     rebuilt=result.rebuilt)
         result.plan = plan
         if result.success and publish:
             result.published = warehouse.publish(home, {"as_of": as_of.isoformat()})
         if result.success and not select and data_tests:
             _save_state(home, {"as_of": as_of.isoformat(), "fingerprint": fingerprint, "last_batch": plan.last_batch})
     return result
+
+
+def _record_file(as_of: date, fingerprint: str) -> Path:
+    """Where the complete build of this project, as-of date and profile settings is recorded, for
+    every home (like dbt's parse: the statements name no home)."""
+    from importlib.metadata import version
+
+    settings = [(name, os.environ.get(name)) for name in PROFILE_VARIABLES]
+    key = json.dumps([fingerprint, as_of.isoformat(), settings, version("dbt-core"), version("dbt-duckdb")])
+    return replay.saved_file(SHARED_PARSES, hashlib.sha256(key.encode()).hexdigest()[:16])
+
+
+def _replay(home: Home, saved: Path, plan: Plan, long_running: bool, say) -> BuildResult | None:
+    """A refresh replayed from the last complete build's record (lvzhi.replay); None when dbt must do
+    it: no record for this project, or a statement failed, or a data test did not pass."""
+    record = replay.load(saved)
+    if record is None:  # records come from complete builds only: each holds every model
+        say("尚无本项目设置下完整构建的记录，本次由 dbt 重建；完整构建（--full）一次后，刷新将重放记录 / "
+            "no record of a complete build with these settings: dbt rebuilds (after one --full, refreshes replay)")
+        return None
+    models = replay.selected(record, list(plan.kinds), [name.rstrip("+") for name in ALWAYS_TOUCHED])
+    if not models:
+        return None
+    started = time.perf_counter()
+    con = replay.connect(home.work_db, home.marts_db, record)
+    try:
+        stopped = replay.run(con, record, models)
+        if long_running:
+            _leave_work_log(con)
+    finally:
+        con.close()
+    if stopped:
+        say(f"重放上次完整构建未成功（{stopped}），改由 dbt 重建 / replay stopped: dbt rebuilds")
+        return None
+    say(f"重放上次完整构建：{len(models)} 个模型，{len(replay.tests_of(record, set(models)))} 项数据测试 / "
+        "replayed the last complete build's statements")
+    return BuildResult(True, time.perf_counter() - started, [], rebuilt=[record.nodes[uid].name for uid in models])
 
 
 def _build_args(data_tests: bool, unit_tests: bool = True) -> list[str]:

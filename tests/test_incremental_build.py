@@ -55,8 +55,10 @@ def homes(tmp_path_factory):
     assert first.success and first.plan.select is None  # nothing built before: everything
     before = warehouse.current_published(step)
     ingest(step, [changed], submitted_on=date(2025, 1, 5), say=quiet)
-    refresh = build(step, HANDMADE_AS_OF, say=quiet)
+    said: list[str] = []
+    refresh = build(step, HANDMADE_AS_OF, say=said.append)
     assert refresh.success, refresh.failures
+    assert any("重放上次完整构建" in line for line in said), said  # the default refresh replays (lvzhi.replay)
 
     whole = Home.at(base / "whole")  # the same files, one full build
     ingest(whole, [FIXTURES / "handmade"], submitted_on=date(2024, 12, 31), say=quiet)

@@ -1,28 +1,28 @@
 -- 主键冲突：同一编号已由另一州市先报送。先报送的州市拥有该编号；后来州市的这条记录不进入
 -- 当前版本（不能改写别的州市的记录），在此列出以便核对、改号后重报。
 -- Rendered from ingest/schemas.py by `python -m ingest.dbt_sources`: each kind's key as ingest checks it.
-{{ key_conflicts('deputies', ['deputy_id']) }}
+select * from {{ ref('int_key_conflicts__deputies') }}
 union all
-{{ key_conflicts('meetings', ['meeting_id']) }}
+select * from {{ ref('int_key_conflicts__meetings') }}
 union all
-{{ key_conflicts('attendance', ['meeting_id', 'deputy_id']) }}
+select * from {{ ref('int_key_conflicts__attendance') }}
 union all
-{{ key_conflicts('motions', ['motion_id']) }}
+select * from {{ ref('int_key_conflicts__motions') }}
 union all
-{{ key_conflicts('suggestions', ['suggestion_id']) }}
+select * from {{ ref('int_key_conflicts__suggestions') }}
 union all
-{{ key_conflicts('activities', ['activity_id', 'deputy_id']) }}
+select * from {{ ref('int_key_conflicts__activities') }}
 union all
-{{ key_conflicts('liaison', ['member_name', 'member_role', 'deputy_id', 'year']) }}
+select * from {{ ref('int_key_conflicts__liaison') }}
 union all
-{{ key_conflicts('contacts', ['member_name', 'deputy_id', 'contact_date', 'method']) }}
+select * from {{ ref('int_key_conflicts__contacts') }}
 union all
-{{ key_conflicts('stations', ['station_id']) }}
+select * from {{ ref('int_key_conflicts__stations') }}
 union all
-{{ key_conflicts('receptions', ['station_id', 'deputy_id', 'reception_date']) }}
+select * from {{ ref('int_key_conflicts__receptions') }}
 union all
-{{ key_conflicts('trainings', ['training_id', 'deputy_id']) }}
+select * from {{ ref('int_key_conflicts__trainings') }}
 union all
-{{ key_conflicts('projects', ['project_id']) }}
+select * from {{ ref('int_key_conflicts__projects') }}
 union all
-{{ key_conflicts('replies', ['suggestion_id', 'unit', 'reply_no']) }}
+select * from {{ ref('int_key_conflicts__replies') }}
