@@ -5,7 +5,8 @@ time is the page's queries plus building its elements (no browser). Prints media
 
 As the server does (`python -m dashboard.serve`), the pages are warmed up first (dashboard/warmup.py):
 the first timed view of a page is then what a first user sees. `--no-warm-up` times the first views
-of a server started without it, or of a version published after the server started.
+of a server started without it (LVZHI_WARM_UP=0), or the very first view after a publish (the
+others find what dashboard.db asks of the new version meanwhile).
 """
 
 from __future__ import annotations
