@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import context, safe_text
+from dashboard import context, safe_text, warmup
 from dashboard.i18n import lang, t
 from access import audit, sessions, users
 
@@ -62,6 +62,12 @@ def session() -> dict | None:
     login from the session cookie while its token is open on the server."""
     home = context.home()
     login = current()
+    if login is not None and login.get("warm_up"):  # dashboard/warmup.py's own, before the server listens
+        if not warmup.warming():
+            del st.session_state[SESSION_KEY]
+            return None
+        _sidebar(login)
+        return login
     if login is None:
         login = _resume(home)
         if login is None:
@@ -178,7 +184,7 @@ def record_page_view(page: str) -> None:
     """One audit row per page and set of filters shown (not per rerun of the same view)."""
     filters = _filters()
     view = (page, tuple(filters.items()))
-    if st.session_state.get(_LAST_VIEW) != view:
+    if st.session_state.get(_LAST_VIEW) != view and not warmup.warming():
         st.session_state[_LAST_VIEW] = view
         audit.record(context.home(), name(), "page_view", page=page, filters=filters)
 

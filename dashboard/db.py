@@ -53,41 +53,82 @@ def _cached(path: str, sql: str, params: tuple) -> pl.DataFrame:
 _KEPT: dict[str, dict[tuple, object]] = {}  # version -> (kind, sql, params) -> result
 _KEPT_VERSIONS = 2  # as _connection: the version being read and the one before
 # Per version: page results (`kept_query`) are one per filter combination asked; the oldest go first.
-# The largest (a region's 4,000 stations, 1,300 units) are a few hundred kB each.
-_KEPT_ENTRIES = 400
+# The largest (a region's 4,000 stations, 1,300 units) are a few hundred kB each. The warm-up
+# (dashboard/warmup.py: every page for the region and each prefecture) keeps ~480 at region scale
+# (~7 MB): room for those and as many again.
+_KEPT_ENTRIES = 1000
 _KEPT_LOCK = threading.Lock()
 
 
-def _keep(path: str, key: tuple, make):
+def _keep(path: str, key: tuple, make, again=None):
     """Per published version, for as long as the process runs (a version never changes). A plain
     dictionary, not st.cache_resource: `has()` and `reference()` are asked ~30 times a page, and
-    Streamlit's cache hashed the SQL text of each call (~0.2 ms each)."""
+    Streamlit's cache hashed the SQL text of each call (~0.2 ms each). `again(version)` makes the
+    result for another version: what was asked of the version before is asked of a new one at once
+    (`_ask_again`)."""
     kept = _KEPT.get(path)
     if kept is None:
-        kept = _KEPT.setdefault(path, {})
-        for old in list(_KEPT)[:-_KEPT_VERSIONS]:
-            _KEPT.pop(old, None)
+        with _KEPT_LOCK:
+            kept = _KEPT.get(path)
+            if kept is None:
+                kept = _KEPT[path] = {}
+                _ASKED[path] = {}
+                before = [old for old in _KEPT if old != path]
+                for old in before[:-(_KEPT_VERSIONS - 1)]:
+                    _KEPT.pop(old, None)
+                    _ASKED.pop(old, None)
+                if before and Path(before[-1]).parent == Path(path).parent:  # the same home's version before
+                    _ask_again(path, list(_ASKED.get(before[-1], {}).items()))
     found = kept.get(key, _KEPT_LOCK)  # the lock stands for "not there" (a result may be None)
     if found is _KEPT_LOCK:
         found = make()
         with _KEPT_LOCK:  # sessions' threads add at once
             kept[key] = found
+            asked = _ASKED.setdefault(path, {})
+            if again is not None:
+                asked[key] = again
             while len(kept) > _KEPT_ENTRIES:
-                kept.pop(next(iter(kept)))
+                oldest = next(iter(kept))
+                del kept[oldest]
+                asked.pop(oldest, None)
     return found
+
+
+_ASKED: dict[str, dict[tuple, object]] = {}  # version -> key -> again(version): what the pages asked
+
+
+def _ask_again(path: str, asked: list[tuple[tuple, object]]) -> None:
+    """A new version is published: what the pages asked of the version before (the warm-up's and
+    users' queries, in the order asked) is asked of the new one in a thread of its own, so that the
+    first views after a publish find their results as those after the warm-up do (~1-2 s of DuckDB
+    at region scale; a query the new version cannot answer is left to its page)."""
+    def work() -> None:
+        for key, again in asked:
+            if _KEPT.get(path) is None:  # replaced by a newer version meanwhile
+                return
+            try:
+                _keep(path, key, lambda again=again: again(path), again)
+            except Exception:  # noqa: BLE001, S112 - the page asks again and shows its own error
+                continue
+
+    if asked:
+        threading.Thread(target=work, name="lvzhi-ask-again", daemon=True).start()
 
 
 def _kept(path: str, sql: str, params: tuple) -> pl.DataFrame:
     # repr: a parameter may be a list (list_contains), which cannot be a key
-    return _keep(path, ("rows", sql, repr(params)), lambda: _run(path, sql, params))
+    return _keep(path, ("rows", sql, repr(params)), lambda: _run(path, sql, params),
+                 again=lambda version: _run(version, sql, params))
+
+
+def _split(path: str, sql: str, keys: tuple[str, ...]) -> dict[tuple, pl.DataFrame]:
+    rows = _run(path, sql, ())
+    return {key: part.drop(keys) for key, part in rows.group_by(keys, maintain_order=True)} if rows.height else {}
 
 
 def _kept_by(path: str, sql: str, keys: tuple[str, ...]) -> dict[tuple, pl.DataFrame]:
-    def split() -> dict[tuple, pl.DataFrame]:
-        rows = _run(path, sql, ())
-        return {key: part.drop(keys) for key, part in rows.group_by(keys, maintain_order=True)} if rows.height else {}
-
-    return _keep(path, ("split", sql, keys), split)
+    return _keep(path, ("split", sql, keys), lambda: _split(path, sql, keys),
+                 again=lambda version: _split(version, sql, keys))
 
 
 _RUN = threading.local()  # the current script run's version and results (a run executes in one thread)

@@ -15,7 +15,7 @@ from html import escape
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, links, queries
+from dashboard import charts, db, links, queries
 from dashboard.filters import Filters
 from dashboard.i18n import lang, status_labels, t
 from lvzhi import format as fmt
@@ -84,18 +84,26 @@ def _cell(row: dict | None, url: str, language: str, statuses: dict) -> str:
 
 
 def _matrix(f: Filters, shown_ids: list[str]) -> None:
+    """The matrix's HTML is made from kept results alone (its links from the filters and the language):
+    kept per published version as they are (~5 ms a view for the region's 15 × 16 cells)."""
+    html = db.derived(("matrix", f, tuple(shown_ids), lang()), lambda: _matrix_html(f, shown_ids))
+    if html:
+        st.markdown(html, unsafe_allow_html=True)
+
+
+def _matrix_html(f: Filters, shown_ids: list[str]) -> str:
     catalogue = queries.catalogue()
     targeted = catalogue.filter(pl.col("target").is_not_null() & pl.col("indicator_id").is_in(shown_ids))
     order = [i for i in shown_ids if i in set(targeted["indicator_id"])]
     if not order:
-        return
+        return ""
     by_county = bool(f.prefecture)
     rows = queries.county_matrix(f.prefecture, f.period_type, f.period_label, from_page=True) if by_county else \
         queries.matrix(f.period_type, f.period_label, prefecture=f.prefecture)
     if by_county and rows.filter(pl.col("scope_level") == "county").height == 0:
         by_county, rows = False, queries.matrix(f.period_type, f.period_label, prefecture=f.prefecture)
     if rows.height == 0:
-        return
+        return ""
     rows = rows.filter(pl.col("indicator_id").is_in(order))
     if lang() == "en":
         english = dict(zip(*queries.prefectures().select("prefecture_code", "prefecture_name_en"), strict=True))
@@ -129,11 +137,9 @@ def _matrix(f: Filters, shown_ids: list[str]) -> None:
     legend = "".join(f'<span class="lvzhi-key" style="background:{charts.STATUS_COLOURS[s]}"></span>{escape(t(key))}'
                      for s, key in (("green", "legend_green"), ("amber", "legend_amber"), ("red", "legend_red"),
                                     ("insufficient", "legend_grey")))
-    st.markdown(
-        f'<div class="lvzhi-matrix-caption">{escape(caption)}</div><div class="lvzhi-legend">{legend}</div>'
-        f'<div class="lvzhi-matrix-wrap"><table class="lvzhi-matrix"><thead><tr><th class="lvzhi-corner">'
-        f'{escape(t("matrix_scope"))}</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>',
-        unsafe_allow_html=True)
+    return (f'<div class="lvzhi-matrix-caption">{escape(caption)}</div><div class="lvzhi-legend">{legend}</div>'
+            f'<div class="lvzhi-matrix-wrap"><table class="lvzhi-matrix"><thead><tr><th class="lvzhi-corner">'
+            f'{escape(t("matrix_scope"))}</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
 def _chase(f: Filters) -> None:

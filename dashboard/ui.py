@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable
+from typing import NamedTuple
 from datetime import datetime
 from html import escape
 
@@ -172,53 +173,78 @@ CARD_LINKS = {"suggestion_overdue_count": ("records", {"state": "overdue"}),
               "suggestion_due_soon_count": ("records", {"state": "due_soon"})}
 
 
-def card_link(row: dict) -> str:
+def card_link(row: dict, link: Callable[..., str]) -> str:
+    """`link`: links.linker() of the view."""
     page, params = CARD_LINKS.get(row["indicator_id"], (None, None))
     if page:
-        return links.anchor(t("card_records"), links.href(page, **params), title=t("card_records_help"))
-    return links.anchor(t("card_ranking"), links.href(links.current_page(), indicator=row["indicator_id"]) + "#ranking",
+        return links.anchor(t("card_records"), link(page, **params), title=t("card_records_help"))
+    return links.anchor(t("card_ranking"), link(links.current_page(), indicator=row["indicator_id"]) + "#ranking",
                         title=t("card_ranking_help"))
 
 
-def card(row: dict, previous: dict | None, spark: list[float] | None = None, tag_family: bool = False) -> None:
-    """A KPI card: value, change against the previous period (none when zero), a quarterly
+class CardText(NamedTuple):
+    """What a card shows, written out (`card_text`)."""
+
+    indicator_id: str
+    name: str
+    value: str
+    delta: str | None
+    delta_color: str
+    delta_description: str | None
+    help: str
+    spark: list[float] | None
+    badges: str
+    link: str
+
+
+def card_text(row: dict, previous: dict | None, spark: list[float] | None, tag_family: bool,
+              link: Callable[..., str]) -> CardText:
+    """A KPI card's texts: value, change against the previous period (none when zero), a quarterly
     sparkline, the status badge named for what it is (达标 only when the target is met), n,
     target, and a link to the next level."""
     unit, status = row["unit"], row["status"]
-    with st.container(border=True, key=f"card_{row['indicator_id']}"):
-        delta = format_delta(row["value"], (previous or {}).get("value"), unit)
-        st.metric(
-            indicator_name(row), format_value(row["value"], unit),
-            delta=delta,
-            delta_color={"higher": "normal", "lower": "inverse"}.get(row["direction"], "off"),
-            delta_description=t("previous") if delta else None,
-            help=definition(row),
-            chart_data=spark if spark and len(spark) > 1 else None, chart_type="line",
-        )
-        parts = [f":{BADGE_COLOURS.get(status, 'gray')}-badge[{status_label(status)}]"]
-        if row["is_small_sample"] and status != "insufficient":
-            parts.append(f":gray-badge[{t('small_sample')}]")
-        # A count's n is what it is counted among (e.g. overdue 2 of n = 8 assigned): say so.
-        n_label = t("n_count") if unit == "count" else "n"
-        parts.append(f"{n_label} = {fmt.count(row['denominator'] or 0)}")
-        if row["target"] is not None:
-            parts.append(f"{t('target')} {format_value(row['target'], unit)}")
-        if tag_family:
-            parts.append(family_label(row["family"]))
-        st.markdown(" · ".join(parts))
-        st.markdown(f'<div class="lvzhi-card-link">{card_link(row)}</div>', unsafe_allow_html=True)
+    delta = format_delta(row["value"], (previous or {}).get("value"), unit)
+    parts = [f":{BADGE_COLOURS.get(status, 'gray')}-badge[{status_label(status)}]"]
+    if row["is_small_sample"] and status != "insufficient":
+        parts.append(f":gray-badge[{t('small_sample')}]")
+    # A count's n is what it is counted among (e.g. overdue 2 of n = 8 assigned): say so.
+    n_label = t("n_count") if unit == "count" else "n"
+    parts.append(f"{n_label} = {fmt.count(row['denominator'] or 0)}")
+    if row["target"] is not None:
+        parts.append(f"{t('target')} {format_value(row['target'], unit)}")
+    if tag_family:
+        parts.append(family_label(row["family"]))
+    return CardText(
+        row["indicator_id"], indicator_name(row), format_value(row["value"], unit), delta,
+        {"higher": "normal", "lower": "inverse"}.get(row["direction"], "off"), t("previous") if delta else None,
+        definition(row), spark if spark and len(spark) > 1 else None, " · ".join(parts),
+        f'<div class="lvzhi-card-link">{card_link(row, link)}</div>')
+
+
+def card(text: CardText) -> None:
+    with st.container(border=True, key=f"card_{text.indicator_id}"):
+        st.metric(text.name, text.value, delta=text.delta, delta_color=text.delta_color,
+                  delta_description=text.delta_description, help=text.help, chart_data=text.spark, chart_type="line")
+        st.markdown(text.badges)
+        st.markdown(text.link, unsafe_allow_html=True)
 
 
 def cards(current: pl.DataFrame, previous: pl.DataFrame, sparks: dict[str, list[float]] | None = None,
-          per_row: int = CARDS_PER_ROW, tag_family: bool = False) -> None:
-    before = {r["indicator_id"]: r for r in previous.iter_rows(named=True)} if previous.height else {}
-    rows = list(current.iter_rows(named=True))
-    sparks = sparks or {}
-    for start in range(0, len(rows), per_row):
+          per_row: int = CARDS_PER_ROW, tag_family: bool = False, key: tuple | None = None) -> None:
+    """`key`: what the cards' texts are made from, when that is kept results alone (family_cards):
+    they are then written once per version and view and kept (db.derived; ~0.15 ms a card)."""
+    def texts() -> list[CardText]:
+        before = {r["indicator_id"]: r for r in previous.iter_rows(named=True)} if previous.height else {}
+        link = links.linker()
+        return [card_text(row, before.get(row["indicator_id"]), (sparks or {}).get(row["indicator_id"]), tag_family,
+                          link) for row in current.iter_rows(named=True)]
+
+    made = db.derived(("cards", *key, lang(), links.current_page()), texts) if key else texts()
+    for start in range(0, len(made), per_row):
         columns = st.columns(per_row)
-        for column, row in zip(columns, rows[start:start + per_row], strict=False):
+        for column, text in zip(columns, made[start:start + per_row], strict=False):
             with column:
-                card(row, before.get(row["indicator_id"]), sparks.get(row["indicator_id"]), tag_family)
+                card(text)
 
 
 def _ordered_ids(families: tuple[str, ...]) -> list[str]:
@@ -259,7 +285,7 @@ def family_cards(f: Filters, families: tuple[str, ...], headings: bool = True,
             if current.height else [family_label(x) for x in families]
         if with_values.height:
             cards(current.filter(pl.col("family").is_in(with_values["family"].unique().to_list())), previous, sparks,
-                  per_row=FLOW_CARDS_PER_ROW, tag_family=True)
+                  per_row=FLOW_CARDS_PER_ROW, tag_family=True, key=(f, families, leave_out))
         if empty:
             st.caption(t("families_no_data", names="、".join(empty)))
         return current
@@ -270,7 +296,8 @@ def family_cards(f: Filters, families: tuple[str, ...], headings: bool = True,
         if mine.filter(pl.col("value").is_not_null()).height == 0:
             st.info(t("family_no_data"), icon=":material/hourglass_empty:")
             continue
-        cards(mine, previous.filter(pl.col("family") == family) if previous.height else previous, sparks)
+        cards(mine, previous.filter(pl.col("family") == family) if previous.height else previous, sparks,
+              key=(f, families, leave_out, family))
     return current
 
 

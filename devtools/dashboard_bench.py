@@ -2,6 +2,11 @@
 
 Each page runs N times in Streamlit's AppTest with the query cache cleared before each run, so the
 time is the page's queries plus building its elements (no browser). Prints median and p95 in ms.
+
+As the server does (`python -m dashboard.serve`), the pages are warmed up first (dashboard/warmup.py):
+the first timed view of a page is then what a first user sees. `--no-warm-up` times the first views
+of a server started without it (LVZHI_WARM_UP=0), or the very first view after a publish (the
+others find what dashboard.db asks of the new version meanwhile).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
 from access import users
+from dashboard import warmup
 from lvzhi.home import Home
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -70,12 +76,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--prefecture", default="", help="例如 654000；默认全区")
     parser.add_argument("--pages", nargs="+", choices=PAGES, default=PAGES, help="只测这些页面 / only these pages")
+    parser.add_argument("--no-warm-up", action="store_true", help="不预热 / time first views without the warm-up")
     parser.add_argument("--json", default=None, help="也把每页的毫秒数写入此 JSON 文件 / also write figures here")
     args = parser.parse_args()
     set_log_level("error")  # AppTest outside a server warns about the missing runtime on every run
-    compile_once()
     logging.disable(logging.WARNING)
     os.environ["LVZHI_HOME"] = str(Path(args.home).resolve())
+    if not args.no_warm_up:  # before compile_once: a server's runtime compiles the scripts again after it
+        warmup.warm_up()
+    compile_once()
     query = {"prefecture": args.prefecture} if args.prefecture else {}
     login = bench_login(Home.at(args.home))
     print(f"{'page':<12} {'median ms':>10} {'p95 ms':>8}")

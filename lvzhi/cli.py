@@ -134,9 +134,9 @@ def cmd_indicators(args) -> int:
 
 def cmd_serve(args) -> int:
     home = _home(args)
-    app = PROJECT_DIR / "dashboard" / "app.py"
+    # dashboard.serve warms every page up, then runs `streamlit run dashboard/app.py` with these options.
     command = [
-        sys.executable, "-m", "streamlit", "run", str(app),
+        sys.executable, "-m", "dashboard.serve",
         "--server.address", args.address, "--server.port", str(args.port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
         "--", "--home", str(home.root),

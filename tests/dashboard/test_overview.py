@@ -188,3 +188,41 @@ def test_change_too_small_to_show_is_not_negative_zero():
     assert format_delta(0.9360, 0.93604, "rate") is None
     assert format_delta(0.5, 0.5, "rate") is None and format_delta(3, 3, "count") is None
     assert format_delta(5, 7, "count") == "-2"
+
+
+def _matrix_markdown(app) -> list[str]:
+    return [m.value for m in app.markdown if 'class="lvzhi-matrix"' in m.value]
+
+
+def test_the_kept_matrix_is_the_one_made_for_each_view(dashboard, monkeypatch):
+    """The matrix's HTML is kept per version (db.derived): a later view shows what a fresh one makes,
+    for its own filters, language and user scope."""
+    from dashboard import db
+
+    views = [{}, {"lang": "en"}, {"prefecture": "654000"}, {"prefecture": "654000", "lang": "en"}]
+    kept = [_matrix_markdown(dashboard(**query)) for query in views]
+    assert all(len(html) == 1 for html in kept) and len({html[0] for html in kept}) == len(views)
+    assert [_matrix_markdown(dashboard(**query)) for query in views] == kept  # the kept copy
+    monkeypatch.setattr(db, "derived", lambda key, make: make())  # nothing kept: made afresh
+    assert [_matrix_markdown(dashboard(**query)) for query in views] == kept
+
+
+def _cards(app) -> list[str]:
+    return [str(m.proto) for m in app.metric] + [m.value for m in app.markdown if "badge[" in m.value
+                                                 or "lvzhi-card-link" in m.value]
+
+
+@pytest.mark.parametrize("page", [None, "suggestions"])
+def test_the_kept_card_texts_are_the_ones_made_for_each_view(dashboard, monkeypatch, page):
+    """The cards' texts are kept per version (db.derived): a later view shows what a fresh one makes,
+    for its own filters, language and page (the ranking links)."""
+    from dashboard import db
+
+    views = [{}, {"prefecture": "654000"}, {"prefecture": "652300"}]
+    if page is None:  # (AppTest cannot switch pages in English: its quarter box looks for 全年)
+        views.append({"lang": "en"})
+    kept = [_cards(dashboard(page, **query)) for query in views]
+    assert all(kept) and len({tuple(cards) for cards in kept}) == len(views)
+    assert [_cards(dashboard(page, **query)) for query in views] == kept
+    monkeypatch.setattr(db, "derived", lambda key, make: make())
+    assert [_cards(dashboard(page, **query)) for query in views] == kept

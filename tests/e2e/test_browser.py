@@ -52,7 +52,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 30) -> None:
+def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 90) -> None:
+    # `lvzhi serve` runs every page once per scope before it listens (dashboard/warmup.py): seconds.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
