@@ -3,6 +3,7 @@ process (dbt parsed once); a clerk's file with problems still gets its report.""
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -78,6 +79,21 @@ def test_a_file_written_whole_is_taken_at_once_not_at_the_next_poll(handmade_hom
                                                   encoding="utf-8")
         assert wait_for(lambda: warehouse.current_published(home) != before, 100), lines
     assert warehouse.read_published(home, "select 1 from fct_suggestions where title = '关于加装电梯的建议'").height == 1
+
+
+def test_a_file_moved_into_the_inbox_is_taken_at_once_not_at_the_next_poll(handmade_home, tmp_path):
+    """A file moved in whole (mv, an upload renamed when complete) is ready at once, as a closed
+    one: inotify reports a move from outside the inbox as a move only with watchdog's full events
+    (else as a created file, which may still be being written: two polls, four minutes here)."""
+    with watching(handmade_home, tmp_path, 120) as (home, inbox, lines):
+        before = warehouse.current_published(home)
+        assert wait_for(lambda: any(line.startswith("监视") for line in lines), 120), lines
+        text = (FIXTURES / "handmade" / "650200_建议.csv").read_text(encoding="utf-8")
+        written = tmp_path / "650200_建议_更正.csv"
+        written.write_text(text.replace("关于老旧小区加装电梯的建议", "关于移入的建议"), encoding="utf-8")
+        os.replace(written, inbox / written.name)
+        assert wait_for(lambda: warehouse.current_published(home) != before, 100), lines
+    assert warehouse.read_published(home, "select 1 from fct_suggestions where title = '关于移入的建议'").height == 1
 
 
 def log_left(database) -> bool:
