@@ -69,10 +69,13 @@ def warm_up_ingest() -> None:
     # The template's example, but no cell equal to its header (that row would read as a header again).
     example = {c.header: str(example_value(c)).replace(c.zh, "预热") for c in kind.columns}
     sample = pl.DataFrame([example, {**example, kind.columns[0].header: ""}])
-    with tempfile.TemporaryDirectory(prefix="lvzhi-warm-up-") as folder:
-        path = Path(folder) / "654000_建议_预热.csv"  # the example's prefecture (template.example_value)
-        sample.write_csv(path)
-        ingest(Home.at(Path(folder) / "home"), [path], say=lambda *_: None)
+    try:
+        with tempfile.TemporaryDirectory(prefix="lvzhi-warm-up-") as folder:
+            path = Path(folder) / "654000_建议_预热.csv"  # the example's prefecture (template.example_value)
+            sample.write_csv(path)
+            ingest(Home.at(Path(folder) / "home"), [path], say=lambda *_: None)
+    except Exception:  # noqa: BLE001 - a failed warm-up (no room in the temporary folder) only leaves the first file slower
+        pass
 
 
 def _until_next_poll(interval: float, stop: threading.Event, arrived: threading.Event) -> None:
