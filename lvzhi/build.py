@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from ingest.load import ensure_raw_schema
@@ -344,13 +345,17 @@ def _replay(home: Home, saved: Path, plan: Plan, long_running: bool, say) -> Bui
     if not models:
         return None
     started = time.perf_counter()
-    con = replay.connect(home.work_db, home.marts_db, record)
     try:
-        stopped = replay.run(con, record, models)
-        if long_running:
-            _leave_work_log(con)
-    finally:
-        con.close()
+        con = replay.connect(home.work_db, home.marts_db, record)
+    except duckdb.Error as error:  # e.g. a recorded setting this DuckDB refuses
+        con, stopped = None, str(error)
+    if con is not None:
+        try:
+            stopped = replay.run(con, record, models)
+            if long_running:
+                _leave_work_log(con)
+        finally:
+            con.close()
     if stopped:
         say(f"重放上次完整构建未成功（{stopped}），改由 dbt 重建 / replay stopped: dbt rebuilds")
         return None

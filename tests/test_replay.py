@@ -138,3 +138,14 @@ def test_without_a_record_a_refresh_is_dbts_and_says_how_to_get_one(home, tmp_pa
     assert refresh.success and refresh.published, refresh.failures
     assert dbt_runs(home) == runs + 1 and any("--full" in line and "dbt 重建" in line for line in said), said
     assert record_of(home) is None  # a refresh records nothing: a record holds every model
+
+
+def test_a_record_whose_settings_duckdb_refuses_is_rebuilt_by_dbt(home, tmp_path):
+    path = builder._record_file(HANDMADE_AS_OF, builder.project_fingerprint())
+    record = record_of(home)
+    replay.save(path, replay.Record(record.nodes, {**record.settings, "memory_limit": "plenty"}, record.threads))
+    ingest(home, [corrected_suggestions(tmp_path)], say=quiet)
+    said: list[str] = []
+    refresh = build(home, HANDMADE_AS_OF, say=said.append)
+    assert any(BY_DBT in line and "memory" in line.lower() for line in said), said
+    assert refresh.success and refresh.published, refresh.failures
