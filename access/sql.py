@@ -39,7 +39,7 @@ import polars as pl
 
 from access import appdb, audit
 from lvzhi import warehouse
-from lvzhi.home import Home
+from lvzhi.home import Home, sql_path
 
 ALIAS = "lvzhi"  # the catalog name analysts see; the schema keeps its documented name `marts`
 DEFAULT_TIMEOUT = 30.0  # seconds; LVZHI_SQL_TIMEOUT overrides it for an installation
@@ -238,7 +238,7 @@ def connect(home: Home, version: Path | None = None, timeout: float | None = Non
         raise QueryFailed("尚未发布任何数据版本：请先运行 lvzhi build")
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{path}' as {ALIAS} (read_only)")
+        con.execute(f"attach {sql_path(path)} as {ALIAS} (read_only)")
         con.execute(f"use {ALIAS}.{warehouse.PUBLISHED_SCHEMA}")
         con.execute(f"set memory_limit = '{memory_limit()}'")
         con.execute("set temp_directory = ''")  # no spilling: what does not fit in memory_limit fails

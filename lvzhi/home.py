@@ -12,6 +12,12 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent  # the repository: dbt proj
 DEFAULT_HOME = Path(os.environ.get("LVZHI_HOME") or PROJECT_DIR / "data")
 
 
+def sql_path(path: str | Path) -> str:
+    """A file's path as a SQL string literal (ATTACH, COPY … TO): quoted, a quote in it doubled,
+    for the home may be anywhere its owner chose."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 @dataclass(frozen=True)
 class Home:
     root: Path

@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from lvzhi.faults import fault_point
+from lvzhi.home import sql_path
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def tests_of(record: Record, models: set[str]) -> list[Node]:
 def connect(work_db: Path, marts_db: Path, record: Record) -> duckdb.DuckDBPyConnection:
     """The working warehouse as dbt's profile opens it: the same settings, the analyst file attached."""
     con = duckdb.connect(str(work_db), config=dict(record.settings))
-    con.execute(f"attach '{str(marts_db).replace(chr(39), chr(39) * 2)}' as analyst")  # a quote in the path doubled
+    con.execute(f"attach {sql_path(marts_db)} as analyst")
     return con
 
 

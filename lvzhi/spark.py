@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from lvzhi.home import Home
+from lvzhi.home import Home, sql_path
 
 PARTITION = "prefecture_code"
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # how Hive and Spark name the partition of null
@@ -95,10 +95,10 @@ def export_raw(home: Home, out: Path | None = None, con: duckdb.DuckDBPyConnecti
             if PARTITION in names:
                 select = ", ".join(
                     f"coalesce({name}, '{NULL_PARTITION}') as {name}" if name == PARTITION else name for name in names)
-                con.execute(f"copy (select {select} from raw.{table}) to '{target}' "
+                con.execute(f"copy (select {select} from raw.{table}) to {sql_path(target)} "
                             f"(format parquet, partition_by ({PARTITION}), overwrite_or_ignore, compression zstd)")
             else:
-                con.execute(f"copy raw.{table} to '{target / 'part-0.parquet'}' (format parquet, compression zstd)")
+                con.execute(f"copy raw.{table} to {sql_path(target / 'part-0.parquet')} (format parquet, compression zstd)")
             schema = {"columns": [[name, SPARK_TYPES.get(kind, "string")] for name, kind in columns],
                       "partitioned_by": [PARTITION] if PARTITION in names else []}
             (target / "_schema.json").write_text(json.dumps(schema, indent=1))

@@ -21,7 +21,7 @@ import duckdb
 import polars as pl
 
 from lvzhi.faults import fault_point
-from lvzhi.home import Home
+from lvzhi.home import Home, sql_path
 
 PUBLISHED_SCHEMA = "marts"  # what leaders, analysts and exports read; never raw personal data
 KEEP_VERSIONS = 5
@@ -159,7 +159,7 @@ def describe(path: Path) -> dict:
     """As-of date, publish time and row counts of one published version."""
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{path}' as v (read_only)")
+        con.execute(f"attach {sql_path(path)} as v (read_only)")
         info = json.loads(con.sql(f"select info_json from v.{PUBLISHED_SCHEMA}.publish_info").fetchall()[0][0])
         tables = [t for (t,) in con.sql(
             "select table_name from duckdb_tables() where database_name = 'v' order by table_name").fetchall()]
@@ -190,7 +190,7 @@ def connect_published(home: Home, version: Path | None = None) -> duckdb.DuckDBP
     if path is None:
         raise FileNotFoundError("尚未发布任何数据版本：请先运行 lvzhi build (nothing published yet)")
     con = duckdb.connect()
-    con.execute(f"attach '{path}' as wh (read_only)")
+    con.execute(f"attach {sql_path(path)} as wh (read_only)")
     con.execute(f"use wh.{PUBLISHED_SCHEMA}")
     return con
 

@@ -149,3 +149,17 @@ def test_a_record_whose_settings_duckdb_refuses_is_rebuilt_by_dbt(home, tmp_path
     refresh = build(home, HANDMADE_AS_OF, say=said.append)
     assert any(BY_DBT in line and "memory" in line.lower() for line in said), said
     assert refresh.success and refresh.published, refresh.failures
+
+
+def test_a_home_whose_path_has_a_quote_replays_and_publishes(handmade_home, tmp_path, monkeypatch):
+    """Paths go into SQL as string literals (ATTACH, COPY): a quote in them is doubled (home.sql_path)."""
+    monkeypatch.setattr(builder, "SHARED_PARSES", tmp_path / "shared")
+    home = copy_of(handmade_home, tmp_path / "o'brien")
+    assert build(home, HANDMADE_AS_OF, full=True, say=quiet).success
+    ingest(home, [corrected_suggestions(tmp_path)], say=quiet)
+    said: list[str] = []
+    refresh = build(home, HANDMADE_AS_OF, say=said.append)
+    assert refresh.success and refresh.published, refresh.failures
+    assert any("重放上次完整构建：" in line for line in said), said
+    assert warehouse.read_published(home, "select count(*) as n from fct_suggestions")["n"][0] > 0
+    assert warehouse.describe(refresh.published)["rows"]["fct_suggestions"] > 0
