@@ -150,6 +150,13 @@ SHARED_PARSES = PROJECT_DIR / "target"
 PROFILE_VARIABLES = sorted(set(re.findall(r"env_var\('(\w+)'", (PROJECT_DIR / "profiles.yml").read_text())))
 
 
+def _shared_key(as_of: date, *more: str) -> str:
+    """The key of what SHARED_PARSES keeps for every home: the as-of date, the values of the variables
+    profiles.yml reads, and `more`."""
+    settings = [(name, os.environ.get(name)) for name in PROFILE_VARIABLES]
+    return hashlib.sha256(json.dumps([as_of.isoformat(), settings, *more]).encode()).hexdigest()[:16]
+
+
 def _target_path(home: Home, target: str | None = None) -> Path:
     return home.root / (f"dbt_target_{target}" if target else "dbt_target")  # each target its own parse
 
@@ -159,10 +166,7 @@ def _dbt_in(home: Home, as_of: date, target: str | None = None):
     """Run dbt from the home's folder (profiles.yml's paths are relative to it), starting from the
     shared parse when the home has none yet, and sharing the home's when dbt wrote a newer one."""
     own = _target_path(home, target) / "partial_parse.msgpack"
-    # One per as-of date and profile settings: dbt reparses when either differs.
-    settings = [(name, os.environ.get(name)) for name in PROFILE_VARIABLES]
-    key = hashlib.sha256(json.dumps([as_of.isoformat(), settings]).encode()).hexdigest()[:16]
-    shared = SHARED_PARSES / f"{own.parent.name}_{key}.msgpack"
+    shared = SHARED_PARSES / f"{own.parent.name}_{_shared_key(as_of)}.msgpack"  # dbt reparses when either differs
     if not own.exists() and shared.exists():
         own.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(shared, own)  # with its time: not shared back unless dbt rewrites it
@@ -328,9 +332,7 @@ def _record_file(as_of: date, fingerprint: str) -> Path:
     every home (like dbt's parse: the statements name no home)."""
     from importlib.metadata import version
 
-    settings = [(name, os.environ.get(name)) for name in PROFILE_VARIABLES]
-    key = json.dumps([fingerprint, as_of.isoformat(), settings, version("dbt-core"), version("dbt-duckdb")])
-    return replay.saved_file(SHARED_PARSES, hashlib.sha256(key.encode()).hexdigest()[:16])
+    return replay.saved_file(SHARED_PARSES, _shared_key(as_of, fingerprint, version("dbt-core"), version("dbt-duckdb")))
 
 
 def _replay(home: Home, saved: Path, plan: Plan, long_running: bool, say) -> BuildResult | None:
