@@ -109,11 +109,7 @@ def load(path: Path) -> Record | None:
 def selected(record: Record, sources: list[str], models: list[str]) -> list[str] | None:
     """The models dbt would select with `source:raw.<kind>+` for `sources` and `<model>+` for `models`:
     those and everything downstream. None if a starting point is not in the record."""
-    children: dict[str, list[str]] = {}
-    for node in record.nodes.values():
-        if not node.is_test:
-            for parent in node.parents:
-                children.setdefault(parent, []).append(node.unique_id)
+    children = _children(record, [uid for uid, node in record.nodes.items() if not node.is_test])
     by_name = {node.name: uid for uid, node in record.nodes.items() if not node.is_test}
     if any(name not in by_name for name in models):
         return None
@@ -193,18 +189,23 @@ def test(con: duckdb.DuckDBPyConnection, record: Record, models: list[str]) -> s
 
 def _heights(record: Record, models: set[str]) -> dict[str, int]:
     """Each model's longest chain of selected models below it: run the longest first, as the critical path."""
-    children: dict[str, list[str]] = {uid: [] for uid in models}
-    for uid in models:
-        for parent in record.nodes[uid].parents:
-            if parent in children:
-                children[parent].append(uid)
+    children = _children(record, models)
     height: dict[str, int] = {}
 
     def of(uid: str) -> int:
         if uid not in height:
-            height[uid] = 1 + max((of(child) for child in children[uid]), default=0)
+            height[uid] = 1 + max((of(child) for child in children.get(uid, [])), default=0)
         return height[uid]
 
     for uid in models:
         of(uid)
     return height
+
+
+def _children(record: Record, models) -> dict[str, list[str]]:
+    """Parent (a model or a source) -> the nodes among `models` that read it."""
+    children: dict[str, list[str]] = {}
+    for uid in models:
+        for parent in record.nodes[uid].parents:
+            children.setdefault(parent, []).append(uid)
+    return children
