@@ -60,12 +60,12 @@ _KEPT_ENTRIES = 1000
 _KEPT_LOCK = threading.Lock()
 
 
-def _keep(path: str, key: tuple, make, again=None):
+def _keep(path: str, key: tuple, make=None, again=None):
     """Per published version, for as long as the process runs (a version never changes). A plain
     dictionary, not st.cache_resource: `has()` and `reference()` are asked ~30 times a page, and
-    Streamlit's cache hashed the SQL text of each call (~0.2 ms each). `again(version)` makes the
-    result for another version: what was asked of the version before is asked of a new one at once
-    (`_ask_again`)."""
+    Streamlit's cache hashed the SQL text of each call (~0.2 ms each). `make()` makes the result
+    for this version; or `again(version)`, for any version: what was asked of the version before is
+    then asked of a new one at once (`_ask_again`)."""
     kept = _KEPT.get(path)
     if kept is None:
         with _KEPT_LOCK:
@@ -81,7 +81,7 @@ def _keep(path: str, key: tuple, make, again=None):
                     _ask_again(path, list(_ASKED.get(before[-1], {}).items()))
     found = kept.get(key, _KEPT_LOCK)  # the lock stands for "not there" (a result may be None)
     if found is _KEPT_LOCK:
-        found = make()
+        found = make() if make is not None else again(path)
         with _KEPT_LOCK:  # sessions' threads add at once
             kept[key] = found
             asked = _ASKED.setdefault(path, {})
@@ -107,7 +107,7 @@ def _ask_again(path: str, asked: list[tuple[tuple, object]]) -> None:
             if _KEPT.get(path) is None:  # replaced by a newer version meanwhile
                 return
             try:
-                _keep(path, key, lambda again=again: again(path), again)
+                _keep(path, key, again=again)
             except Exception:  # noqa: BLE001, S112 - the page asks again and shows its own error
                 continue
 
@@ -117,8 +117,7 @@ def _ask_again(path: str, asked: list[tuple[tuple, object]]) -> None:
 
 def _kept(path: str, sql: str, params: tuple) -> pl.DataFrame:
     # repr: a parameter may be a list (list_contains), which cannot be a key
-    return _keep(path, ("rows", sql, repr(params)), lambda: _run(path, sql, params),
-                 again=lambda version: _run(version, sql, params))
+    return _keep(path, ("rows", sql, repr(params)), again=lambda version: _run(version, sql, params))
 
 
 def _split(path: str, sql: str, keys: tuple[str, ...]) -> dict[tuple, pl.DataFrame]:
@@ -127,8 +126,7 @@ def _split(path: str, sql: str, keys: tuple[str, ...]) -> dict[tuple, pl.DataFra
 
 
 def _kept_by(path: str, sql: str, keys: tuple[str, ...]) -> dict[tuple, pl.DataFrame]:
-    return _keep(path, ("split", sql, keys), lambda: _split(path, sql, keys),
-                 again=lambda version: _split(version, sql, keys))
+    return _keep(path, ("split", sql, keys), again=lambda version: _split(version, sql, keys))
 
 
 _RUN = threading.local()  # the current script run's version and results (a run executes in one thread)
