@@ -232,7 +232,8 @@ def main() -> None:
     print(f"\nlvzhi bench — scale {SCALE}, {os.cpu_count()} cores, files in {inbox}")
     for name, text in figures:
         print(f"  {name:<34} {text}")
-    print("\ndashboard pages on this warehouse (queries + elements, cache cleared each run; goal p95 <= 50 ms):")
+    print("\ndashboard pages on this warehouse (after the server's warm-up; Streamlit's data cache cleared each run, "
+          "results kept per version as a server keeps them; goal p95 <= 50 ms):")
     sys.stdout.flush()
     pages = WORK / "pages.json"
     subprocess.run([sys.executable, "-m", "devtools.dashboard_bench", "--home", str(home), "--runs", "5",

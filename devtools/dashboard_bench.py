@@ -1,7 +1,8 @@
 """Time every dashboard page: `python -m devtools.dashboard_bench --home DIR [--runs N]`.
 
-Each page runs N times in Streamlit's AppTest with the query cache cleared before each run, so the
-time is the page's queries plus building its elements (no browser). Prints median and p95 in ms.
+Each page runs N times in Streamlit's AppTest with Streamlit's data cache cleared before each run,
+so the time is the page's reads (of results dashboard.db keeps per published version, as a server
+keeps them) plus building its elements (no browser). Prints median and p95 in ms.
 
 As the server does (`python -m dashboard.serve`), the pages are warmed up first (dashboard/warmup.py):
 the first timed view of a page is then what a first user sees. `--no-warm-up` times the first views
